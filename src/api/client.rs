@@ -1,0 +1,105 @@
+//! Who is calling: the client's IP (for per-IP limits), its API key, its bearer token.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, FromRef, FromRequestParts, Request, State},
+    http::{header, request::Parts, HeaderMap},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::problem::ApiError;
+use crate::services::{auth::api_keys::ApiKeyKind, Core, ServiceError};
+
+/// The client's address; `X-Forwarded-For` is believed only with `TRUST_PROXY=true`.
+pub fn client_ip(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_proxy: bool,
+) -> Option<String> {
+    if trust_proxy {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|p| p.ip().to_string())
+}
+
+pub struct ClientIp(pub Option<String>);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    Core: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let core = Core::from_ref(state);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(ClientIp(client_ip(
+            &parts.headers,
+            peer,
+            core.settings.trust_proxy,
+        )))
+    }
+}
+
+/// The contact a valid `Authorization: Bearer <access token>` speaks for.
+pub struct BearerContact(pub String);
+
+impl<S> FromRequestParts<S> for BearerContact
+where
+    Core: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let core = Core::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ServiceError::InvalidToken)?;
+        Ok(BearerContact(core.authenticate_access_token(token).await?))
+    }
+}
+
+fn api_key(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("api_key")
+        .or_else(|| headers.get("api-key"))
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Middleware: every Self-Service call carries a live self-service key.
+pub async fn require_self_service_key(
+    State(core): State<Core>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match core
+        .check_api_key(ApiKeyKind::SelfService, api_key(request.headers()))
+        .await
+    {
+        Ok(_) => next.run(request).await,
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,327 @@
+//! `/self-service/v1/*`: what a customer's app calls (DESIGN.md §3).
+
+use axum::{
+    extract::State,
+    http::StatusCode,
+    middleware,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::Serialize;
+
+use super::{
+    body::{Fields, JsonBody},
+    client::{require_self_service_key, BearerContact, ClientIp},
+    problem::{ApiError, ApiResult},
+};
+use crate::{
+    domain::{FieldError, OtpCode, ValidationErrors},
+    services::{
+        auth::{
+            sign_in::Authenticated, tokens::TokenPair, Identity, IdentityInput, OtpLookup,
+            RegisterInput,
+        },
+        contacts::{summary, ProfileUpdate},
+        Core, ServiceError,
+    },
+    store,
+    views::{ContactSummary, OrganisationView, Profile},
+};
+
+pub fn router(core: Core) -> Router {
+    Router::new()
+        .route("/contacts/register", post(register))
+        .route("/contacts/request-otp", post(request_otp))
+        .route("/contacts/validate-otp", post(validate_otp))
+        .route("/contacts/authenticate", post(authenticate))
+        .route("/contacts/refresh-token", post(refresh_token))
+        .route("/contacts/sign-out", post(sign_out))
+        .route("/contacts/me", get(me).patch(update_me))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(
+            core.clone(),
+            require_self_service_key,
+        ))
+        .with_state(core)
+}
+
+#[derive(Serialize)]
+pub struct TokenResponse {
+    pub contact: ContactSummary,
+    pub organisations: Vec<OrganisationView>,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub exp: i64,
+}
+
+fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
+    let tokens = auth
+        .tokens
+        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("no tokens issued")))?;
+    Ok(Json(TokenResponse {
+        contact: summary(&auth.contact),
+        organisations: auth
+            .organisations
+            .into_iter()
+            .map(|o| OrganisationView {
+                name: o.name,
+                id: o.id,
+                org_type: o.org_type,
+            })
+            .collect(),
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        exp: tokens.expires_at_ms,
+    }))
+}
+
+fn identity_input(fields: &Fields, errors: &mut ValidationErrors) -> IdentityInput {
+    IdentityInput {
+        provider: fields.required_string("provider", "Provider", errors),
+        email: fields.string("email", errors),
+        password: fields.string("password", errors),
+        phone_number: fields.string("phone_number", errors),
+        country_code: fields.string("country_code", errors),
+        token: fields.string("token", errors),
+    }
+}
+
+async fn register(
+    State(core): State<Core>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let identity = match fields.object("identity", &mut errors) {
+        Some(identity) => identity_input(&identity, &mut errors),
+        None => {
+            if !fields.has("identity") {
+                errors.push(FieldError::required("identity", "identity"));
+            }
+            IdentityInput::default()
+        }
+    };
+    let input = RegisterInput {
+        title: fields.string("title", &mut errors),
+        first_name: fields.string("first_name", &mut errors),
+        last_name: fields.string("last_name", &mut errors),
+        identity,
+        service_acceptance: fields
+            .boolean("service_acceptance", &mut errors)
+            .unwrap_or(false),
+        email_opt_out: fields
+            .boolean("email_opt_out", &mut errors)
+            .unwrap_or(false),
+        sms_opt_out: fields.boolean("sms_opt_out", &mut errors).unwrap_or(false),
+    };
+    // Type errors first: the service would only repeat them less precisely.
+    errors.into_result()?;
+    let challenge = core.register(input, ip.as_deref()).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({
+            "otp_required": true,
+            "auth_otp": challenge.auth_otp,
+            "obfuscated_value": challenge.obfuscated_value,
+        })),
+    )
+        .into_response())
+}
+
+/// The first credential of `credentials: [{name, value}]` as an identity.
+fn credential(fields: &Fields, errors: &mut ValidationErrors) -> Option<Identity> {
+    let list = fields.objects("credentials", errors)?;
+    let Some(first) = list.first() else {
+        errors.push(FieldError::required("credentials", "credentials"));
+        return None;
+    };
+    let name = first.required_string("name", "Credential name", errors);
+    let value = first.required_string("value", "Credential value", errors);
+    let (name, value) = (name?, value?);
+    errors.check(Identity::from_credential(
+        &fields.path("credentials[0]"),
+        &name,
+        &value,
+    ))
+}
+
+async fn request_otp(
+    State(core): State<Core>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let identity = credential(&fields, &mut errors);
+    if identity.is_none() && !fields.has("credentials") {
+        errors.push(FieldError::required("credentials", "credentials"));
+    }
+    errors.into_result()?;
+    let identity = identity.ok_or_else(|| {
+        ValidationErrors::from(FieldError::required("credentials", "credentials"))
+    })?;
+    let challenge = core.request_otp(identity, ip.as_deref()).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "auth_otp": challenge.auth_otp })),
+    )
+        .into_response())
+}
+
+/// A malformed code is just a wrong code to the caller (but costs no try).
+pub fn parse_code(
+    field: &str,
+    raw: Option<String>,
+    errors: &mut ValidationErrors,
+) -> Result<Option<OtpCode>, ServiceError> {
+    match raw {
+        None => {
+            errors.push(FieldError::required(field, "Code"));
+            Ok(None)
+        }
+        Some(raw) => match OtpCode::parse(field, &raw) {
+            Ok(code) => Ok(Some(code)),
+            Err(e) if e.code == "REQUIRED" => {
+                errors.push(e);
+                Ok(None)
+            }
+            Err(_) => Err(ServiceError::InvalidOtp),
+        },
+    }
+}
+
+async fn validate_otp(
+    State(core): State<Core>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<TokenResponse>> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let lookup = match fields
+        .string("auth_otp", &mut errors)
+        .filter(|h| !h.trim().is_empty())
+    {
+        Some(handle) => Some(OtpLookup::Handle(handle)),
+        None if fields.has("credentials") => {
+            credential(&fields, &mut errors).map(OtpLookup::Identity)
+        }
+        None => {
+            errors.push(FieldError::new(
+                "auth_otp",
+                "REQUIRED",
+                "Send auth_otp or credentials",
+            ));
+            None
+        }
+    };
+    let code = parse_code("code", fields.string("code", &mut errors), &mut errors);
+    errors.into_result()?;
+    let (Some(lookup), Some(code)) = (lookup, code?) else {
+        return Err(ApiError::MalformedJson(
+            "auth_otp (or credentials) and code are required".into(),
+        ));
+    };
+    token_response(core.validate_otp(lookup, code, true).await?)
+}
+
+async fn authenticate(
+    State(core): State<Core>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<TokenResponse>> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let input = identity_input(&fields, &mut errors);
+    errors.into_result()?;
+    token_response(core.authenticate_password(input).await?)
+}
+
+fn refresh_token_field(body: &serde_json::Map<String, serde_json::Value>) -> ApiResult<String> {
+    let fields = Fields::new(body);
+    let mut errors = ValidationErrors::default();
+    let token = fields.required_string("refresh_token", "refresh_token", &mut errors);
+    errors.into_result()?;
+    Ok(token.unwrap_or_default())
+}
+
+async fn refresh_token(
+    State(core): State<Core>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<TokenResponse>> {
+    let token = refresh_token_field(&body)?;
+    let (contact_id, tokens): (String, TokenPair) = core.refresh(&token).await?;
+    let contact = store::contacts::find(&core.db.pool, &contact_id)
+        .await
+        .map_err(ServiceError::from)?
+        .ok_or(ServiceError::InvalidRefreshToken)?;
+    let organisations = store::organisations::for_contact(&core.db.pool, &contact_id)
+        .await
+        .map_err(ServiceError::from)?;
+    token_response(Authenticated {
+        contact,
+        organisations,
+        tokens: Some(tokens),
+        created: false,
+    })
+}
+
+async fn sign_out(State(core): State<Core>, JsonBody(body): JsonBody) -> ApiResult<StatusCode> {
+    let token = refresh_token_field(&body)?;
+    core.sign_out(&token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(
+    State(core): State<Core>,
+    BearerContact(contact_id): BearerContact,
+) -> ApiResult<Json<Profile>> {
+    Ok(Json(core.profile(&contact_id).await.map_err(
+        |e| match e {
+            ServiceError::ContactNotFound => ServiceError::InvalidToken,
+            other => other,
+        },
+    )?))
+}
+
+async fn update_me(
+    State(core): State<Core>,
+    BearerContact(contact_id): BearerContact,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Profile>> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    for forbidden in [
+        "password",
+        "identity",
+        "credentials",
+        "id",
+        "code",
+        "email",
+        "phone",
+    ] {
+        if fields.has(forbidden) {
+            errors.push(FieldError::new(
+                forbidden,
+                "READ_ONLY",
+                format!("{forbidden} cannot be changed here"),
+            ));
+        }
+    }
+    let update = ProfileUpdate {
+        title: fields.nullable_string("title", &mut errors),
+        first_name: fields.string("first_name", &mut errors),
+        last_name: fields.string("last_name", &mut errors),
+        email_opt_out: fields.boolean("email_opt_out", &mut errors),
+        sms_opt_out: fields.boolean("sms_opt_out", &mut errors),
+        avatar: fields.nullable_string("avatar", &mut errors),
+    };
+    if fields.has("first_name") && matches!(body.get("first_name"), Some(serde_json::Value::Null)) {
+        errors.push(FieldError::required("first_name", "First name"));
+    }
+    if fields.has("last_name") && matches!(body.get("last_name"), Some(serde_json::Value::Null)) {
+        errors.push(FieldError::required("last_name", "Last name"));
+    }
+    errors.into_result()?;
+    Ok(Json(core.update_profile(&contact_id, update).await?))
+}

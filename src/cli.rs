@@ -1,0 +1,90 @@
+//! `portal [serve | migrate | api-key create --kind K]`.
+
+use std::process::ExitCode;
+
+use crate::{config::Settings, services::auth::api_keys::ApiKeyKind, startup, store::Db};
+
+const USAGE: &str = "usage: portal [serve]\n       portal migrate\n       portal api-key create --kind self-service|backoffice";
+
+fn init_tracing() {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
+        fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
+
+pub async fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    init_tracing();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match args.as_slice() {
+        [] | ["serve"] => serve(settings).await,
+        ["migrate"] => migrate(settings).await,
+        ["api-key", "create", rest @ ..] => create_api_key(settings, rest).await,
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let running = startup::spawn(settings).await?;
+    tracing::info!("listening on http://{}", running.address);
+    running.handle.await??;
+    running.core.db.pool.close().await;
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
+    args.windows(2).find(|w| w[0] == name).map(|w| w[1])
+}
+
+async fn create_api_key(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
+    let kind = flag(args, "--kind")
+        .and_then(ApiKeyKind::parse)
+        .ok_or_else(|| anyhow::anyhow!("--kind must be self-service or backoffice"))?;
+    let core = startup::build_core(settings).await?;
+    let key = core
+        .create_api_key(kind, flag(args, "--label").map(str::to_owned))
+        .await?;
+    println!("{key}");
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Getting one-time codes to people: the development outbox, or (later) SMTP and an SMS gateway.
+
+pub mod outbox;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "EMAIL",
+            Channel::Sms => "SMS",
+        }
+    }
+}
+
+/// One message carrying a code. `Debug` hides the code so it can't reach a log line.
+#[derive(Clone)]
+pub struct OtpMessage {
+    pub channel: Channel,
+    /// An email address or an E.164 phone number.
+    pub to: String,
+    pub code: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl std::fmt::Debug for OtpMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpMessage")
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OtpMessage {
+    pub fn new(channel: Channel, to: &str, code: &str) -> Self {
+        let minutes = 10;
+        Self {
+            channel,
+            to: to.to_owned(),
+            code: code.to_owned(),
+            subject: format!("Your code is {code}"),
+            body: format!(
+                "Your Contacts Portal code is {code}. It is valid for {minutes} minutes. \
+                 If you did not ask for it, ignore this message."
+            ),
+        }
+    }
+}
+
+#[async_trait]
+pub trait Deliver: Send + Sync {
+    async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()>;
+}
+
+/// Routes each message to the sender configured for its channel.
+#[derive(Clone)]
+pub struct Delivery {
+    pub email: Arc<dyn Deliver>,
+    pub sms: Arc<dyn Deliver>,
+}
+
+impl Delivery {
+    pub async fn send(&self, message: &OtpMessage) -> anyhow::Result<()> {
+        match message.channel {
+            Channel::Email => self.email.deliver(message).await,
+            Channel::Sms => self.sms.deliver(message).await,
+        }
+    }
+}

@@ -1,0 +1,39 @@
+use async_trait::async_trait;
+
+use super::{Deliver, OtpMessage};
+use crate::store::{self, outbox::OutboxRow, Db};
+
+/// Development delivery: records each message in the database for `/dev/outbox`.
+pub struct Outbox {
+    db: Db,
+}
+
+impl Outbox {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+fn micros_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_micros()).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl Deliver for Outbox {
+    async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()> {
+        let row = OutboxRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            channel: message.channel.as_str().to_owned(),
+            recipient: message.to.clone(),
+            code: message.code.clone(),
+            body: message.body.clone(),
+            created_at: store::now_ms(),
+            seq: micros_now(),
+        };
+        store::outbox::insert(&self.db.pool, &row).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+use phonenumber::{country, Mode};
+
+use super::{countries, FieldError};
+
+/// A phone number that libphonenumber's rules accept, held in E.164 (`+35799123456`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PhoneNumber {
+    e164: String,
+    country_code: u16,
+}
+
+fn invalid_number(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "INVALID_PHONE_NUMBER",
+        "Enter a valid phone number for the chosen country",
+    )
+}
+
+impl PhoneNumber {
+    /// A national number plus an ISO 3166 alpha-3 country (`CYP`), as people type them.
+    pub fn parse_national(
+        number_field: &str,
+        country_field: &str,
+        number: &str,
+        alpha3: &str,
+    ) -> Result<Self, FieldError> {
+        if alpha3.trim().is_empty() {
+            return Err(FieldError::required(country_field, "Country"));
+        }
+        let Some(found) = countries::by_alpha3(alpha3) else {
+            return Err(FieldError::new(
+                country_field,
+                "INVALID_COUNTRY_CODE",
+                "Country must be an ISO 3166 alpha-3 code such as CYP",
+            ));
+        };
+        let id: country::Id = found.alpha2.parse().map_err(|_| {
+            FieldError::new(
+                country_field,
+                "INVALID_COUNTRY_CODE",
+                "Phone numbers are not supported for this country",
+            )
+        })?;
+        if number.trim().is_empty() {
+            return Err(FieldError::required(number_field, "Phone number"));
+        }
+        Self::from_parsed(number_field, phonenumber::parse(Some(id), number.trim()))
+    }
+
+    /// A full international number (`+35799123456`), as apps send them.
+    pub fn parse_e164(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(FieldError::required(field, "Phone number"));
+        }
+        if !raw.starts_with('+') {
+            return Err(FieldError::new(
+                field,
+                "INVALID_PHONE_NUMBER",
+                "Phone numbers are sent in E.164, like +35799123456",
+            ));
+        }
+        Self::from_parsed(field, phonenumber::parse(None, raw))
+    }
+
+    fn from_parsed(
+        field: &str,
+        parsed: Result<phonenumber::PhoneNumber, phonenumber::ParseError>,
+    ) -> Result<Self, FieldError> {
+        let parsed = parsed.map_err(|_| invalid_number(field))?;
+        if !phonenumber::is_valid(&parsed) {
+            return Err(invalid_number(field));
+        }
+        Ok(Self {
+            e164: parsed.format().mode(Mode::E164).to_string(),
+            country_code: parsed.code().value(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.e164
+    }
+
+    /// `+35799123456` → `+357 99****56`.
+    pub fn obfuscated(&self) -> String {
+        let prefix = format!("+{}", self.country_code);
+        let national = self.e164.strip_prefix(&prefix).unwrap_or(&self.e164[1..]);
+        let n = national.len();
+        if n <= 4 {
+            return format!("{prefix} {}", "*".repeat(n));
+        }
+        format!(
+            "{prefix} {}{}{}",
+            &national[..2],
+            "*".repeat(n - 4),
+            &national[n - 2..]
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_number_with_alpha3_country() {
+        let p = PhoneNumber::parse_national("phone_number", "country_code", "99 123456", "CYP")
+            .unwrap();
+        assert_eq!(p.as_str(), "+35799123456");
+        assert_eq!(p.obfuscated(), "+357 99****56");
+        let gb = PhoneNumber::parse_national("n", "c", "07400 123456", "gbr").unwrap();
+        assert_eq!(gb.as_str(), "+447400123456");
+    }
+
+    #[test]
+    fn numbers_wrong_for_the_country_are_refused() {
+        let e = PhoneNumber::parse_national("n", "c", "12345", "CYP").unwrap_err();
+        assert_eq!(e.code, "INVALID_PHONE_NUMBER");
+        let e = PhoneNumber::parse_national("n", "c", "99123456", "XYZ").unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("c", "INVALID_COUNTRY_CODE")
+        );
+    }
+
+    #[test]
+    fn e164_round_trips() {
+        assert_eq!(
+            PhoneNumber::parse_e164("v", "+35799123456")
+                .unwrap()
+                .as_str(),
+            "+35799123456"
+        );
+        assert!(PhoneNumber::parse_e164("v", "35799123456").is_err());
+        assert!(PhoneNumber::parse_e164("v", "+3579912").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! Email + password sign-in: one generic answer for every failure, similar timing whether or
+//! not the email exists, and at most N failures per account per hour.
+
+use super::{sign_in::Authenticated, IdentityInput};
+use crate::{
+    domain::{Email, FieldError, Provider, ValidationErrors},
+    services::{Actor, Core, ServiceError, ServiceResult},
+    store::{
+        self, now_ms,
+        throttles::{self, Rule, Verdict},
+    },
+};
+
+impl Core {
+    fn failed_login_rule(&self) -> Rule {
+        Rule {
+            cooldown_ms: 0,
+            max_hits: self.settings.limits.failed_logins_per_account_per_hour,
+            window_ms: 3_600_000,
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate_password(
+        &self,
+        input: IdentityInput,
+    ) -> ServiceResult<Authenticated> {
+        let mut errors = ValidationErrors::default();
+        let provider = errors.check(Provider::parse(
+            "provider",
+            input.provider.as_deref().unwrap_or(""),
+        ));
+        if provider == Some(Provider::Facebook) {
+            return Err(ServiceError::NotConfigured("Facebook sign-in"));
+        }
+        if provider == Some(Provider::Phone) {
+            errors.push(FieldError::new(
+                "provider",
+                "INVALID_PROVIDER",
+                "Phone sign-in uses a one-time code (request-otp)",
+            ));
+        }
+        let email = errors.check(Email::parse("email", input.email.as_deref().unwrap_or("")));
+        let password = input.password.filter(|p| !p.is_empty());
+        if password.is_none() {
+            errors.push(FieldError::required("password", "Password"));
+        }
+        errors.into_result()?;
+        let (Some(email), Some(password)) = (email, password) else {
+            return Err(ServiceError::InvalidCredentials);
+        };
+
+        let now = now_ms();
+        let key = format!("login-fail:{}:{}", Provider::Email.as_str(), email.as_str());
+        let rule = self.failed_login_rule();
+        let mut tx = self.db.begin().await?;
+        if let Some(retry_after_secs) = throttles::is_blocked(&mut tx, &key, rule, now).await? {
+            return Err(ServiceError::TooManyRequests { retry_after_secs });
+        }
+        drop(tx);
+
+        let identity =
+            store::identities::find(&self.db.pool, Provider::Email.as_str(), email.as_str())
+                .await?;
+        let stored = identity.as_ref().and_then(|i| i.password_hash.clone());
+        let matches = self.passwords.verify(password, stored).await?;
+        let identity = match (matches, identity) {
+            (true, Some(identity)) => identity,
+            _ => {
+                let mut tx = self.db.begin().await?;
+                let verdict = throttles::hit(&mut tx, &key, rule, now).await?;
+                tx.commit().await?;
+                return Err(match verdict {
+                    Verdict::Refused { retry_after_secs } => {
+                        ServiceError::TooManyRequests { retry_after_secs }
+                    }
+                    Verdict::Allowed => ServiceError::InvalidCredentials,
+                });
+            }
+        };
+
+        let mut tx = self.db.begin().await?;
+        let tokens = self
+            .open_token_family(&mut tx, &identity.contact_id, now)
+            .await?;
+        self.audit(
+            &mut *tx,
+            Some(&identity.contact_id),
+            &Actor::Customer(identity.contact_id.clone()),
+            "SIGNED_IN",
+            Some("PASSWORD"),
+        )
+        .await?;
+        let contact = store::contacts::find(&mut *tx, &identity.contact_id)
+            .await?
+            .ok_or(ServiceError::InvalidCredentials)?;
+        tx.commit().await?;
+        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        Ok(Authenticated {
+            contact,
+            organisations,
+            tokens: Some(tokens),
+            created: false,
+        })
+    }
+}

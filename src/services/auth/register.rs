@@ -1,0 +1,125 @@
+//! Self-service registration: validate everything, then prove the identity with a code before
+//! anything is created. The contact is written when the code is validated (sign_in.rs).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    identity::ParsedIdentity,
+    otp::{CodeRequest, OtpChallenge, Purpose},
+    IdentityInput,
+};
+use crate::{
+    domain::{FieldError, PersonName, ValidationErrors},
+    services::{Core, ServiceResult},
+    store,
+};
+
+/// A registration as a client sends it.
+#[derive(Clone, Debug, Default)]
+pub struct RegisterInput {
+    pub title: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub identity: IdentityInput,
+    pub service_acceptance: bool,
+    pub email_opt_out: bool,
+    pub sms_opt_out: bool,
+}
+
+/// What waits with the code until the identity is proven.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingRegistration {
+    pub title: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email_opt_out: bool,
+    pub sms_opt_out: bool,
+    /// Already an argon2id hash; set on the identity once the email is proven.
+    pub password_hash: Option<String>,
+}
+
+impl Core {
+    /// Sends a code to prove the identity. For an identity that already exists the owner gets a
+    /// sign-in code instead and the caller gets exactly the same answer (names and password ignored).
+    #[tracing::instrument(skip_all)]
+    pub async fn register(
+        &self,
+        input: RegisterInput,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<OtpChallenge> {
+        let mut errors = ValidationErrors::default();
+        let title = errors
+            .check(PersonName::parse_optional(
+                "title",
+                "Title",
+                input.title.as_deref(),
+            ))
+            .flatten();
+        let first_name = errors.check(PersonName::parse(
+            "first_name",
+            "First name",
+            input.first_name.as_deref().unwrap_or(""),
+        ));
+        let last_name = errors.check(PersonName::parse(
+            "last_name",
+            "Last name",
+            input.last_name.as_deref().unwrap_or(""),
+        ));
+        let parsed = input.identity.parse("identity", &mut errors);
+        if !input.service_acceptance {
+            errors.push(FieldError::new(
+                "service_acceptance",
+                "TERMS_NOT_ACCEPTED",
+                "You must accept the terms of service",
+            ));
+        }
+        errors.into_result()?;
+        let (Some(first_name), Some(last_name), Some(ParsedIdentity { identity, password })) =
+            (first_name, last_name, parsed)
+        else {
+            unreachable!("no validation errors means every part parsed");
+        };
+
+        // Hash whenever a password is sent, even if it will be ignored, so timing does not tell
+        // whether the identity exists.
+        let password_hash = match password {
+            Some(p) => Some(self.passwords.hash(p).await?),
+            None => None,
+        };
+        let existing = store::identities::find(
+            &self.db.pool,
+            identity.provider().as_str(),
+            identity.value(),
+        )
+        .await?;
+        let request = match existing {
+            Some(found) => CodeRequest {
+                identity: &identity,
+                purpose: Purpose::SignIn,
+                contact_id: Some(found.contact_id),
+                payload: None,
+                send_to: Some(&identity),
+                client_ip,
+            },
+            None => {
+                let pending = PendingRegistration {
+                    title: title.map(PersonName::into_string),
+                    first_name: first_name.into_string(),
+                    last_name: last_name.into_string(),
+                    email_opt_out: input.email_opt_out,
+                    sms_opt_out: input.sms_opt_out,
+                    password_hash,
+                };
+                CodeRequest {
+                    identity: &identity,
+                    purpose: Purpose::Register,
+                    contact_id: None,
+                    payload: Some(serde_json::to_string(&pending).map_err(anyhow::Error::from)?),
+                    send_to: Some(&identity),
+                    client_ip,
+                }
+            }
+        };
+        self.issue_code(request).await
+    }
+}

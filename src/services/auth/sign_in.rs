@@ -1,0 +1,206 @@
+//! Asking for a sign-in code, and turning a valid code into a signed-in contact.
+
+use super::{
+    otp::{CodeRequest, OtpChallenge, OtpLookup, Purpose},
+    register::PendingRegistration,
+    tokens::TokenPair,
+    Identity,
+};
+use crate::{
+    domain::{ContactCode, ContactId, ContactType, OtpCode, Provider},
+    services::{Actor, Core, ServiceError, ServiceResult},
+    store::{
+        self, contacts::ContactRow, flag, identities::IdentityRow, is_unique_violation, now_ms,
+        organisations::OrganisationRow, otps::OtpRow, Tx,
+    },
+};
+
+/// A contact that just proved who it is.
+pub struct Authenticated {
+    pub contact: ContactRow,
+    pub organisations: Vec<OrganisationRow>,
+    pub tokens: Option<TokenPair>,
+    pub created: bool,
+}
+
+enum Completion {
+    Done(ContactRow, bool, Option<TokenPair>),
+    /// Another request created the same identity first; run again and sign in to it.
+    Raced,
+}
+
+impl Core {
+    /// Always answers the same way: a code goes out only when the identity is on file.
+    #[tracing::instrument(skip_all)]
+    pub async fn request_otp(
+        &self,
+        identity: Identity,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<OtpChallenge> {
+        let existing = store::identities::find(
+            &self.db.pool,
+            identity.provider().as_str(),
+            identity.value(),
+        )
+        .await?;
+        let contact_id = existing.map(|i| i.contact_id);
+        let send_to = contact_id.as_ref().map(|_| &identity);
+        self.issue_code(CodeRequest {
+            identity: &identity,
+            purpose: Purpose::SignIn,
+            contact_id,
+            payload: None,
+            send_to,
+            client_ip,
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn validate_otp(
+        &self,
+        lookup: OtpLookup,
+        code: OtpCode,
+        issue_tokens: bool,
+    ) -> ServiceResult<Authenticated> {
+        let row = self.check_code(&lookup, &code).await?;
+        for _ in 0..3 {
+            if let Completion::Done(contact, created, tokens) =
+                self.complete(&row, issue_tokens).await?
+            {
+                let organisations =
+                    store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+                return Ok(Authenticated {
+                    contact,
+                    organisations,
+                    tokens,
+                    created,
+                });
+            }
+        }
+        Err(anyhow::anyhow!("identity creation kept racing").into())
+    }
+
+    /// One transaction: use up the code, act on it, and open the token family.
+    async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> ServiceResult<Completion> {
+        let now = now_ms();
+        let purpose = Purpose::parse(&row.purpose).ok_or(ServiceError::InvalidOtp)?;
+        let (provider, value) = row
+            .identity_key
+            .split_once(':')
+            .ok_or(ServiceError::InvalidOtp)?;
+        let mut tx = self.db.begin().await?;
+        if !store::otps::consume(
+            &mut *tx,
+            &row.id,
+            self.settings.limits.otp_max_attempts,
+            now,
+        )
+        .await?
+        {
+            return Err(ServiceError::InvalidOtp);
+        }
+        let existing = store::identities::find(&mut *tx, provider, value).await?;
+        let (contact_id, created) = match (purpose, existing) {
+            (_, Some(identity)) => {
+                mark_verified(&mut tx, &identity, now).await?;
+                (identity.contact_id, false)
+            }
+            (Purpose::Register, None) => {
+                let pending: PendingRegistration =
+                    serde_json::from_str(row.payload.as_deref().unwrap_or_default())
+                        .map_err(|e| anyhow::anyhow!("pending registration unreadable: {e}"))?;
+                match create_contact(&mut tx, provider, value, pending, now).await {
+                    Ok(id) => (id, true),
+                    Err(e) if is_unique_violation(&e) => return Ok(Completion::Raced),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            // A decoy code (unknown identity) or a contact deleted since: nothing to sign in to.
+            (_, None) => return Err(ServiceError::InvalidOtp),
+        };
+        let action = if created { "REGISTERED" } else { "SIGNED_IN" };
+        self.audit(
+            &mut *tx,
+            Some(&contact_id),
+            &Actor::Customer(contact_id.clone()),
+            action,
+            Some(provider),
+        )
+        .await?;
+        let tokens = match issue_tokens {
+            true => Some(self.open_token_family(&mut tx, &contact_id, now).await?),
+            false => None,
+        };
+        let contact = store::contacts::find(&mut *tx, &contact_id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        tx.commit().await?;
+        Ok(Completion::Done(contact, created, tokens))
+    }
+}
+
+async fn mark_verified(tx: &mut Tx<'_>, identity: &IdentityRow, now: i64) -> sqlx::Result<()> {
+    if identity.verified_at.is_none() {
+        sqlx::query("UPDATE identities SET verified_at = $2 WHERE id = $1")
+            .bind(&identity.id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE contacts SET is_verified = 1, updated_at = $2 WHERE id = $1 AND is_verified = 0",
+    )
+    .bind(&identity.contact_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn create_contact(
+    tx: &mut Tx<'_>,
+    provider: &str,
+    value: &str,
+    pending: PendingRegistration,
+    now: i64,
+) -> sqlx::Result<String> {
+    let id = ContactId::generate().as_str().to_owned();
+    let is_email = provider == Provider::Email.as_str();
+    let contact = ContactRow {
+        id: id.clone(),
+        code: ContactCode::generate().as_str().to_owned(),
+        contact_type: ContactType::Person.as_str().to_owned(),
+        title: pending.title,
+        first_name: Some(pending.first_name),
+        last_name: Some(pending.last_name),
+        company_name: None,
+        email: is_email.then(|| value.to_owned()),
+        phone: (!is_email).then(|| value.to_owned()),
+        email_opt_out: flag(pending.email_opt_out),
+        sms_opt_out: flag(pending.sms_opt_out),
+        avatar: None,
+        is_verified: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    store::contacts::insert(&mut **tx, &contact).await?;
+    store::identities::insert(
+        &mut **tx,
+        &IdentityRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            contact_id: id.clone(),
+            provider: provider.to_owned(),
+            value: value.to_owned(),
+            password_hash: if is_email {
+                pending.password_hash
+            } else {
+                None
+            },
+            verified_at: Some(now),
+            created_at: now,
+        },
+    )
+    .await?;
+    Ok(id)
+}

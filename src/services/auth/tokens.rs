@@ -1,0 +1,266 @@
+//! Access tokens (JWT, HS256 pinned, 15 minutes) and opaque refresh tokens (rotated on every use;
+//! a replayed one ends the whole sign-in it came from).
+
+use jsonwebtoken::{
+    decode, encode, errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
+use serde::{Deserialize, Serialize};
+
+use super::secrets::{random_token, sha256_hex};
+use crate::{
+    services::{Core, ServiceError, ServiceResult},
+    store::{self, now_ms, refresh_tokens::RefreshTokenRow, Tx},
+};
+
+pub const ISSUER: &str = "contacts-portal";
+pub const AUDIENCE: &str = "self-service";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    /// The sign-in (refresh-token family) this token belongs to.
+    pub sid: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: Vec<DecodingKey>,
+    validation: Validation,
+}
+
+impl TokenKeys {
+    /// Signs with `current`; also accepts tokens signed with `previous` while a secret is rotated.
+    pub fn new(current: &[u8], previous: Option<&[u8]>) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 1;
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        let mut decoding = vec![DecodingKey::from_secret(current)];
+        decoding.extend(previous.map(DecodingKey::from_secret));
+        Self {
+            encoding: EncodingKey::from_secret(current),
+            decoding,
+            validation,
+        }
+    }
+
+    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &self.encoding,
+        )?)
+    }
+
+    pub fn verify(&self, token: &str) -> ServiceResult<Claims> {
+        let mut outcome = Err(ServiceError::InvalidToken);
+        for key in &self.decoding {
+            match decode::<Claims>(token, key, &self.validation) {
+                Ok(data) => return Ok(data.claims),
+                Err(e) if matches!(e.kind(), ErrorKind::ExpiredSignature) => {
+                    outcome = Err(ServiceError::TokenExpired)
+                }
+                Err(_) => {}
+            }
+        }
+        outcome
+    }
+}
+
+/// A fresh pair, as the token response shows it.
+#[derive(Clone, Debug)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// When the access token expires, epoch milliseconds.
+    pub expires_at_ms: i64,
+}
+
+impl Core {
+    fn access_token(
+        &self,
+        contact_id: &str,
+        family_id: &str,
+        now: i64,
+    ) -> ServiceResult<(String, i64)> {
+        let ttl = i64::try_from(self.settings.access_token_ttl.as_secs()).unwrap_or(900);
+        let iat = now / 1000;
+        let claims = Claims {
+            sub: contact_id.to_owned(),
+            sid: family_id.to_owned(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat,
+            exp: iat + ttl,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        Ok((self.tokens.sign(&claims)?, (iat + ttl) * 1000))
+    }
+
+    async fn refresh_row(
+        &self,
+        tx: &mut Tx<'_>,
+        contact_id: &str,
+        family_id: &str,
+        now: i64,
+    ) -> ServiceResult<String> {
+        let token = random_token(32);
+        let ttl =
+            i64::try_from(self.settings.refresh_token_ttl.as_millis()).unwrap_or(i64::MAX / 2);
+        store::refresh_tokens::insert(
+            &mut **tx,
+            &RefreshTokenRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                token_hash: sha256_hex(&token),
+                family_id: family_id.to_owned(),
+                contact_id: contact_id.to_owned(),
+                created_at: now,
+                expires_at: now.saturating_add(ttl),
+                rotated_at: None,
+                revoked_at: None,
+            },
+        )
+        .await?;
+        Ok(token)
+    }
+
+    /// A new sign-in: a new refresh-token family and its first pair.
+    pub(crate) async fn open_token_family(
+        &self,
+        tx: &mut Tx<'_>,
+        contact_id: &str,
+        now: i64,
+    ) -> ServiceResult<TokenPair> {
+        let family_id = uuid::Uuid::new_v4().to_string();
+        let refresh_token = self.refresh_row(tx, contact_id, &family_id, now).await?;
+        let (access_token, expires_at_ms) = self.access_token(contact_id, &family_id, now)?;
+        Ok(TokenPair {
+            access_token,
+            refresh_token,
+            expires_at_ms,
+        })
+    }
+
+    /// Swaps a refresh token for a new pair. Presenting one that was already swapped is taken as
+    /// theft: the whole family is revoked.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh(&self, refresh_token: &str) -> ServiceResult<(String, TokenPair)> {
+        let now = now_ms();
+        let row = store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim()))
+            .await?
+            .ok_or(ServiceError::InvalidRefreshToken)?;
+        if row.rotated_at.is_some() {
+            store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now).await?;
+            tracing::warn!(family = %row.family_id, "refresh token reused; sign-in revoked");
+            return Err(ServiceError::RefreshTokenReused);
+        }
+        if row.revoked_at.is_some() || now >= row.expires_at {
+            return Err(ServiceError::InvalidRefreshToken);
+        }
+        let mut tx = self.db.begin().await?;
+        if !store::refresh_tokens::rotate(&mut *tx, &row.id, now).await? {
+            drop(tx);
+            store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now).await?;
+            return Err(ServiceError::RefreshTokenReused);
+        }
+        let refresh_token = self
+            .refresh_row(&mut tx, &row.contact_id, &row.family_id, now)
+            .await?;
+        tx.commit().await?;
+        let (access_token, expires_at_ms) =
+            self.access_token(&row.contact_id, &row.family_id, now)?;
+        Ok((
+            row.contact_id,
+            TokenPair {
+                access_token,
+                refresh_token,
+                expires_at_ms,
+            },
+        ))
+    }
+
+    /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.
+    pub async fn sign_out(&self, refresh_token: &str) -> ServiceResult<()> {
+        if let Some(row) =
+            store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim())).await?
+        {
+            store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now_ms()).await?;
+        }
+        Ok(())
+    }
+
+    /// The contact an access token speaks for, provided its sign-in is still live.
+    pub async fn authenticate_access_token(&self, token: &str) -> ServiceResult<String> {
+        let claims = self.tokens.verify(token)?;
+        if !store::refresh_tokens::family_is_live(&self.db.pool, &claims.sid).await? {
+            return Err(ServiceError::InvalidToken);
+        }
+        Ok(claims.sub)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64) -> Claims {
+        Claims {
+            sub: "c1".into(),
+            sid: "f1".into(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: 0,
+            exp,
+            jti: "j".into(),
+        }
+    }
+
+    #[test]
+    fn tokens_verify_and_expire() {
+        let keys = TokenKeys::new(b"a-secret-of-at-least-32-bytes!!!", None);
+        let now = now_ms() / 1000;
+        let token = keys.sign(&claims(now + 60)).unwrap();
+        assert_eq!(keys.verify(&token).unwrap().sub, "c1");
+        let old = keys.sign(&claims(now - 5)).unwrap();
+        assert!(matches!(keys.verify(&old), Err(ServiceError::TokenExpired)));
+        assert!(matches!(
+            keys.verify("not.a.jwt"),
+            Err(ServiceError::InvalidToken)
+        ));
+    }
+
+    #[test]
+    fn other_keys_audiences_and_algorithms_are_refused() {
+        let keys = TokenKeys::new(b"a-secret-of-at-least-32-bytes!!!", None);
+        let other = TokenKeys::new(b"another-secret-of-32-bytes-long!", None);
+        let now = now_ms() / 1000;
+        let forged = other.sign(&claims(now + 60)).unwrap();
+        assert!(matches!(
+            keys.verify(&forged),
+            Err(ServiceError::InvalidToken)
+        ));
+        let mut wrong_aud = claims(now + 60);
+        wrong_aud.aud = "backoffice".into();
+        assert!(matches!(
+            keys.verify(&keys.sign(&wrong_aud).unwrap()),
+            Err(ServiceError::InvalidToken)
+        ));
+        let none_alg = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJjMSJ9.";
+        assert!(matches!(
+            keys.verify(none_alg),
+            Err(ServiceError::InvalidToken)
+        ));
+        let rotated = TokenKeys::new(
+            b"another-secret-of-32-bytes-long!",
+            Some(b"a-secret-of-at-least-32-bytes!!!"),
+        );
+        let signed_before = keys.sign(&claims(now + 60)).unwrap();
+        assert_eq!(rotated.verify(&signed_before).unwrap().sub, "c1");
+    }
+}

@@ -1,0 +1,44 @@
+use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+
+use crate::{
+    store::contacts::ContactRow,
+    views::{ContactSummary, ContactView},
+};
+
+pub fn rfc3339(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+pub fn contact_view(row: &ContactRow) -> ContactView {
+    ContactView {
+        id: row.id.clone(),
+        code: row.code.clone(),
+        contact_type: row.contact_type.clone(),
+        title: row.title.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        company_name: row.company_name.clone(),
+        email: row.email.clone(),
+        phone: row.phone.clone(),
+        email_opt_out: row.email_opt_out != 0,
+        sms_opt_out: row.sms_opt_out != 0,
+        avatar: row.avatar.clone(),
+        is_verified: row.is_verified != 0,
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    }
+}
+
+pub fn summary(row: &ContactRow) -> ContactSummary {
+    ContactSummary {
+        id: row.id.clone(),
+        title: row.title.clone(),
+        avatar: row.avatar.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        is_verified: row.is_verified != 0,
+    }
+}

@@ -1,0 +1,124 @@
+//! Contacts: what a customer sees and edits of itself (and, later, what agents manage).
+
+mod convert;
+
+pub use convert::{contact_view, rfc3339 as convert_time, summary};
+
+use crate::{
+    domain::{FieldError, PersonName, ValidationErrors},
+    services::{Actor, Core, ServiceError, ServiceResult},
+    store::{self, flag, now_ms},
+    views::{IdentityView, OrganisationView, Profile},
+};
+
+/// A partial update of a contact's own profile; `None` leaves a field as it is, and for the
+/// nullable ones `Some(None)` clears it.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileUpdate {
+    pub title: Option<Option<String>>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email_opt_out: Option<bool>,
+    pub sms_opt_out: Option<bool>,
+    pub avatar: Option<Option<String>>,
+}
+
+pub const MAX_AVATAR_LEN: usize = 2048;
+
+impl Core {
+    pub async fn profile(&self, contact_id: &str) -> ServiceResult<Profile> {
+        let contact = store::contacts::find(&self.db.pool, contact_id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
+        let organisations = store::organisations::for_contact(&self.db.pool, contact_id).await?;
+        Ok(Profile {
+            contact: contact_view(&contact),
+            identities: identities
+                .into_iter()
+                .map(|i| IdentityView {
+                    provider: i.provider,
+                    value: i.value,
+                    verified: i.verified_at.is_some(),
+                    has_password: i.password_hash.is_some(),
+                })
+                .collect(),
+            organisations: organisations
+                .into_iter()
+                .map(|o| OrganisationView {
+                    name: o.name,
+                    id: o.id,
+                    org_type: o.org_type,
+                })
+                .collect(),
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(contact_id))]
+    pub async fn update_profile(
+        &self,
+        contact_id: &str,
+        update: ProfileUpdate,
+    ) -> ServiceResult<Profile> {
+        let mut errors = ValidationErrors::default();
+        let title = update.title.map(|t| {
+            errors
+                .check(PersonName::parse_optional("title", "Title", t.as_deref()))
+                .flatten()
+        });
+        let first_name = update
+            .first_name
+            .and_then(|n| errors.check(PersonName::parse("first_name", "First name", &n)));
+        let last_name = update
+            .last_name
+            .and_then(|n| errors.check(PersonName::parse("last_name", "Last name", &n)));
+        let avatar = match update.avatar {
+            Some(Some(url)) if url.trim().len() > MAX_AVATAR_LEN => {
+                errors.push(FieldError::new(
+                    "avatar",
+                    "TOO_LONG",
+                    "avatar must be at most 2048 characters",
+                ));
+                None
+            }
+            Some(url) => Some(url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty())),
+            None => None,
+        };
+        errors.into_result()?;
+
+        let mut tx = self.db.begin().await?;
+        let mut contact = store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        if let Some(title) = title {
+            contact.title = title.map(PersonName::into_string);
+        }
+        if let Some(name) = first_name {
+            contact.first_name = Some(name.into_string());
+        }
+        if let Some(name) = last_name {
+            contact.last_name = Some(name.into_string());
+        }
+        if let Some(v) = update.email_opt_out {
+            contact.email_opt_out = flag(v);
+        }
+        if let Some(v) = update.sms_opt_out {
+            contact.sms_opt_out = flag(v);
+        }
+        if let Some(avatar) = avatar {
+            contact.avatar = avatar;
+        }
+        contact.updated_at = now_ms();
+        store::contacts::update(&mut *tx, &contact).await?;
+        self.audit(
+            &mut *tx,
+            Some(contact_id),
+            &Actor::Customer(contact_id.to_owned()),
+            "PROFILE_UPDATED",
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        self.profile(contact_id).await
+    }
+}

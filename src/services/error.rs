@@ -1,0 +1,65 @@
+use crate::domain::{FieldError, ValidationErrors};
+
+/// Everything a caller of the contact and auth services can act on. Adapters map it to HTTP
+/// (api/problem.rs) or to a message on a page (web/); neither adds rules of its own.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    #[error("the one-time code is not valid")]
+    InvalidOtp,
+    #[error("the one-time code has expired")]
+    OtpExpired,
+    #[error("too many wrong tries for this code")]
+    OtpAttemptsExceeded,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: i64 },
+    #[error("the credentials are not valid")]
+    InvalidCredentials,
+    #[error("the access token has expired")]
+    TokenExpired,
+    #[error("the access token is not valid")]
+    InvalidToken,
+    #[error("the refresh token is not valid")]
+    InvalidRefreshToken,
+    #[error("the refresh token was already used; the sign-in it belongs to has been ended")]
+    RefreshTokenReused,
+    #[error("contact not found")]
+    ContactNotFound,
+    #[error("organisation not found")]
+    OrganisationNotFound,
+    #[error("a contact with this id already exists")]
+    ContactIdTaken,
+    #[error("a contact with this code already exists")]
+    ContactCodeTaken,
+    #[error("this identity belongs to another contact")]
+    IdentityTaken,
+    #[error("the API key is missing or not valid")]
+    InvalidApiKey,
+    #[error("we could not send the code; please try again")]
+    DeliveryFailed,
+    #[error("{0} is not available on this server")]
+    NotConfigured(&'static str),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<ValidationErrors> for ServiceError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+impl From<FieldError> for ServiceError {
+    fn from(error: FieldError) -> Self {
+        Self::Validation(error.into())
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(anyhow::Error::new(error).context("database"))
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -1,0 +1,50 @@
+//! The one core behind both faces: REST handlers and Leptos server functions call these.
+
+pub mod audit;
+pub mod auth;
+pub mod contacts;
+pub mod error;
+
+use std::sync::Arc;
+
+pub use error::{ServiceError, ServiceResult};
+
+use crate::{config::Settings, delivery::Delivery, store::Db};
+
+/// Shared, cheap to clone: what every service call needs.
+#[derive(Clone)]
+pub struct Core {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub delivery: Delivery,
+    pub tokens: Arc<auth::tokens::TokenKeys>,
+    pub passwords: auth::passwords::Hasher,
+    pub secrets: Arc<auth::secrets::Secrets>,
+}
+
+/// Who did something, for the audit trail.
+#[derive(Clone, Debug)]
+pub enum Actor {
+    Customer(String),
+    Agent(String),
+    ApiKey(String),
+    System,
+}
+
+impl Actor {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Actor::Customer(_) => "CUSTOMER",
+            Actor::Agent(_) => "AGENT",
+            Actor::ApiKey(_) => "API_KEY",
+            Actor::System => "SYSTEM",
+        }
+    }
+
+    pub fn id(&self) -> Option<String> {
+        match self {
+            Actor::Customer(id) | Actor::Agent(id) | Actor::ApiKey(id) => Some(id.clone()),
+            Actor::System => None,
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Wiring: settings → database → core → one axum router (pages, server functions, REST, health).
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderName, HeaderValue, Method, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use crate::{
+    api,
+    config::{DeliveryKind, Settings},
+    delivery::{outbox::Outbox, Deliver, Delivery},
+    services::{
+        auth::{passwords::Hasher, secrets::Secrets, tokens::TokenKeys},
+        Core,
+    },
+    state::AppState,
+    store::{sessions::DbSessionStore, Db},
+    web,
+};
+
+pub const SESSION_COOKIE: &str = "portal_session";
+
+/// Connects, migrates and assembles the core services.
+pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let secrets = Secrets::load(&settings)?;
+    let previous = std::env::var("JWT_SECRET_PREVIOUS")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let tokens = TokenKeys::new(&secrets.jwt, previous.as_deref().map(str::as_bytes));
+    let delivery = Delivery {
+        email: deliverer(&settings.email_delivery, &db)?,
+        sms: deliverer(&settings.sms_delivery, &db)?,
+    };
+    Ok(Core {
+        passwords: Hasher::new(settings.max_concurrent_hashes),
+        settings: Arc::new(settings),
+        db,
+        delivery,
+        tokens: Arc::new(tokens),
+        secrets: Arc::new(secrets),
+    })
+}
+
+fn deliverer(kind: &DeliveryKind, db: &Db) -> anyhow::Result<Arc<dyn Deliver>> {
+    match kind {
+        DeliveryKind::Outbox => Ok(Arc::new(Outbox::new(db.clone()))),
+        other => {
+            anyhow::bail!("OTP delivery {other:?} is not available in this build yet; use outbox")
+        }
+    }
+}
+
+pub fn router(core: Core) -> Router {
+    let settings = core.settings.clone();
+    let public_dir = settings.site_root.join("public");
+    let leptos = LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(public_dir.to_string_lossy().to_string())
+        .build();
+    let state = AppState {
+        core: core.clone(),
+        leptos: leptos.clone(),
+    };
+    let routes = generate_route_list(web::App);
+    let context_state = state.clone();
+    let context = move || provide_context(context_state.clone());
+
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(core.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.is_production())
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || web::shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, web::shell))
+        .with_state(state)
+        .layer(middleware::from_fn(same_origin_posts))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(api::MAX_BODY_BYTES));
+
+    let mut app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(core.clone())
+        .nest_service("/style", ServeDir::new(settings.site_root.join("style")))
+        .merge(api::router(core))
+        .merge(pages);
+    if settings.is_production() {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    app.layer(security_headers())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    )
+}
+
+async fn readyz(State(core): State<Core>) -> Response {
+    match core.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+/// CSRF defence for the portal's forms (beside `SameSite=Lax`): a state-changing request whose
+/// browser says it came from another site is refused.
+async fn same_origin_posts(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let headers = request.headers();
+        let cross_site =
+            headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_mismatch = match (
+            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            host,
+        ) {
+            (Some("null"), _) => true,
+            (Some(origin), Some(host)) => {
+                origin.split("://").nth(1).map(|h| h.trim_end_matches('/')) != Some(host)
+            }
+            _ => false,
+        };
+        if cross_site || origin_mismatch {
+            return (
+                StatusCode::FORBIDDEN,
+                "cross-site form posts are not accepted",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// A running server: its address, and a handle that ends when it stops.
+pub struct Running {
+    pub address: SocketAddr,
+    pub core: Core,
+    pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds, spawns the server (and its housekeeping), and returns at once.
+pub async fn spawn(settings: Settings) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(settings.bind_addr)
+        .await
+        .with_context(|| format!("could not listen on {}", settings.bind_addr))?;
+    let address = listener.local_addr()?;
+    let core = build_core(settings).await?;
+    let app = router(core.clone());
+    spawn_housekeeping(core.clone());
+    let handle = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    });
+    Ok(Running {
+        address,
+        core,
+        handle,
+    })
+}
+
+fn spawn_housekeeping(core: Core) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::store::sessions::delete_expired(&core.db).await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,64 @@
+use sqlx::{Any, Executor};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub kind: String,
+    pub key_hash: String,
+    pub prefix: String,
+    pub label: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn insert<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    row: &ApiKeyRow,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO api_keys (id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&row.id)
+    .bind(&row.kind)
+    .bind(&row.key_hash)
+    .bind(&row.prefix)
+    .bind(&row.label)
+    .bind(row.created_at)
+    .bind(row.last_used_at)
+    .bind(row.revoked_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn live_by_hash<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    key_hash: &str,
+) -> sqlx::Result<Option<ApiKeyRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at FROM api_keys \
+         WHERE key_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(key_hash)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Stamps the last use at most once a minute, so busy keys don't write on every request.
+pub async fn touch<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(now - 60_000)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

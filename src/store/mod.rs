@@ -1,0 +1,155 @@
+//! Storage: one set of SQL for SQLite and PostgreSQL through sqlx's Any driver.
+//! Times are epoch milliseconds and flags 0/1 integers so both backends read alike.
+
+pub mod api_keys;
+pub mod audit;
+pub mod contacts;
+pub mod identities;
+pub mod organisations;
+pub mod otps;
+pub mod outbox;
+pub mod refresh_tokens;
+pub mod sessions;
+pub mod throttles;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions},
+    AnyPool, ConnectOptions, Executor,
+};
+
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+pub fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+pub fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:");
+        };
+        if backend == Backend::Sqlite {
+            ensure_sqlite_dir(url)?;
+        }
+        let options = AnyConnectOptions::from_str(url)
+            .context("DATABASE_URL could not be parsed")?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
+        let pool = match backend {
+            // SQLite has one writer at a time: a few connections, WAL so readers never wait,
+            // and a busy timeout so bursts of writers queue instead of failing.
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(20)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+            }
+        }
+        .context("could not connect to the database")?;
+        Ok(Self { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+        }
+        .context("database migrations failed")
+    }
+
+    pub async fn begin(&self) -> anyhow::Result<Tx<'static>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+/// True when an insert failed on a unique constraint (both backends word it differently).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db.code().as_deref() == Some("2067")
+                || db.code().as_deref() == Some("1555")
+                || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+/// Names the column of a unique-constraint failure when the backend says which.
+pub fn violated_constraint(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => {
+            format!("{} {}", db.constraint().unwrap_or_default(), db.message())
+        }
+        _ => String::new(),
+    }
+}

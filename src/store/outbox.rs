@@ -1,0 +1,43 @@
+use sqlx::{Any, Executor};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub code: String,
+    pub body: String,
+    pub created_at: i64,
+    pub seq: i64,
+}
+
+pub async fn insert<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    row: &OutboxRow,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, channel, recipient, code, body, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&row.id)
+    .bind(&row.channel)
+    .bind(&row.recipient)
+    .bind(&row.code)
+    .bind(&row.body)
+    .bind(row.created_at)
+    .bind(row.seq)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn newest<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    limit: i64,
+) -> sqlx::Result<Vec<OutboxRow>> {
+    sqlx::query_as(
+        "SELECT id, channel, recipient, code, body, created_at, seq FROM outbox ORDER BY seq DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}

@@ -1,0 +1,107 @@
+use sqlx::{Any, Executor};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RefreshTokenRow {
+    pub id: String,
+    pub token_hash: String,
+    pub family_id: String,
+    pub contact_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub rotated_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn insert<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    row: &RefreshTokenRow,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (id, token_hash, family_id, contact_id, created_at, expires_at, rotated_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&row.id)
+    .bind(&row.token_hash)
+    .bind(&row.family_id)
+    .bind(&row.contact_id)
+    .bind(row.created_at)
+    .bind(row.expires_at)
+    .bind(row.rotated_at)
+    .bind(row.revoked_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_hash<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+) -> sqlx::Result<Option<RefreshTokenRow>> {
+    sqlx::query_as(
+        "SELECT id, token_hash, family_id, contact_id, created_at, expires_at, rotated_at, revoked_at \
+         FROM refresh_tokens WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Marks a token as used for rotation; false when it was already rotated or revoked (a race or a replay).
+pub async fn rotate<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn revoke_family<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    family_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(family_id)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_contact<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    contact_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE contact_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(contact_id)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Whether the sign-in an access token came from is still live (not signed out or revoked).
+pub async fn family_is_live<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    family_id: &str,
+) -> sqlx::Result<bool> {
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(family_id)
+    .fetch_one(ex)
+    .await?;
+    Ok(live > 0)
+}

@@ -1,0 +1,134 @@
+//! The portal's browser sessions (tower-sessions) kept in the database, so any app server can
+//! serve any request. The signed-in contact or agent is copied into its own column so that
+//! "end every session of this person" is one statement.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use tower_sessions::{
+    session::{Id, Record},
+    session_store, SessionStore,
+};
+
+use super::{now_ms, Db};
+
+pub const CONTACT_KEY: &str = "contact_id";
+pub const AGENT_KEY: &str = "agent_id";
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+fn backend(e: sqlx::Error) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn string_field(record: &Record, key: &str) -> Option<String> {
+    record
+        .data
+        .get(key)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+fn expiry_ms(record: &Record) -> i64 {
+    i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+impl DbSessionStore {
+    async fn upsert(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, contact_id, agent_id, expires_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, contact_id = excluded.contact_id, \
+             agent_id = excluded.agent_id, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(string_field(record, CONTACT_KEY))
+        .bind(string_field(record, AGENT_KEY))
+        .bind(expiry_ms(record))
+        .execute(&self.db.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // Ids are 128 random bits: a collision is not worth a round trip to look for.
+        self.upsert(record).await
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.upsert(record).await
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(session_id.to_string())
+        .bind(now_ms())
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(backend)?;
+        let Some((data, expires_at)) = row else {
+            return Ok(None);
+        };
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date =
+            OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session_id.to_string())
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Ends every portal session of a contact (password reset, say).
+pub async fn end_for_contact(db: &Db, contact_id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE contact_id = $1")
+        .bind(contact_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every portal session of an agent (disabled, say).
+pub async fn end_for_agent(db: &Db, agent_id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
+        .bind(agent_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired(db: &Db) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}

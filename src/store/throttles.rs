@@ -1,0 +1,142 @@
+use super::Tx;
+
+/// The state of one counter after a hit was asked for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    /// Refused; the caller may retry after this many seconds.
+    Refused {
+        retry_after_secs: i64,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// Minimum time between two hits, in ms (0: none).
+    pub cooldown_ms: i64,
+    /// Hits allowed per window.
+    pub max_hits: i64,
+    pub window_ms: i64,
+}
+
+/// Pure decision: given the stored window, may one more hit go through, and what is stored next.
+pub fn decide(
+    rule: Rule,
+    now: i64,
+    window_start: i64,
+    hits: i64,
+    last_at: i64,
+) -> (Verdict, i64, i64) {
+    let ceil_secs = |ms: i64| (ms + 999) / 1000;
+    if rule.cooldown_ms > 0 && hits > 0 && now - last_at < rule.cooldown_ms {
+        let wait = rule.cooldown_ms - (now - last_at);
+        return (
+            Verdict::Refused {
+                retry_after_secs: ceil_secs(wait).max(1),
+            },
+            window_start,
+            hits,
+        );
+    }
+    let (window_start, hits) = if now - window_start >= rule.window_ms {
+        (now, 0)
+    } else {
+        (window_start, hits)
+    };
+    if hits >= rule.max_hits {
+        let wait = window_start + rule.window_ms - now;
+        return (
+            Verdict::Refused {
+                retry_after_secs: ceil_secs(wait).max(1),
+            },
+            window_start,
+            hits,
+        );
+    }
+    (Verdict::Allowed, window_start, hits + 1)
+}
+
+/// Counts one hit on `key` inside the caller's transaction. The upsert comes first so that the
+/// row (PostgreSQL) or the database (SQLite) is locked before it is read: concurrent requests for
+/// one key are decided one after the other, on any number of app servers.
+pub async fn hit(tx: &mut Tx<'_>, key: &str, rule: Rule, now: i64) -> sqlx::Result<Verdict> {
+    sqlx::query(
+        "INSERT INTO throttles (key, window_start, hits, last_at) VALUES ($1, $2, 0, 0) \
+         ON CONFLICT (key) DO UPDATE SET key = excluded.key",
+    )
+    .bind(key)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let (window_start, hits, last_at): (i64, i64, i64) =
+        sqlx::query_as("SELECT window_start, hits, last_at FROM throttles WHERE key = $1")
+            .bind(key)
+            .fetch_one(&mut **tx)
+            .await?;
+    let (verdict, window_start, hits) = decide(rule, now, window_start, hits, last_at);
+    if verdict == Verdict::Allowed {
+        sqlx::query(
+            "UPDATE throttles SET window_start = $2, hits = $3, last_at = $4 WHERE key = $1",
+        )
+        .bind(key)
+        .bind(window_start)
+        .bind(hits)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(verdict)
+}
+
+/// Reads a counter without counting: is `key` already over its window's limit?
+pub async fn is_blocked(
+    tx: &mut Tx<'_>,
+    key: &str,
+    rule: Rule,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT window_start, hits FROM throttles WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.and_then(|(start, hits)| {
+        (now - start < rule.window_ms && hits >= rule.max_hits)
+            .then(|| ((start + rule.window_ms - now) + 999) / 1000)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: Rule = Rule {
+        cooldown_ms: 60_000,
+        max_hits: 10,
+        window_ms: 3_600_000,
+    };
+
+    #[test]
+    fn cooldown_then_hourly_cap() {
+        let (v, start, hits) = decide(RULE, 1_000_000, 1_000_000, 0, 0);
+        assert_eq!((v, hits), (Verdict::Allowed, 1));
+        let (v, _, _) = decide(RULE, 1_030_000, start, hits, 1_000_000);
+        assert_eq!(
+            v,
+            Verdict::Refused {
+                retry_after_secs: 30
+            }
+        );
+        let (v, _, hits) = decide(RULE, 1_060_000, start, hits, 1_000_000);
+        assert_eq!((v, hits), (Verdict::Allowed, 2));
+        let (v, _, _) = decide(RULE, 2_000_000, start, 10, 1_900_000);
+        assert_eq!(
+            v,
+            Verdict::Refused {
+                retry_after_secs: 2600
+            }
+        );
+        let (v, start2, hits) = decide(RULE, 1_000_000 + 3_600_000, start, 10, 1_900_000);
+        assert_eq!((v, start2, hits), (Verdict::Allowed, 4_600_000, 1));
+    }
+}

@@ -1,0 +1,71 @@
+//! What the services show to the outside: shared by the JSON API and the portal pages.
+
+use serde::{Deserialize, Serialize};
+
+/// The contact as the token response shows it (CRM.COM's shape).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ContactSummary {
+    pub id: String,
+    pub title: Option<String>,
+    pub avatar: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub is_verified: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OrganisationView {
+    pub name: String,
+    pub id: String,
+    pub org_type: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ContactView {
+    pub id: String,
+    pub code: String,
+    #[serde(rename = "type")]
+    pub contact_type: String,
+    pub title: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub email_opt_out: bool,
+    pub sms_opt_out: bool,
+    pub avatar: Option<String>,
+    pub is_verified: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl ContactView {
+    pub fn display_name(&self) -> String {
+        match (&self.first_name, &self.last_name, &self.company_name) {
+            (_, _, Some(company)) if self.contact_type == "COMPANY" => company.clone(),
+            (first, last, _) => [first.as_deref(), last.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+/// An identity as its owner (or an agent) may see it: never a secret.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct IdentityView {
+    pub provider: String,
+    pub value: String,
+    pub verified: bool,
+    pub has_password: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Profile {
+    #[serde(flatten)]
+    pub contact: ContactView,
+    pub identities: Vec<IdentityView>,
+    pub organisations: Vec<OrganisationView>,
+}

@@ -1,0 +1,186 @@
+//! What a form shows after a round trip: the values typed (never passwords), the errors per
+//! field, and a message for the whole form. Pages render fields through these components so every
+//! form labels, describes and marks errors the same way.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::FieldError;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct FormState {
+    pub values: BTreeMap<String, String>,
+    pub errors: Vec<FieldError>,
+    /// A problem with the whole form (not one field), shown at the top.
+    pub alert: Option<String>,
+    /// Good news, shown at the top ("Saved").
+    pub notice: Option<String>,
+}
+
+impl FormState {
+    pub fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.values
+            .get(name)
+            .is_some_and(|v| v == "on" || v == "true")
+    }
+
+    pub fn error(&self, name: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.clone())
+    }
+
+    pub fn with_value(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.values.insert(name.to_owned(), value.into());
+        self
+    }
+}
+
+/// The alert and notice banners of a form.
+#[component]
+pub fn FormMessages(form: FormState) -> impl IntoView {
+    let count = form.errors.len();
+    let summary = (count > 1).then(|| format!("Please correct the {count} fields marked below."));
+    view! {
+        {form.alert.map(|a| view! { <div class="alert error" role="alert">{a}</div> })}
+        {summary.map(|s| view! { <div class="alert error" role="alert">{s}</div> })}
+        {form.notice.map(|n| view! { <div class="alert success" role="status">{n}</div> })}
+    }
+}
+
+/// A labelled input with its error underneath, tied together with `aria-describedby`.
+#[component]
+pub fn TextField(
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] class: Option<&'static str>,
+    #[prop(optional)] input_class: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let error = form.error(name);
+    // Passwords are never sent back to the browser.
+    let value = if kind == "password" {
+        String::new()
+    } else {
+        form.value(name)
+    };
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described = match (error.is_some(), hint.is_some()) {
+        (true, true) => Some(format!("{error_id} {hint_id}")),
+        (true, false) => Some(error_id.clone()),
+        (false, true) => Some(hint_id.clone()),
+        (false, false) => None,
+    };
+    let field_class = match class {
+        Some(c) => format!("field {c}"),
+        None => "field".to_owned(),
+    };
+    view! {
+        <div class=field_class>
+            <label for=name>{label}</label>
+            <input
+                type=kind
+                id=name
+                name=name
+                value=value
+                class=input_class
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                required=required
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+/// A checkbox with its label beside it.
+#[component]
+pub fn CheckField(form: FormState, name: &'static str, label: &'static str) -> impl IntoView {
+    let error = form.error(name);
+    let error_id = format!("{name}-error");
+    let checked = form.checked(name);
+    view! {
+        <div class="field check">
+            <input
+                type="checkbox"
+                id=name
+                name=name
+                checked=checked
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then(|| error_id.clone())
+            />
+            <label for=name>{label}</label>
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+/// "Sign up with" / "Sign in with": Phone or Email, as radios that work without JavaScript.
+#[component]
+pub fn MethodChoice(form: FormState, legend: &'static str) -> impl IntoView {
+    let email = form.value("method") == "EMAIL";
+    view! {
+        <fieldset class="choice">
+            <legend>{legend}</legend>
+            <label class="inline">
+                <input type="radio" name="method" value="PHONE" checked=!email/>
+                "Phone"
+            </label>
+            <label class="inline">
+                <input type="radio" name="method" value="EMAIL" checked=email/>
+                "Email"
+            </label>
+        </fieldset>
+    }
+}
+
+/// Country (ISO 3166 alpha-3 values) for phone numbers.
+#[component]
+pub fn CountrySelect(
+    form: FormState,
+    #[prop(default = "field only-phone")] class: &'static str,
+) -> impl IntoView {
+    let chosen = form.value("country_code").to_ascii_uppercase();
+    let error = form.error("country_code");
+    let error_id = "country_code-error";
+    let options = crate::domain::countries::COUNTRIES
+        .iter()
+        .map(|c| {
+            view! { <option value=c.alpha3 selected=chosen == c.alpha3>{c.name}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class=class>
+            <label for="country_code">"Country"</label>
+            <select
+                id="country_code"
+                name="country_code"
+                autocomplete="country"
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then_some(error_id)
+            >
+                <option value="" selected=chosen.is_empty()>"Choose a country"</option>
+                {options}
+            </select>
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,57 @@
+//! The portal: server-rendered Leptos pages whose forms post to server functions. Every page
+//! works without JavaScript; no WebAssembly is built or needed.
+
+pub mod forms;
+pub mod home;
+pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod outcome;
+pub mod profile;
+pub mod register;
+pub mod sign_in;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod verify;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The whole HTML document around the routed page.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <title>"Contacts Portal"</title>
+                <link rel="stylesheet" href="/style/portal.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Every page waits for its data before the first byte (`SsrMode::Async`), so the HTML is
+/// complete without scripts.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=home::NotFound>
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=register::RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify") view=verify::VerifyPage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in") view=sign_in::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,72 @@
+//! Service outcomes as people read them on a page.
+
+use leptos::prelude::ServerFnError;
+
+use super::{forms::FormState, ssr::server_error};
+use crate::{domain::FieldError, services::ServiceError};
+
+/// The API names fields as its JSON does; forms use flat names.
+fn form_field(api_field: &str) -> String {
+    let flat = api_field.strip_prefix("identity.").unwrap_or(api_field);
+    match flat {
+        "service_acceptance" => "terms".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn wait_message(secs: i64) -> String {
+    match secs {
+        s if s <= 1 => "Please wait a second and try again.".to_owned(),
+        s if s < 120 => format!("Please wait {s} seconds and try again."),
+        s => format!("Please wait {} minutes and try again.", (s + 59) / 60),
+    }
+}
+
+/// Puts a service error onto the form it came from. Infrastructure failures stay errors.
+pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, ServerFnError> {
+    let field = |name: &str, message: &str| FieldError::new(name, "ERROR", message);
+    match error {
+        ServiceError::Validation(errors) => {
+            form.errors.extend(errors.0.into_iter().map(|mut e| {
+                e.field = form_field(&e.field);
+                e
+            }));
+        }
+        ServiceError::TooManyRequests { retry_after_secs } => {
+            form.alert = Some(format!(
+                "Too many attempts. {}",
+                wait_message(retry_after_secs)
+            ));
+        }
+        ServiceError::InvalidOtp => form.errors.push(field(
+            "code",
+            "That code is not right. Check the 6 digits and try again.",
+        )),
+        ServiceError::OtpExpired => form
+            .errors
+            .push(field("code", "This code has expired. Send a new code.")),
+        ServiceError::OtpAttemptsExceeded => form.errors.push(field(
+            "code",
+            "Too many wrong tries for this code. Send a new code.",
+        )),
+        ServiceError::InvalidCredentials => {
+            form.alert = Some("The email or password is not correct.".into())
+        }
+        ServiceError::DeliveryFailed => {
+            form.alert = Some("We could not send the code. Please try again.".into())
+        }
+        ServiceError::NotConfigured(what) => {
+            form.alert = Some(format!("{what} is not available on this server."))
+        }
+        other => return Err(server_error(other)),
+    }
+    Ok(form)
+}
+
+/// For the "Send a new code" button: the cool-down says how long to wait.
+pub fn resend_wait_message(secs: i64) -> String {
+    format!(
+        "A code was sent only a moment ago. {}",
+        wait_message(secs).replace("try again", "ask for a new one")
+    )
+}

@@ -1,0 +1,189 @@
+//! `/profile`: who I am, how I sign in, the organisations I belong to; edit; sign out.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    forms::{CheckField, FormMessages, FormState, TextField},
+    layout::Page,
+};
+use crate::views::Profile;
+
+const FORM: &str = "profile";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProfileState {
+    pub profile: Profile,
+    pub form: FormState,
+}
+
+/// `None` (after a redirect to `/sign-in`) when nobody is signed in.
+#[server(endpoint = "page/profile")]
+pub async fn profile_page() -> Result<Option<ProfileState>, ServerFnError> {
+    use super::ssr;
+    let session = ssr::session().await?;
+    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+        ssr::see_other("/sign-in");
+        return Ok(None);
+    };
+    let profile = match ssr::core()?.profile(&contact_id).await {
+        Ok(profile) => profile,
+        Err(crate::services::ServiceError::ContactNotFound) => {
+            session.flush().await.map_err(ssr::server_error)?;
+            ssr::see_other("/sign-in");
+            return Ok(None);
+        }
+        Err(e) => return Err(ssr::server_error(e)),
+    };
+    let mut form = ssr::take_flash(&session, FORM).await?;
+    if form.values.is_empty() {
+        let c = &profile.contact;
+        form = form
+            .with_value("title", c.title.clone().unwrap_or_default())
+            .with_value("first_name", c.first_name.clone().unwrap_or_default())
+            .with_value("last_name", c.last_name.clone().unwrap_or_default())
+            .with_value("email_opt_out", if c.email_opt_out { "on" } else { "" })
+            .with_value("sms_opt_out", if c.sms_opt_out { "on" } else { "" });
+    }
+    Ok(Some(ProfileState { profile, form }))
+}
+
+#[server(endpoint = "profile/save")]
+pub async fn save_profile(
+    title: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email_opt_out: Option<String>,
+    sms_opt_out: Option<String>,
+) -> Result<(), ServerFnError> {
+    use super::ssr;
+    use crate::services::contacts::ProfileUpdate;
+    let session = ssr::session().await?;
+    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+        ssr::see_other("/sign-in");
+        return Ok(());
+    };
+    let mut form = FormState::default();
+    for (name, value) in [
+        ("title", &title),
+        ("first_name", &first_name),
+        ("last_name", &last_name),
+        ("email_opt_out", &email_opt_out),
+        ("sms_opt_out", &sms_opt_out),
+    ] {
+        form.values
+            .insert(name.to_owned(), value.clone().unwrap_or_default());
+    }
+    let update = ProfileUpdate {
+        title: Some(title),
+        first_name: Some(first_name.unwrap_or_default()),
+        last_name: Some(last_name.unwrap_or_default()),
+        email_opt_out: Some(email_opt_out.is_some()),
+        sms_opt_out: Some(sms_opt_out.is_some()),
+        avatar: None,
+    };
+    let form = match ssr::core()?.update_profile(&contact_id, update).await {
+        Ok(_) => FormState {
+            notice: Some("Saved".into()),
+            ..Default::default()
+        },
+        Err(error) => super::outcome::into_form(form, error)?,
+    };
+    ssr::flash(&session, FORM, form).await?;
+    ssr::see_other("/profile");
+    Ok(())
+}
+
+#[server(endpoint = "sign-out")]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    use super::ssr;
+    let session = ssr::session().await?;
+    session.flush().await.map_err(ssr::server_error)?;
+    ssr::see_other("/sign-in");
+    Ok(())
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let state = Resource::new_blocking(|| (), |_| profile_page());
+    view! {
+        <Page title="Your profile">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Ok(Some(ProfileState { profile, form })) => view! { <ProfileView profile form/> }.into_any(),
+                        Ok(None) => view! { <p><a href="/sign-in">"Sign in"</a>" to see your profile."</p> }.into_any(),
+                        Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
+    let contact = profile.contact.clone();
+    let name = contact.display_name();
+    let verified = contact.is_verified;
+    let identities = profile.identities.clone();
+    let organisations = profile.organisations.clone();
+    view! {
+        <h1>{name}</h1>
+        <ul class="badges">
+            {if verified {
+                view! { <li class="badge ok">"Verified"</li> }.into_any()
+            } else {
+                view! { <li class="badge warn">"Not verified"</li> }.into_any()
+            }}
+        </ul>
+        <FormMessages form=form.clone()/>
+        <section class="card stack" aria-labelledby="details-heading">
+            <h2 id="details-heading">"Your details"</h2>
+            <dl class="details">
+                <dt>"Customer code"</dt><dd>{contact.code.clone()}</dd>
+                <dt>"Email"</dt><dd>{contact.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Phone"</dt><dd>{contact.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+        </section>
+        <section class="card stack" aria-labelledby="identities-heading">
+            <h2 id="identities-heading">"How you sign in"</h2>
+            <ul class="plain">
+                {identities.into_iter().map(|i| {
+                    let kind = if i.provider == "PHONE" { "Phone" } else if i.provider == "EMAIL" { "Email" } else { "Facebook" };
+                    let state = if i.verified { "verified" } else { "not verified" };
+                    let password = if i.has_password { ", with a password" } else { "" };
+                    view! { <li>{format!("{kind}: ")}<strong>{i.value}</strong>{format!(" ({state}{password})")}</li> }
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="card stack" aria-labelledby="orgs-heading">
+            <h2 id="orgs-heading">"Organisations"</h2>
+            {if organisations.is_empty() {
+                view! { <p class="muted">"You do not belong to any organisation yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain">
+                        {organisations.into_iter().map(|o| view! { <li>{o.name}" "<span class="muted">{format!("({})", o.org_type)}</span></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <form class="form card" method="post" action="/api/profile/save" novalidate>
+            <h2>"Edit your details"</h2>
+            <TextField form=form.clone() name="title" label="Title" autocomplete="honorific-prefix"/>
+            <TextField form=form.clone() name="first_name" label="First name" autocomplete="given-name" maxlength=100/>
+            <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name" maxlength=100/>
+            <CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
+            <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+            <div class="actions">
+                <button type="submit" class="btn">"Save"</button>
+            </div>
+        </form>
+        <form method="post" action="/api/sign-out">
+            <div class="actions">
+                <button type="submit" class="btn secondary">"Sign out"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,101 @@
+//! Server-side helpers for pages and server functions: the core, the session, redirects, flash.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::ConnectInfo,
+    http::{header, request::Parts, HeaderValue, StatusCode},
+};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+use super::forms::FormState;
+use crate::{services::Core, state::AppState, store::sessions::CONTACT_KEY};
+
+pub const PENDING_KEY: &str = "pending_otp";
+
+/// What `/verify` needs to know about the code that was just sent.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PendingCode {
+    pub auth_otp: String,
+    pub obfuscated_value: String,
+}
+
+pub fn core() -> Result<Core, ServerFnError> {
+    use_context::<AppState>()
+        .map(|s| s.core)
+        .ok_or_else(|| ServerFnError::new("application state missing"))
+}
+
+pub async fn session() -> Result<Session, ServerFnError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| ServerFnError::new(format!("session unavailable: {e:?}")))
+}
+
+pub fn server_error(e: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(error = %e, "page request failed");
+    ServerFnError::new("Something went wrong on our side; please try again")
+}
+
+/// 303 See Other to `path`: after a form post, the browser GETs the next page.
+pub fn see_other(path: &str) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(StatusCode::SEE_OTHER);
+        if let Ok(value) = HeaderValue::from_str(path) {
+            response.insert_header(header::LOCATION, value);
+        }
+    }
+}
+
+pub fn client_ip() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let trust = use_context::<AppState>().is_some_and(|s| s.core.settings.trust_proxy);
+    crate::api::client::client_ip(&parts.headers, peer, trust)
+}
+
+fn flash_key(form: &str) -> String {
+    format!("flash:{form}")
+}
+
+/// Keeps a form's outcome for the next page view (post → redirect → get).
+pub async fn flash(session: &Session, form: &str, state: FormState) -> Result<(), ServerFnError> {
+    session
+        .insert(&flash_key(form), state)
+        .await
+        .map_err(server_error)
+}
+
+/// Takes (and forgets) what the last post of this form left.
+pub async fn take_flash(session: &Session, form: &str) -> Result<FormState, ServerFnError> {
+    Ok(session
+        .remove::<FormState>(&flash_key(form))
+        .await
+        .map_err(server_error)?
+        .unwrap_or_default())
+}
+
+pub async fn signed_in_contact(session: &Session) -> Result<Option<String>, ServerFnError> {
+    session
+        .get::<String>(CONTACT_KEY)
+        .await
+        .map_err(server_error)
+}
+
+/// A new session id at sign-in (no fixation), then the contact.
+pub async fn sign_in_session(session: &Session, contact_id: &str) -> Result<(), ServerFnError> {
+    session.cycle_id().await.map_err(server_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(server_error)?;
+    session
+        .insert(CONTACT_KEY, contact_id)
+        .await
+        .map_err(server_error)
+}

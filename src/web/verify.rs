@@ -1,0 +1,149 @@
+//! `/verify`: type the code that was just sent; or ask for a new one (after the cool-down).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    forms::{FormMessages, FormState, TextField},
+    layout::Page,
+};
+
+const FORM: &str = "verify";
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct VerifyState {
+    pub form: FormState,
+    /// Where the code went (masked); `None` when no code is pending in this session.
+    pub sent_to: Option<String>,
+}
+
+#[server(endpoint = "page/verify")]
+pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
+    use super::ssr::{self, PendingCode, PENDING_KEY};
+    let session = ssr::session().await?;
+    let form = ssr::take_flash(&session, FORM).await?;
+    let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    Ok(VerifyState {
+        form,
+        sent_to: pending.map(|p| p.obfuscated_value),
+    })
+}
+
+#[server(endpoint = "verify")]
+pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
+    use super::ssr::{self, PendingCode, PENDING_KEY};
+    use crate::{
+        domain::OtpCode,
+        services::{auth::OtpLookup, ServiceError},
+    };
+
+    let session = ssr::session().await?;
+    let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    let Some(pending) = pending else {
+        let form = FormState {
+            alert: Some("There is no code waiting. Sign in or create an account first.".into()),
+            ..Default::default()
+        };
+        ssr::flash(&session, FORM, form).await?;
+        ssr::see_other("/verify");
+        return Ok(());
+    };
+    let typed = code.unwrap_or_default();
+    let form = FormState::default().with_value("code", typed.clone());
+    let outcome = match OtpCode::parse("code", &typed) {
+        Ok(code) => {
+            ssr::core()?
+                .validate_otp(OtpLookup::Handle(pending.auth_otp), code, false)
+                .await
+        }
+        Err(e) if e.code == "REQUIRED" => Err(ServiceError::Validation(e.into())),
+        Err(_) => Err(ServiceError::InvalidOtp),
+    };
+    match outcome {
+        Ok(signed_in) => {
+            ssr::sign_in_session(&session, &signed_in.contact.id).await?;
+            ssr::see_other("/profile");
+        }
+        Err(error) => {
+            ssr::flash(&session, FORM, super::outcome::into_form(form, error)?).await?;
+            ssr::see_other("/verify");
+        }
+    }
+    Ok(())
+}
+
+#[server(endpoint = "verify/resend")]
+pub async fn resend_code() -> Result<(), ServerFnError> {
+    use super::ssr::{self, PendingCode, PENDING_KEY};
+    use crate::services::ServiceError;
+
+    let session = ssr::session().await?;
+    let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    let mut form = FormState::default();
+    match pending {
+        Some(pending) => {
+            let core = ssr::core()?;
+            match core
+                .resend_code(&pending.auth_otp, ssr::client_ip().as_deref())
+                .await
+            {
+                Ok(challenge) => {
+                    let renewed = PendingCode {
+                        auth_otp: challenge.auth_otp,
+                        ..pending
+                    };
+                    session
+                        .insert(PENDING_KEY, renewed)
+                        .await
+                        .map_err(ssr::server_error)?;
+                    form.notice = Some("We sent you a new code.".into());
+                }
+                Err(ServiceError::TooManyRequests { retry_after_secs }) => {
+                    form.alert = Some(super::outcome::resend_wait_message(retry_after_secs));
+                }
+                Err(error) => form = super::outcome::into_form(form, error)?,
+            }
+        }
+        None => {
+            form.alert =
+                Some("There is no code waiting. Sign in or create an account first.".into())
+        }
+    }
+    ssr::flash(&session, FORM, form).await?;
+    ssr::see_other("/verify");
+    Ok(())
+}
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let state = Resource::new_blocking(|| (), |_| verify_page());
+    view! {
+        <Page title="Enter your code">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let VerifyState { form, sent_to } = state.await.unwrap_or_default();
+                    let lead = match sent_to {
+                        Some(to) => format!("We sent a 6-digit code to {to}. It is valid for 10 minutes."),
+                        None => "Enter the 6-digit code we sent you.".to_owned(),
+                    };
+                    view! {
+                        <h1>"Enter your code"</h1>
+                        <p class="lead">{lead}</p>
+                        <FormMessages form=form.clone()/>
+                        <form class="form card" method="post" action="/api/verify" novalidate>
+                            <TextField form=form.clone() name="code" label="Code" inputmode="numeric" autocomplete="one-time-code" input_class="code-input" maxlength=7/>
+                            <div class="actions">
+                                <button type="submit" class="btn">"Verify"</button>
+                            </div>
+                        </form>
+                        <form class="form" method="post" action="/api/verify/resend">
+                            <div class="actions">
+                                <button type="submit" class="btn secondary">"Send a new code"</button>
+                            </div>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
