@@ -4,7 +4,11 @@ use std::process::ExitCode;
 
 use crate::{config::Settings, services::auth::api_keys::ApiKeyKind, startup, store::Db};
 
-const USAGE: &str = "usage: portal [serve]\n       portal migrate\n       portal api-key create --kind self-service|backoffice";
+const USAGE: &str = "usage: portal [serve]
+       portal migrate
+       portal api-key create --kind self-service|backoffice [--label TEXT]
+       portal agent create --email E --role admin|agent --password-stdin
+       portal demo-data";
 
 fn init_tracing() {
     use tracing_subscriber::{fmt, EnvFilter};
@@ -40,6 +44,8 @@ pub async fn main() -> ExitCode {
         [] | ["serve"] => serve(settings).await,
         ["migrate"] => migrate(settings).await,
         ["api-key", "create", rest @ ..] => create_api_key(settings, rest).await,
+        ["agent", "create", rest @ ..] => create_agent(settings, rest).await,
+        ["demo-data"] => demo_data(settings).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -86,5 +92,34 @@ async fn create_api_key(settings: Settings, args: &[&str]) -> anyhow::Result<()>
         .create_api_key(kind, flag(args, "--label").map(str::to_owned))
         .await?;
     println!("{key}");
+    Ok(())
+}
+
+async fn create_agent(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
+    let email = flag(args, "--email").ok_or_else(|| anyhow::anyhow!("--email is required"))?;
+    let role = flag(args, "--role").unwrap_or("agent");
+    anyhow::ensure!(
+        args.contains(&"--password-stdin"),
+        "--password-stdin is required: the password is read from standard input, never from the command line"
+    );
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let core = startup::build_core(settings).await?;
+    let agent = core
+        .create_agent(email, role, password)
+        .await
+        .map_err(|e| match e {
+            crate::services::ServiceError::Validation(v) => anyhow::anyhow!("{}", v.summary()),
+            other => anyhow::anyhow!(other),
+        })?;
+    println!("created {} agent {}", agent.role, agent.email);
+    Ok(())
+}
+
+async fn demo_data(settings: Settings) -> anyhow::Result<()> {
+    let core = startup::build_core(settings).await?;
+    let created = crate::services::demo::load(&core).await?;
+    println!("demo data: {created}");
     Ok(())
 }

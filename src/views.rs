@@ -69,3 +69,56 @@ pub struct Profile {
     pub identities: Vec<IdentityView>,
     pub organisations: Vec<OrganisationView>,
 }
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AuditView {
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub detail: Option<String>,
+    pub at: String,
+}
+
+/// A contact as an agent sees it: identities masked, never a secret.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ContactDetail {
+    #[serde(flatten)]
+    pub contact: ContactView,
+    pub identities: Vec<IdentityView>,
+    pub organisations: Vec<OrganisationView>,
+    pub audit: Vec<AuditView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Paging {
+    pub page: i64,
+    pub size: i64,
+    pub has_more: bool,
+    pub total: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ContactPage {
+    pub content: Vec<ContactView>,
+    pub paging: Paging,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AgentView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ApiKeyView {
+    pub id: String,
+    pub kind: String,
+    pub prefix: String,
+    pub label: Option<String>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}

@@ -1,5 +1,6 @@
 //! JSON REST adapters: parse the request, call the service, shape the answer. No rules, no SQL.
 
+pub mod backoffice;
 pub mod body;
 pub mod client;
 pub mod dev;
@@ -13,7 +14,9 @@ use crate::services::Core;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(core: Core) -> Router {
-    let mut router = Router::new().nest("/self-service/v1", self_service::router(core.clone()));
+    let mut router = Router::new()
+        .nest("/self-service/v1", self_service::router(core.clone()))
+        .nest("/backoffice/v1", backoffice::router(core.clone()));
     if !core.settings.is_production() {
         router = router.nest("/dev", dev::router(core.clone()));
     }

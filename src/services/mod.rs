@@ -1,9 +1,12 @@
 //! The one core behind both faces: REST handlers and Leptos server functions call these.
 
+pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
+pub mod demo;
 pub mod error;
+pub mod organisations;
 
 use std::sync::Arc;
 

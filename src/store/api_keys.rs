@@ -62,3 +62,26 @@ pub async fn touch<'e>(
     .await?;
     Ok(())
 }
+
+pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> sqlx::Result<Vec<ApiKeyRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at FROM api_keys \
+         ORDER BY created_at DESC, id",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn revoke<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(now)
+            .execute(ex)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,5 +1,7 @@
 use sqlx::{Any, Executor};
 
+use super::{Backend, Db};
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ContactRow {
     pub id: String,
@@ -26,8 +28,8 @@ const COLUMNS: &str =
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contacts (id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
-         email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&c.id)
     .bind(&c.code)
@@ -44,6 +46,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -
     .bind(c.is_verified)
     .bind(c.created_at)
     .bind(c.updated_at)
+    .bind(search_text(c))
     .execute(ex)
     .await?;
     Ok(())
@@ -66,8 +69,8 @@ pub async fn update<'e>(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE contacts SET title = $2, first_name = $3, last_name = $4, company_name = $5, email = $6, \
-         phone = $7, email_opt_out = $8, sms_opt_out = $9, avatar = $10, is_verified = $11, updated_at = $12 \
-         WHERE id = $1",
+         phone = $7, email_opt_out = $8, sms_opt_out = $9, avatar = $10, is_verified = $11, updated_at = $12, \
+         code = $13, search_text = $14 WHERE id = $1",
     )
     .bind(&c.id)
     .bind(&c.title)
@@ -81,6 +84,8 @@ pub async fn update<'e>(
     .bind(&c.avatar)
     .bind(c.is_verified)
     .bind(c.updated_at)
+    .bind(&c.code)
+    .bind(search_text(c))
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -90,4 +95,100 @@ pub async fn count<'e>(ex: impl Executor<'e, Database = Any>) -> sqlx::Result<i6
     sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
         .fetch_one(ex)
         .await
+}
+
+/// What search matches: names, company, email, phone, code and id, lower-cased.
+pub fn search_text(c: &ContactRow) -> String {
+    [
+        c.first_name.as_deref(),
+        c.last_name.as_deref(),
+        c.company_name.as_deref(),
+        c.email.as_deref(),
+        c.phone.as_deref(),
+        Some(c.code.as_str()),
+        Some(c.id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
+}
+
+pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM contacts WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn code_taken<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    code: &str,
+    except_id: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE code = $1 AND id <> $2")
+        .bind(code)
+        .bind(except_id)
+        .fetch_one(ex)
+        .await?;
+    Ok(n > 0)
+}
+
+pub struct SearchPage {
+    pub rows: Vec<ContactRow>,
+    pub total: i64,
+}
+
+fn like_pattern(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Newest first; with a term, contacts whose names, company, email, phone, code or id contain it.
+/// SQLite answers terms of 3+ characters from its FTS5 trigram index, PostgreSQL from a pg_trgm
+/// GIN index; shorter terms scan.
+pub async fn search(
+    db: &Db,
+    term: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> sqlx::Result<SearchPage> {
+    let term = term
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty());
+    let (filter, arg) = match (&term, db.backend) {
+        (None, _) => (String::new(), None),
+        (Some(t), Backend::Sqlite) if t.chars().count() >= 3 => (
+            "WHERE rowid IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1)"
+                .to_owned(),
+            Some(format!("\"{}\"", t.replace('"', "\"\""))),
+        ),
+        (Some(t), _) => (
+            "WHERE search_text LIKE $1 ESCAPE '\\'".to_owned(),
+            Some(like_pattern(t)),
+        ),
+    };
+    let (limit_at, offset_at) = if arg.is_some() {
+        ("$2", "$3")
+    } else {
+        ("$1", "$2")
+    };
+    let list_sql = format!(
+        "SELECT {COLUMNS} FROM contacts {filter} ORDER BY created_at DESC, id DESC LIMIT {limit_at} OFFSET {offset_at}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM contacts {filter}");
+    let mut list = sqlx::query_as::<_, ContactRow>(&list_sql);
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    if let Some(arg) = &arg {
+        list = list.bind(arg.clone());
+        count = count.bind(arg.clone());
+    }
+    let rows = list.bind(limit).bind(offset).fetch_all(&db.pool).await?;
+    let total = count.fetch_one(&db.pool).await?;
+    Ok(SearchPage { rows, total })
 }

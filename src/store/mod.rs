@@ -1,6 +1,7 @@
 //! Storage: one set of SQL for SQLite and PostgreSQL through sqlx's Any driver.
 //! Times are epoch milliseconds and flags 0/1 integers so both backends read alike.
 
+pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod contacts;

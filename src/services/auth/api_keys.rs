@@ -79,3 +79,27 @@ impl Core {
         Ok(row.id)
     }
 }
+
+impl Core {
+    pub async fn api_keys(&self) -> ServiceResult<Vec<crate::views::ApiKeyView>> {
+        use crate::services::contacts::convert_time;
+        Ok(store::api_keys::list(&self.db.pool)
+            .await?
+            .into_iter()
+            .map(|k| crate::views::ApiKeyView {
+                id: k.id,
+                kind: k.kind,
+                prefix: k.prefix,
+                label: k.label,
+                created_at: convert_time(k.created_at),
+                last_used_at: k.last_used_at.map(convert_time),
+                revoked: k.revoked_at.is_some(),
+            })
+            .collect())
+    }
+
+    pub async fn revoke_api_key(&self, id: &str) -> ServiceResult<()> {
+        store::api_keys::revoke(&self.db.pool, id, now_ms()).await?;
+        Ok(())
+    }
+}

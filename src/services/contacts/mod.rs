@@ -1,5 +1,6 @@
 //! Contacts: what a customer sees and edits of itself (and, later, what agents manage).
 
+pub mod backoffice;
 mod convert;
 
 pub use convert::{contact_view, rfc3339 as convert_time, summary};

@@ -1,0 +1,383 @@
+//! Contacts managed by agents and other servers: create, edit, delete, find. Credentials are
+//! never set or shown here; identities appear masked.
+
+use super::{contact_view, convert_time};
+use crate::{
+    domain::{
+        ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber,
+        ValidationErrors,
+    },
+    services::{Actor, Core, ServiceError, ServiceResult},
+    store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
+    views::{
+        AuditView, ContactDetail, ContactPage, ContactView, IdentityView, OrganisationView, Paging,
+    },
+};
+
+/// A new contact as sent (JSON or form): all raw, all optional until checked.
+#[derive(Clone, Debug, Default)]
+pub struct NewContact {
+    pub id: Option<String>,
+    pub code: Option<String>,
+    pub contact_type: Option<String>,
+    pub title: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    pub phone_country: Option<String>,
+    pub email_opt_out: bool,
+    pub sms_opt_out: bool,
+}
+
+/// A partial edit: `None` keeps a field; `Some(None)` clears a nullable one.
+#[derive(Clone, Debug, Default)]
+pub struct ContactPatch {
+    pub code: Option<String>,
+    pub title: Option<Option<String>>,
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub company_name: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    /// `Some(None)` removes the phone; `Some(Some((number, country)))` sets it.
+    pub phone: Option<Option<(String, String)>>,
+    pub email_opt_out: Option<bool>,
+    pub sms_opt_out: Option<bool>,
+}
+
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+fn blank(v: &Option<String>) -> bool {
+    v.as_deref().map(str::trim).unwrap_or("").is_empty()
+}
+
+fn optional_name(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    raw: Option<&str>,
+) -> Option<String> {
+    errors
+        .check(PersonName::parse_optional(field, label, raw))
+        .flatten()
+        .map(PersonName::into_string)
+}
+
+fn phone(errors: &mut ValidationErrors, number: &str, country: &str) -> Option<String> {
+    errors
+        .check(PhoneNumber::parse_national(
+            "phone.number",
+            "phone.country_code",
+            number,
+            country,
+        ))
+        .map(|p| p.as_str().to_owned())
+}
+
+/// The type's own rule: a person has first and last names, a company its name.
+fn check_names(errors: &mut ValidationErrors, row: &ContactRow) {
+    let missing = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").is_empty();
+    if row.contact_type == ContactType::Person.as_str() {
+        if missing(&row.first_name) {
+            errors.push(FieldError::required("first_name", "First name"));
+        }
+        if missing(&row.last_name) {
+            errors.push(FieldError::required("last_name", "Last name"));
+        }
+    } else if missing(&row.company_name) {
+        errors.push(FieldError::required("company_name", "Company name"));
+    }
+}
+
+fn taken(error: &sqlx::Error) -> Option<ServiceError> {
+    if !is_unique_violation(error) {
+        return None;
+    }
+    let what = violated_constraint(error);
+    Some(if what.contains("code") {
+        ServiceError::ContactCodeTaken
+    } else {
+        ServiceError::ContactIdTaken
+    })
+}
+
+pub fn masked_identities(rows: Vec<store::identities::IdentityRow>) -> Vec<IdentityView> {
+    rows.into_iter()
+        .map(|i| {
+            let masked = match i.provider.as_str() {
+                "EMAIL" => Email::parse("v", &i.value)
+                    .map(|e| e.obfuscated())
+                    .unwrap_or_else(|_| "***".into()),
+                "PHONE" => PhoneNumber::parse_e164("v", &i.value)
+                    .map(|p| p.obfuscated())
+                    .unwrap_or_else(|_| "***".into()),
+                _ => "linked".into(),
+            };
+            IdentityView {
+                provider: i.provider,
+                value: masked,
+                verified: i.verified_at.is_some(),
+                has_password: false,
+            }
+        })
+        .collect()
+}
+
+impl Core {
+    #[tracing::instrument(skip_all)]
+    pub async fn create_contact(
+        &self,
+        input: NewContact,
+        actor: &Actor,
+    ) -> ServiceResult<ContactView> {
+        let mut errors = ValidationErrors::default();
+        let contact_type = errors.check(ContactType::parse(
+            "type",
+            input.contact_type.as_deref().unwrap_or(""),
+        ));
+        let id = match input.id.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(raw) => errors.check(ContactId::parse("id", raw)),
+            None => Some(ContactId::generate()),
+        };
+        let code = match input
+            .code
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            Some(raw) => errors.check(ContactCode::parse("code", raw)),
+            None => Some(ContactCode::generate()),
+        };
+        let title = optional_name(&mut errors, "title", "Title", input.title.as_deref());
+        let first_name = optional_name(
+            &mut errors,
+            "first_name",
+            "First name",
+            input.first_name.as_deref(),
+        );
+        let last_name = optional_name(
+            &mut errors,
+            "last_name",
+            "Last name",
+            input.last_name.as_deref(),
+        );
+        let company_name = optional_name(
+            &mut errors,
+            "company_name",
+            "Company name",
+            input.company_name.as_deref(),
+        );
+        let email = match input
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            Some(raw) => errors
+                .check(Email::parse("email", raw))
+                .map(|e| e.as_str().to_owned()),
+            None => None,
+        };
+        let phone = if blank(&input.phone_number) && blank(&input.phone_country) {
+            None
+        } else {
+            phone(
+                &mut errors,
+                input.phone_number.as_deref().unwrap_or(""),
+                input.phone_country.as_deref().unwrap_or(""),
+            )
+        };
+        let now = now_ms();
+        let row = ContactRow {
+            id: id.map(|i| i.as_str().to_owned()).unwrap_or_default(),
+            code: code.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            contact_type: contact_type
+                .unwrap_or(ContactType::Person)
+                .as_str()
+                .to_owned(),
+            title,
+            first_name,
+            last_name,
+            company_name,
+            email,
+            phone,
+            email_opt_out: flag(input.email_opt_out),
+            sms_opt_out: flag(input.sms_opt_out),
+            avatar: None,
+            is_verified: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        if contact_type.is_some() {
+            check_names(&mut errors, &row);
+        }
+        errors.into_result()?;
+
+        let mut tx = self.db.begin().await?;
+        if store::contacts::find(&mut *tx, &row.id).await?.is_some() {
+            return Err(ServiceError::ContactIdTaken);
+        }
+        if store::contacts::code_taken(&mut *tx, &row.code, &row.id).await? {
+            return Err(ServiceError::ContactCodeTaken);
+        }
+        if let Err(e) = store::contacts::insert(&mut *tx, &row).await {
+            return Err(taken(&e).unwrap_or_else(|| e.into()));
+        }
+        self.audit(&mut *tx, Some(&row.id), actor, "CONTACT_CREATED", None)
+            .await?;
+        if let Err(e) = tx.commit().await {
+            return Err(taken(&e).unwrap_or_else(|| e.into()));
+        }
+        Ok(contact_view(&row))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn update_contact(
+        &self,
+        id: &str,
+        patch: ContactPatch,
+        actor: &Actor,
+    ) -> ServiceResult<ContactView> {
+        let mut tx = self.db.begin().await?;
+        let mut row = store::contacts::find(&mut *tx, id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        let mut errors = ValidationErrors::default();
+        if let Some(raw) = &patch.code {
+            if let Some(code) = errors.check(ContactCode::parse("code", raw)) {
+                row.code = code.as_str().to_owned();
+            }
+        }
+        let mut set = |field: &str,
+                       label: &str,
+                       value: &Option<Option<String>>,
+                       target: &mut Option<String>| {
+            if let Some(v) = value {
+                *target = optional_name(&mut errors, field, label, v.as_deref());
+            }
+        };
+        set("title", "Title", &patch.title, &mut row.title);
+        set(
+            "first_name",
+            "First name",
+            &patch.first_name,
+            &mut row.first_name,
+        );
+        set(
+            "last_name",
+            "Last name",
+            &patch.last_name,
+            &mut row.last_name,
+        );
+        set(
+            "company_name",
+            "Company name",
+            &patch.company_name,
+            &mut row.company_name,
+        );
+        if let Some(email) = &patch.email {
+            row.email = match email.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                Some(raw) => errors
+                    .check(Email::parse("email", raw))
+                    .map(|e| e.as_str().to_owned()),
+                None => None,
+            };
+        }
+        if let Some(p) = &patch.phone {
+            row.phone = match p {
+                Some((number, country))
+                    if !(number.trim().is_empty() && country.trim().is_empty()) =>
+                {
+                    phone(&mut errors, number, country)
+                }
+                _ => None,
+            };
+        }
+        if let Some(v) = patch.email_opt_out {
+            row.email_opt_out = flag(v);
+        }
+        if let Some(v) = patch.sms_opt_out {
+            row.sms_opt_out = flag(v);
+        }
+        check_names(&mut errors, &row);
+        errors.into_result()?;
+        if patch.code.is_some() && store::contacts::code_taken(&mut *tx, &row.code, &row.id).await?
+        {
+            return Err(ServiceError::ContactCodeTaken);
+        }
+        row.updated_at = now_ms();
+        if let Err(e) = store::contacts::update(&mut *tx, &row).await {
+            return Err(taken(&e).unwrap_or_else(|| e.into()));
+        }
+        self.audit(&mut *tx, Some(id), actor, "CONTACT_UPDATED", None)
+            .await?;
+        tx.commit().await?;
+        Ok(contact_view(&row))
+    }
+
+    pub async fn delete_contact(&self, id: &str, actor: &Actor) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        if !store::contacts::delete(&mut *tx, id).await? {
+            return Err(ServiceError::ContactNotFound);
+        }
+        self.audit(&mut *tx, Some(id), actor, "CONTACT_DELETED", None)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn contact_detail(&self, id: &str) -> ServiceResult<ContactDetail> {
+        let row = store::contacts::find(&self.db.pool, id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        let identities = store::identities::for_contact(&self.db.pool, id).await?;
+        let organisations = store::organisations::for_contact(&self.db.pool, id).await?;
+        let audit = store::audit::for_contact(&self.db.pool, id).await?;
+        Ok(ContactDetail {
+            contact: contact_view(&row),
+            identities: masked_identities(identities),
+            organisations: organisations
+                .into_iter()
+                .map(|o| OrganisationView {
+                    name: o.name,
+                    id: o.id,
+                    org_type: o.org_type,
+                })
+                .collect(),
+            audit: audit
+                .into_iter()
+                .map(|a| AuditView {
+                    actor_kind: a.actor_kind,
+                    actor_id: a.actor_id,
+                    action: a.action,
+                    detail: a.detail,
+                    at: convert_time(a.created_at),
+                })
+                .collect(),
+        })
+    }
+
+    /// One page (1-based) of contacts matching `search`, newest first.
+    pub async fn search_contacts(
+        &self,
+        search: Option<&str>,
+        page: i64,
+        size: i64,
+    ) -> ServiceResult<ContactPage> {
+        let page = page.max(1);
+        let size = size.clamp(1, MAX_PAGE_SIZE);
+        let offset = (page - 1).saturating_mul(size);
+        let found = store::contacts::search(&self.db, search, offset, size).await?;
+        let shown = i64::try_from(found.rows.len()).unwrap_or(0);
+        Ok(ContactPage {
+            content: found.rows.iter().map(contact_view).collect(),
+            paging: Paging {
+                page,
+                size,
+                has_more: offset + shown < found.total,
+                total: found.total,
+            },
+        })
+    }
+}

@@ -1,0 +1,101 @@
+//! Organisations (business, merchant, service owner, venue) and who belongs to them.
+
+use crate::{
+    domain::{OrgType, PersonName, ValidationErrors},
+    services::{Actor, Core, ServiceError, ServiceResult},
+    store::{self, now_ms, organisations::OrganisationRow},
+    views::OrganisationView,
+};
+
+fn view(o: OrganisationRow) -> OrganisationView {
+    OrganisationView {
+        name: o.name,
+        id: o.id,
+        org_type: o.org_type,
+    }
+}
+
+impl Core {
+    pub async fn create_organisation(
+        &self,
+        name: Option<&str>,
+        org_type: Option<&str>,
+    ) -> ServiceResult<OrganisationView> {
+        let mut errors = ValidationErrors::default();
+        let name = errors.check(PersonName::parse("name", "Name", name.unwrap_or("")));
+        let org_type = errors.check(OrgType::parse("org_type", org_type.unwrap_or("")));
+        errors.into_result()?;
+        let (Some(name), Some(org_type)) = (name, org_type) else {
+            return Err(ServiceError::Validation(ValidationErrors::default()));
+        };
+        let row = OrganisationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.into_string(),
+            org_type: org_type.as_str().to_owned(),
+            created_at: now_ms(),
+        };
+        store::organisations::insert(&self.db.pool, &row).await?;
+        Ok(view(row))
+    }
+
+    pub async fn organisations(&self) -> ServiceResult<Vec<OrganisationView>> {
+        Ok(store::organisations::list(&self.db.pool)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect())
+    }
+
+    pub async fn join_organisation(
+        &self,
+        contact_id: &str,
+        organisation_id: &str,
+        actor: &Actor,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        let org = store::organisations::find(&mut *tx, organisation_id)
+            .await?
+            .ok_or(ServiceError::OrganisationNotFound)?;
+        store::organisations::join(&mut *tx, contact_id, organisation_id, now_ms()).await?;
+        self.audit(
+            &mut *tx,
+            Some(contact_id),
+            actor,
+            "ORGANISATION_JOINED",
+            Some(&org.name),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn leave_organisation(
+        &self,
+        contact_id: &str,
+        organisation_id: &str,
+        actor: &Actor,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(ServiceError::ContactNotFound)?;
+        let org = store::organisations::find(&mut *tx, organisation_id)
+            .await?
+            .ok_or(ServiceError::OrganisationNotFound)?;
+        if store::organisations::leave(&mut *tx, contact_id, organisation_id).await? {
+            self.audit(
+                &mut *tx,
+                Some(contact_id),
+                actor,
+                "ORGANISATION_LEFT",
+                Some(&org.name),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
