@@ -184,3 +184,33 @@ pub fn CountrySelect(
         </div>
     }
 }
+
+/// A radio group with a legend; `options` are (value, label) pairs.
+#[component]
+pub fn RadioGroup(
+    form: FormState,
+    name: &'static str,
+    legend: &'static str,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
+    let chosen = form.value(name);
+    let chosen = if chosen.is_empty() {
+        options.first().map(|o| o.0.to_owned()).unwrap_or_default()
+    } else {
+        chosen
+    };
+    let error = form.error(name);
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <fieldset class="choice" aria-invalid=invalid>
+            <legend>{legend}</legend>
+            {options.iter().map(|(value, label)| view! {
+                <label class="inline">
+                    <input type="radio" name=name value=*value checked=chosen == *value/>
+                    {*label}
+                </label>
+            }).collect_view()}
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </fieldset>
+    }
+}

@@ -1,6 +1,7 @@
 //! The portal: server-rendered Leptos pages whose forms post to server functions. Every page
 //! works without JavaScript; no WebAssembly is built or needed.
 
+pub mod agent;
 pub mod forms;
 pub mod home;
 pub mod layout;
@@ -51,6 +52,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify") view=verify::VerifyPage ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=sign_in::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/sign-in") view=agent::sign_in::AgentSignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/contacts") view=agent::contacts::AgentContactsPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/contacts/new") view=agent::new_contact::NewContactPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/contacts/:id") view=agent::contact::AgentContactPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/contacts/:id/edit") view=agent::contact::AgentEditContactPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/organisations") view=agent::admin::OrganisationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/agents") view=agent::admin::AgentsPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/api-keys") view=agent::admin::ApiKeysPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

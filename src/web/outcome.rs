@@ -10,6 +10,8 @@ fn form_field(api_field: &str) -> String {
     let flat = api_field.strip_prefix("identity.").unwrap_or(api_field);
     match flat {
         "service_acceptance" => "terms".to_owned(),
+        "phone.number" => "phone_number".to_owned(),
+        "phone.country_code" => "country_code".to_owned(),
         other => other.to_owned(),
     }
 }
@@ -54,6 +56,15 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         }
         ServiceError::DeliveryFailed => {
             form.alert = Some("We could not send the code. Please try again.".into())
+        }
+        ServiceError::ContactIdTaken => form
+            .errors
+            .push(field("id", "Another contact already has this ID.")),
+        ServiceError::ContactCodeTaken => form
+            .errors
+            .push(field("code", "Another contact already has this code.")),
+        ServiceError::OrganisationNotFound => {
+            form.alert = Some("That organisation no longer exists.".into())
         }
         ServiceError::NotConfigured(what) => {
             form.alert = Some(format!("{what} is not available on this server."))

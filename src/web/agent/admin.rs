@@ -1,0 +1,358 @@
+//! Admin pages: organisations (agents see them, admins create them), agents, API keys.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::layout::AgentPage;
+use crate::{
+    views::{AgentView, ApiKeyView, OrganisationView},
+    web::forms::{FormMessages, FormState, RadioGroup, TextField},
+};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AdminState {
+    pub is_admin: bool,
+    pub form: FormState,
+    pub organisations: Vec<OrganisationView>,
+    pub agents: Vec<AgentView>,
+    pub api_keys: Vec<ApiKeyView>,
+}
+
+pub const ORG_TYPES: &[(&str, &str)] = &[
+    ("BUSINESS", "Business"),
+    ("MERCHANT", "Merchant"),
+    ("SERVICE_OWNER", "Service owner"),
+    ("VENUE", "Venue"),
+];
+const ROLES: &[(&str, &str)] = &[("agent", "Agent"), ("admin", "Admin")];
+const KEY_KINDS: &[(&str, &str)] = &[
+    ("backoffice", "Back office (secret)"),
+    ("self-service", "Self-service (public)"),
+];
+
+/// Loads one admin page; `what` is `organisations`, `agents` or `api-keys`.
+#[server(endpoint = "page/agent-admin")]
+pub async fn admin_page(what: String) -> Result<Option<AdminState>, ServerFnError> {
+    use crate::web::ssr;
+    let Some(agent) = super::ssr::require_agent().await? else {
+        return Ok(None);
+    };
+    let core = ssr::core()?;
+    let session = ssr::session().await?;
+    let mut state = AdminState {
+        is_admin: agent.is_admin(),
+        form: ssr::take_flash(&session, &what).await?,
+        ..Default::default()
+    };
+    match what.as_str() {
+        "organisations" => {
+            state.organisations = core.organisations().await.map_err(ssr::server_error)?
+        }
+        "agents" if agent.is_admin() => {
+            state.agents = core.agents().await.map_err(ssr::server_error)?
+        }
+        "api-keys" if agent.is_admin() => {
+            state.api_keys = core.api_keys().await.map_err(ssr::server_error)?
+        }
+        _ => {
+            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                r.set_status(axum::http::StatusCode::FORBIDDEN);
+            }
+        }
+    }
+    Ok(Some(state))
+}
+
+#[cfg(feature = "ssr")]
+async fn require_admin(
+    page: &str,
+) -> Result<Option<crate::services::agents::Agent>, ServerFnError> {
+    let agent = super::ssr::require_agent().await?;
+    match agent {
+        Some(a) if a.is_admin() => Ok(Some(a)),
+        Some(_) => {
+            let session = crate::web::ssr::session().await?;
+            let form = FormState {
+                alert: Some("Only admins can do that.".into()),
+                ..Default::default()
+            };
+            crate::web::ssr::flash(&session, page, form).await?;
+            crate::web::ssr::see_other(&format!("/agent/{page}"));
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "agent/organisations/new")]
+pub async fn create_organisation(
+    name: Option<String>,
+    org_type: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::web::ssr;
+    if require_admin("organisations").await?.is_none() {
+        return Ok(());
+    }
+    let session = ssr::session().await?;
+    let form = FormState::default()
+        .with_value("name", name.clone().unwrap_or_default())
+        .with_value("org_type", org_type.clone().unwrap_or_default());
+    let form = match ssr::core()?
+        .create_organisation(name.as_deref(), org_type.as_deref())
+        .await
+    {
+        Ok(org) => FormState {
+            notice: Some(format!("Created {}", org.name)),
+            ..Default::default()
+        },
+        Err(error) => crate::web::outcome::into_form(form, error)?,
+    };
+    ssr::flash(&session, "organisations", form).await?;
+    ssr::see_other("/agent/organisations");
+    Ok(())
+}
+
+#[server(endpoint = "agent/agents/new")]
+pub async fn create_agent(
+    email: Option<String>,
+    role: Option<String>,
+    password: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::web::ssr;
+    if require_admin("agents").await?.is_none() {
+        return Ok(());
+    }
+    let session = ssr::session().await?;
+    let email = email.unwrap_or_default();
+    let role = role.unwrap_or_else(|| "agent".into());
+    let form = FormState::default()
+        .with_value("email", email.clone())
+        .with_value("role", role.clone());
+    let form = match ssr::core()?
+        .create_agent(&email, &role, password.unwrap_or_default())
+        .await
+    {
+        Ok(agent) => FormState {
+            notice: Some(format!("Created {} ({})", agent.email, agent.role)),
+            ..Default::default()
+        },
+        Err(error) => crate::web::outcome::into_form(form, error)?,
+    };
+    ssr::flash(&session, "agents", form).await?;
+    ssr::see_other("/agent/agents");
+    Ok(())
+}
+
+#[server(endpoint = "agent/agents/update")]
+pub async fn update_agent(agent_id: String, action: String) -> Result<(), ServerFnError> {
+    use crate::web::ssr;
+    let Some(me) = require_admin("agents").await? else {
+        return Ok(());
+    };
+    let session = ssr::session().await?;
+    let core = ssr::core()?;
+    let mut form = FormState::default();
+    if agent_id == me.id && action != "enable" {
+        form.alert = Some("You cannot disable or demote yourself.".into());
+    } else {
+        let outcome = match action.as_str() {
+            "disable" => core.set_agent_disabled(&agent_id, true).await,
+            "enable" => core.set_agent_disabled(&agent_id, false).await,
+            "make-admin" => core.set_agent_role(&agent_id, "admin").await,
+            "make-agent" => core.set_agent_role(&agent_id, "agent").await,
+            _ => Ok(()),
+        };
+        match outcome {
+            Ok(()) => form.notice = Some("Saved".into()),
+            Err(error) => form = crate::web::outcome::into_form(form, error)?,
+        }
+    }
+    ssr::flash(&session, "agents", form).await?;
+    ssr::see_other("/agent/agents");
+    Ok(())
+}
+
+#[server(endpoint = "agent/api-keys/new")]
+pub async fn create_api_key(
+    kind: Option<String>,
+    label: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::{services::auth::api_keys::ApiKeyKind, web::ssr};
+    if require_admin("api-keys").await?.is_none() {
+        return Ok(());
+    }
+    let session = ssr::session().await?;
+    let kind = kind
+        .as_deref()
+        .and_then(ApiKeyKind::parse)
+        .unwrap_or(ApiKeyKind::Backoffice);
+    let label = label.filter(|l| !l.trim().is_empty());
+    let key = ssr::core()?
+        .create_api_key(kind, label)
+        .await
+        .map_err(ssr::server_error)?;
+    let form = FormState {
+        notice: Some(format!("New key (shown only now, copy it): {key}")),
+        ..Default::default()
+    };
+    ssr::flash(&session, "api-keys", form).await?;
+    ssr::see_other("/agent/api-keys");
+    Ok(())
+}
+
+#[server(endpoint = "agent/api-keys/revoke")]
+pub async fn revoke_api_key(key_id: String) -> Result<(), ServerFnError> {
+    use crate::web::ssr;
+    if require_admin("api-keys").await?.is_none() {
+        return Ok(());
+    }
+    let session = ssr::session().await?;
+    ssr::core()?
+        .revoke_api_key(&key_id)
+        .await
+        .map_err(ssr::server_error)?;
+    ssr::flash(
+        &session,
+        "api-keys",
+        FormState {
+            notice: Some("Key revoked".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    ssr::see_other("/agent/api-keys");
+    Ok(())
+}
+
+fn admin_frame(what: &'static str, body: fn(AdminState) -> AnyView) -> impl IntoView {
+    let state = Resource::new_blocking(move || what.to_owned(), admin_page);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Ok(Some(s)) => {
+                        let is_admin = s.is_admin;
+                        let allowed = is_admin || what == "organisations";
+                        view! {
+                            <AgentPage is_admin>
+                                {if allowed { body(s) } else {
+                                    view! { <h1>"Admins only"</h1><p class="lead">"This page is for admins. Ask an admin if you need access."</p> }.into_any()
+                                }}
+                            </AgentPage>
+                        }.into_any()
+                    }
+                    Ok(None) => view! { <p><a href="/agent/sign-in">"Sign in"</a></p> }.into_any(),
+                    Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn OrganisationsPage() -> impl IntoView {
+    admin_frame("organisations", |s| {
+        let form = s.form.clone();
+        view! {
+            <h1>"Organisations"</h1>
+            <FormMessages form=form.clone()/>
+            {if s.organisations.is_empty() {
+                view! { <div class="empty"><p>"No organisations yet."</p></div> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="table">
+                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th></tr></thead>
+                        <tbody>{s.organisations.into_iter().map(|o| view! { <tr><td>{o.name}</td><td>{o.org_type}</td></tr> }).collect_view()}</tbody>
+                    </table></div>
+                }.into_any()
+            }}
+            {s.is_admin.then(|| view! {
+                <form class="form card" method="post" action="/api/agent/organisations/new" novalidate>
+                    <h2>"New organisation"</h2>
+                    <TextField form=form.clone() name="name" label="Name" maxlength=100/>
+                    <RadioGroup form=form.clone() name="org_type" legend="Organisation type" options=ORG_TYPES/>
+                    <div class="actions"><button type="submit" class="btn">"Create organisation"</button></div>
+                </form>
+            })}
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    admin_frame("agents", |s| {
+        let form = s.form.clone();
+        view! {
+            <h1>"Agents"</h1>
+            <FormMessages form=form.clone()/>
+            <div class="table-wrap"><table class="table">
+                <thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Actions"</th></tr></thead>
+                <tbody>{s.agents.into_iter().map(|a| {
+                    let toggle = if a.disabled { ("enable", "Enable") } else { ("disable", "Disable") };
+                    let role = if a.role == "admin" { ("make-agent", "Make agent") } else { ("make-admin", "Make admin") };
+                    view! {
+                        <tr>
+                            <td>{a.email.clone()}</td>
+                            <td>{a.role.clone()}</td>
+                            <td>{if a.disabled { "Disabled" } else { "Active" }}</td>
+                            <td class="row">
+                                {[toggle, role].into_iter().map(|(action, label)| view! {
+                                    <form method="post" action="/api/agent/agents/update">
+                                        <input type="hidden" name="agent_id" value=a.id.clone()/>
+                                        <input type="hidden" name="action" value=action/>
+                                        <button type="submit" class="link">{format!("{label} {}", a.email)}</button>
+                                    </form>
+                                }).collect_view()}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table></div>
+            <form class="form card" method="post" action="/api/agent/agents/new" novalidate>
+                <h2>"Invite an agent"</h2>
+                <TextField form=form.clone() name="email" label="Email" kind="email"/>
+                <RadioGroup form=form.clone() name="role" legend="Role" options=ROLES/>
+                <TextField form=form.clone() name="password" label="Initial password" kind="password" autocomplete="new-password" hint="At least 8 characters; share it with the agent privately."/>
+                <div class="actions"><button type="submit" class="btn">"Create agent"</button></div>
+            </form>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    admin_frame("api-keys", |s| {
+        let form = s.form.clone();
+        view! {
+            <h1>"API keys"</h1>
+            <FormMessages form=form.clone()/>
+            <div class="table-wrap"><table class="table">
+                <thead><tr><th scope="col">"Key"</th><th scope="col">"Kind"</th><th scope="col">"Label"</th><th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"State"</th></tr></thead>
+                <tbody>{s.api_keys.into_iter().map(|k| view! {
+                    <tr>
+                        <td><code>{format!("{}…", k.prefix)}</code></td>
+                        <td>{k.kind}</td>
+                        <td>{k.label.unwrap_or_default()}</td>
+                        <td>{k.created_at}</td>
+                        <td>{k.last_used_at.unwrap_or_else(|| "never".into())}</td>
+                        <td>{if k.revoked { view! { <span>"Revoked"</span> }.into_any() } else { view! {
+                            <form method="post" action="/api/agent/api-keys/revoke">
+                                <input type="hidden" name="key_id" value=k.id/>
+                                <button type="submit" class="link">"Revoke"</button>
+                            </form>
+                        }.into_any() }}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table></div>
+            <form class="form card" method="post" action="/api/agent/api-keys/new" novalidate>
+                <h2>"New API key"</h2>
+                <RadioGroup form=form.clone() name="kind" legend="Kind" options=KEY_KINDS/>
+                <TextField form=form.clone() name="label" label="Label (optional)"/>
+                <div class="actions"><button type="submit" class="btn">"Create key"</button></div>
+            </form>
+        }
+        .into_any()
+    })
+}

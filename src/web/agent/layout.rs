@@ -1,0 +1,23 @@
+use leptos::prelude::*;
+
+/// The back-office frame: its own navigation, wide main column.
+#[component]
+pub fn AgentPage(#[prop(optional)] is_admin: bool, children: Children) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/agent/contacts">"Contacts Portal · Back office"</a>
+            <nav class="site-nav" aria-label="Back office">
+                <a href="/agent/contacts">"Contacts"</a>
+                <a href="/agent/organisations">"Organisations"</a>
+                {is_admin.then(|| view! {
+                    <a href="/agent/agents">"Agents"</a>
+                    <a href="/agent/api-keys">"API keys"</a>
+                })}
+            </nav>
+            <form method="post" action="/api/agent/sign-out" class="row">
+                <button type="submit" class="link">"Sign out"</button>
+            </form>
+        </header>
+        <main class="page wide" id="main">{children()}</main>
+    }
+}

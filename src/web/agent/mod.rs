@@ -1,0 +1,34 @@
+//! The back office in the portal: agent sign-in, contacts, organisations; agents and API keys
+//! for admins. Every page needs an agent session (a customer's session is not one).
+
+pub mod admin;
+pub mod contact;
+pub mod contacts;
+pub mod layout;
+pub mod new_contact;
+pub mod sign_in;
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use leptos::prelude::ServerFnError;
+
+    use crate::{
+        services::agents::Agent,
+        store::sessions::AGENT_KEY,
+        web::ssr::{core, see_other, server_error, session},
+    };
+
+    /// The signed-in, enabled agent; otherwise a redirect to `/agent/sign-in` and `None`.
+    pub async fn require_agent() -> Result<Option<Agent>, ServerFnError> {
+        let session = session().await?;
+        let id: Option<String> = session.get(AGENT_KEY).await.map_err(server_error)?;
+        let agent = match id {
+            Some(id) => core()?.active_agent(&id).await.map_err(server_error)?,
+            None => None,
+        };
+        if agent.is_none() {
+            see_other("/agent/sign-in");
+        }
+        Ok(agent)
+    }
+}

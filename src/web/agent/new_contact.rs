@@ -1,0 +1,140 @@
+//! `/agent/contacts/new`: a person or a company, with an optional ID and Code.
+
+use leptos::prelude::*;
+
+use super::layout::AgentPage;
+use crate::web::forms::{CountrySelect, FormMessages, FormState, RadioGroup, TextField};
+
+const FORM: &str = "agent-new-contact";
+
+#[server(endpoint = "page/agent-new-contact")]
+pub async fn new_contact_page() -> Result<Option<(bool, FormState)>, ServerFnError> {
+    let Some(agent) = super::ssr::require_agent().await? else {
+        return Ok(None);
+    };
+    let session = crate::web::ssr::session().await?;
+    Ok(Some((
+        agent.is_admin(),
+        crate::web::ssr::take_flash(&session, FORM).await?,
+    )))
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "agent/contacts/new")]
+pub async fn create_contact(
+    contact_type: Option<String>,
+    id: Option<String>,
+    code: Option<String>,
+    title: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    company_name: Option<String>,
+    email: Option<String>,
+    country_code: Option<String>,
+    phone_number: Option<String>,
+    email_opt_out: Option<String>,
+    sms_opt_out: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::{
+        services::{contacts::backoffice::NewContact, Actor},
+        web::ssr,
+    };
+    let Some(agent) = super::ssr::require_agent().await? else {
+        return Ok(());
+    };
+    let session = ssr::session().await?;
+    let mut form = FormState::default();
+    for (name, value) in [
+        ("contact_type", &contact_type),
+        ("id", &id),
+        ("code", &code),
+        ("title", &title),
+        ("first_name", &first_name),
+        ("last_name", &last_name),
+        ("company_name", &company_name),
+        ("email", &email),
+        ("country_code", &country_code),
+        ("phone_number", &phone_number),
+        ("email_opt_out", &email_opt_out),
+        ("sms_opt_out", &sms_opt_out),
+    ] {
+        if let Some(v) = value {
+            form.values.insert(name.to_owned(), v.clone());
+        }
+    }
+    let is_company = contact_type.as_deref() == Some("COMPANY");
+    let input = NewContact {
+        id,
+        code,
+        // A company has no personal names; a person no company name: the other type's fields are ignored.
+        title: title.filter(|_| !is_company),
+        first_name: first_name.filter(|_| !is_company),
+        last_name: last_name.filter(|_| !is_company),
+        company_name: company_name.filter(|_| is_company),
+        contact_type,
+        email,
+        phone_number,
+        phone_country: country_code,
+        email_opt_out: email_opt_out.is_some(),
+        sms_opt_out: sms_opt_out.is_some(),
+    };
+    match ssr::core()?
+        .create_contact(input, &Actor::Agent(agent.id))
+        .await
+    {
+        Ok(contact) => ssr::see_other(&format!("/agent/contacts/{}", contact.id)),
+        Err(error) => {
+            let mut form = crate::web::outcome::into_form(form, error)?;
+            for e in &mut form.errors {
+                if e.field == "type" {
+                    e.field = "contact_type".into();
+                }
+            }
+            ssr::flash(&session, FORM, form).await?;
+            ssr::see_other("/agent/contacts/new");
+        }
+    }
+    Ok(())
+}
+
+pub const TYPES: &[(&str, &str)] = &[("PERSON", "Person"), ("COMPANY", "Company")];
+
+#[component]
+pub fn NewContactPage() -> impl IntoView {
+    let state = Resource::new_blocking(|| (), |_| new_contact_page());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Ok(Some((is_admin, form))) => view! {
+                        <AgentPage is_admin>
+                            <h1>"New contact"</h1>
+                            <p class="lead">"For a customer who has not registered. They can claim the account later."</p>
+                            <FormMessages form=form.clone()/>
+                            <form class="form card" method="post" action="/api/agent/contacts/new" novalidate>
+                                <RadioGroup form=form.clone() name="contact_type" legend="Type" options=TYPES/>
+                                <TextField form=form.clone() name="id" label="ID (optional)" maxlength=36 hint="Up to 36 characters, usually a GUID from another system. Generated when empty."/>
+                                <TextField form=form.clone() name="code" label="Code (optional)" maxlength=36 hint="Cross-reference code, unique. Generated when empty."/>
+                                <TextField form=form.clone() name="title" label="Title" class="only-person"/>
+                                <TextField form=form.clone() name="first_name" label="First name" class="only-person" maxlength=100/>
+                                <TextField form=form.clone() name="last_name" label="Last name" class="only-person" maxlength=100/>
+                                <TextField form=form.clone() name="company_name" label="Company name" class="only-company" maxlength=100/>
+                                <TextField form=form.clone() name="email" label="Email" kind="email"/>
+                                <CountrySelect form=form.clone() class="field"/>
+                                <TextField form=form.clone() name="phone_number" label="Phone number" kind="tel"/>
+                                <crate::web::forms::CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
+                                <crate::web::forms::CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+                                <div class="actions">
+                                    <button type="submit" class="btn">"Create contact"</button>
+                                    <a class="btn secondary" href="/agent/contacts">"Cancel"</a>
+                                </div>
+                            </form>
+                        </AgentPage>
+                    }.into_any(),
+                    Ok(None) => view! { <p><a href="/agent/sign-in">"Sign in"</a></p> }.into_any(),
+                    Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,87 @@
+//! `/agent/sign-in`: Email, Password → Sign in → `/agent/contacts`.
+
+use leptos::prelude::*;
+
+use crate::web::{
+    forms::{FormMessages, FormState, TextField},
+    layout::Page,
+};
+
+const FORM: &str = "agent-sign-in";
+
+#[server(endpoint = "page/agent-sign-in")]
+pub async fn agent_sign_in_page() -> Result<FormState, ServerFnError> {
+    let session = crate::web::ssr::session().await?;
+    crate::web::ssr::take_flash(&session, FORM).await
+}
+
+#[server(endpoint = "agent/sign-in")]
+pub async fn agent_sign_in(
+    email: Option<String>,
+    password: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::{services::ServiceError, store::sessions::AGENT_KEY, web::ssr};
+    let session = ssr::session().await?;
+    let email = email.unwrap_or_default();
+    let mut form = FormState::default().with_value("email", email.clone());
+    match ssr::core()?
+        .agent_sign_in(&email, password.unwrap_or_default())
+        .await
+    {
+        Ok(agent) => {
+            session.cycle_id().await.map_err(ssr::server_error)?;
+            session
+                .insert(AGENT_KEY, agent.id)
+                .await
+                .map_err(ssr::server_error)?;
+            ssr::see_other("/agent/contacts");
+            return Ok(());
+        }
+        Err(ServiceError::InvalidCredentials) => {
+            form.alert = Some("The email or password is not correct.".into())
+        }
+        Err(error) => form = crate::web::outcome::into_form(form, error)?,
+    }
+    ssr::flash(&session, FORM, form).await?;
+    ssr::see_other("/agent/sign-in");
+    Ok(())
+}
+
+#[server(endpoint = "agent/sign-out")]
+pub async fn agent_sign_out() -> Result<(), ServerFnError> {
+    use crate::{store::sessions::AGENT_KEY, web::ssr};
+    let session = ssr::session().await?;
+    session
+        .remove_value(AGENT_KEY)
+        .await
+        .map_err(ssr::server_error)?;
+    session.cycle_id().await.map_err(ssr::server_error)?;
+    ssr::see_other("/agent/sign-in");
+    Ok(())
+}
+
+#[component]
+pub fn AgentSignInPage() -> impl IntoView {
+    let state = Resource::new_blocking(|| (), |_| agent_sign_in_page());
+    view! {
+        <Page title="Back office sign-in">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let form = state.await.unwrap_or_default();
+                    view! {
+                        <h1>"Back office"</h1>
+                        <p class="lead">"Sign in with your agent account."</p>
+                        <FormMessages form=form.clone()/>
+                        <form class="form card" method="post" action="/api/agent/sign-in" novalidate>
+                            <TextField form=form.clone() name="email" label="Email" kind="email" autocomplete="username"/>
+                            <TextField form=form.clone() name="password" label="Password" kind="password" autocomplete="current-password"/>
+                            <div class="actions">
+                                <button type="submit" class="btn">"Sign in"</button>
+                            </div>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
