@@ -19,8 +19,8 @@ use crate::{
     domain::{FieldError, OtpCode, ValidationErrors},
     services::{
         auth::{
-            sign_in::Authenticated, tokens::TokenPair, Identity, IdentityInput, OtpLookup,
-            RegisterInput,
+            claim::Identification, sign_in::Authenticated, tokens::TokenPair, Identity,
+            IdentityInput, OtpLookup, RegisterInput,
         },
         contacts::{summary, ProfileUpdate},
         Core, ServiceError,
@@ -38,6 +38,11 @@ pub fn router(core: Core) -> Router {
         .route("/contacts/refresh-token", post(refresh_token))
         .route("/contacts/sign-out", post(sign_out))
         .route("/contacts/me", get(me).patch(update_me))
+        .route("/contacts/me/password", post(change_password))
+        .route("/contacts/me/identities", post(add_identity))
+        .route("/contacts/claim", post(claim))
+        .route("/contacts/forgot-password", post(forgot_password))
+        .route("/contacts/reset-password", post(reset_password))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(
@@ -324,4 +329,116 @@ async fn update_me(
     }
     errors.into_result()?;
     Ok(Json(core.update_profile(&contact_id, update).await?))
+}
+
+fn accepted(auth_otp: String) -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "auth_otp": auth_otp })),
+    )
+        .into_response()
+}
+
+async fn claim(
+    State(core): State<Core>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let mut items = Vec::new();
+    match fields.objects("identification", &mut errors) {
+        Some(list) => {
+            for item in list {
+                let name = item.required_string("name", "Identification name", &mut errors);
+                let value = item.required_string("value", "Identification value", &mut errors);
+                if let (Some(name), Some(value)) = (name, value) {
+                    items.push((name, value));
+                }
+            }
+        }
+        // An empty identification is reported once, by `Identification::parse`.
+        None => {}
+    }
+    let identity = match fields.object("identity", &mut errors) {
+        Some(identity) => identity_input(&identity, &mut errors),
+        None => {
+            errors.push(FieldError::required("identity", "identity"));
+            IdentityInput::default()
+        }
+    };
+    let who = Identification::parse(&items, &mut errors);
+    errors.into_result()?;
+    Ok(accepted(
+        core.claim(who, identity, ip.as_deref()).await?.auth_otp,
+    ))
+}
+
+async fn add_identity(
+    State(core): State<Core>,
+    BearerContact(contact_id): BearerContact,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let identity = identity_input(&fields, &mut errors);
+    errors.into_result()?;
+    Ok(accepted(
+        core.add_identity(&contact_id, identity, ip.as_deref())
+            .await?
+            .auth_otp,
+    ))
+}
+
+async fn change_password(
+    State(core): State<Core>,
+    BearerContact(contact_id): BearerContact,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let current = fields
+        .string("current_password", &mut errors)
+        .unwrap_or_default();
+    let password = fields.required_string("password", "Password", &mut errors);
+    errors.into_result()?;
+    core.change_password(&contact_id, current, password.unwrap_or_default())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn forgot_password(
+    State(core): State<Core>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let email = fields.required_string("email", "Email", &mut errors);
+    errors.into_result()?;
+    Ok(accepted(
+        core.forgot_password(&email.unwrap_or_default(), ip.as_deref())
+            .await?
+            .auth_otp,
+    ))
+}
+
+async fn reset_password(
+    State(core): State<Core>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let fields = Fields::new(&body);
+    let mut errors = ValidationErrors::default();
+    let handle = fields.required_string("auth_otp", "auth_otp", &mut errors);
+    let password = fields.required_string("password", "Password", &mut errors);
+    let code = parse_code("code", fields.string("code", &mut errors), &mut errors);
+    errors.into_result()?;
+    let (Some(handle), Some(password), Some(code)) = (handle, password, code?) else {
+        return Err(ApiError::MalformedJson(
+            "auth_otp, code and password are required".into(),
+        ));
+    };
+    core.reset_password(&handle, &code, password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

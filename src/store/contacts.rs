@@ -192,3 +192,37 @@ pub async fn search(
     let total = count.fetch_one(&db.pool).await?;
     Ok(SearchPage { rows, total })
 }
+
+pub async fn find_by_code<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    code: &str,
+) -> sqlx::Result<Option<ContactRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE code = $1"))
+        .bind(code)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn by_email<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    email: &str,
+) -> sqlx::Result<Vec<ContactRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE email = $1 LIMIT 10"
+    ))
+    .bind(email)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn by_phone<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    phone: &str,
+) -> sqlx::Result<Vec<ContactRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE phone = $1 LIMIT 10"
+    ))
+    .bind(phone)
+    .fetch_all(ex)
+    .await
+}

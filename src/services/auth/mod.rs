@@ -1,8 +1,10 @@
 //! Identities, one-time codes, passwords, tokens and API keys.
 
 pub mod api_keys;
+pub mod claim;
 pub mod identity;
 pub mod otp;
+pub mod password_reset;
 pub mod password_sign_in;
 pub mod passwords;
 pub mod register;

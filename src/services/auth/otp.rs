@@ -38,6 +38,8 @@ pub enum Purpose {
     Register,
     SignIn,
     Claim,
+    AddIdentity,
+    ResetPassword,
 }
 
 impl Purpose {
@@ -46,6 +48,8 @@ impl Purpose {
             Purpose::Register => "REGISTER",
             Purpose::SignIn => "SIGN_IN",
             Purpose::Claim => "CLAIM",
+            Purpose::AddIdentity => "ADD_IDENTITY",
+            Purpose::ResetPassword => "RESET_PASSWORD",
         }
     }
 
@@ -54,6 +58,8 @@ impl Purpose {
             "REGISTER" => Some(Purpose::Register),
             "SIGN_IN" => Some(Purpose::SignIn),
             "CLAIM" => Some(Purpose::Claim),
+            "ADD_IDENTITY" => Some(Purpose::AddIdentity),
+            "RESET_PASSWORD" => Some(Purpose::ResetPassword),
             _ => None,
         }
     }
@@ -164,7 +170,8 @@ impl Core {
             .ok_or(ServiceError::InvalidOtp)?;
         let identity = Identity::from_credential("identity", provider, value)
             .map_err(|_| ServiceError::InvalidOtp)?;
-        let is_decoy = purpose == Purpose::SignIn && row.contact_id.is_none();
+        // Decoys (issued for identities not on file) stay decoys: nothing is sent.
+        let is_decoy = purpose != Purpose::Register && row.contact_id.is_none();
         self.issue_code(CodeRequest {
             identity: &identity,
             purpose,

@@ -100,26 +100,46 @@ impl Core {
         {
             return Err(ServiceError::InvalidOtp);
         }
-        let existing = store::identities::find(&mut *tx, provider, value).await?;
-        let (contact_id, created) = match (purpose, existing) {
-            (_, Some(identity)) => {
-                mark_verified(&mut tx, &identity, now).await?;
-                (identity.contact_id, false)
-            }
-            (Purpose::Register, None) => {
-                let pending: PendingRegistration =
-                    serde_json::from_str(row.payload.as_deref().unwrap_or_default())
-                        .map_err(|e| anyhow::anyhow!("pending registration unreadable: {e}"))?;
-                match create_contact(&mut tx, provider, value, pending, now).await {
-                    Ok(id) => (id, true),
-                    Err(e) if is_unique_violation(&e) => return Ok(Completion::Raced),
-                    Err(e) => return Err(e.into()),
+        let (contact_id, created, action) = match purpose {
+            Purpose::Register | Purpose::SignIn => {
+                match store::identities::find(&mut *tx, provider, value).await? {
+                    Some(identity) => {
+                        mark_verified(&mut tx, &identity, now).await?;
+                        (identity.contact_id, false, "SIGNED_IN")
+                    }
+                    None if purpose == Purpose::Register => {
+                        let pending: PendingRegistration =
+                            serde_json::from_str(row.payload.as_deref().unwrap_or_default())
+                                .map_err(|e| {
+                                    anyhow::anyhow!("pending registration unreadable: {e}")
+                                })?;
+                        match create_contact(&mut tx, provider, value, pending, now).await {
+                            Ok(id) => (id, true, "REGISTERED"),
+                            Err(e) if is_unique_violation(&e) => return Ok(Completion::Raced),
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                    // A decoy code (unknown identity) or a contact deleted since: nothing to sign in to.
+                    None => return Err(ServiceError::InvalidOtp),
                 }
             }
-            // A decoy code (unknown identity) or a contact deleted since: nothing to sign in to.
-            (_, None) => return Err(ServiceError::InvalidOtp),
+            Purpose::Claim | Purpose::AddIdentity => {
+                let contact_id = row.contact_id.clone().ok_or(ServiceError::InvalidOtp)?;
+                let pending: PendingIdentity =
+                    serde_json::from_str(row.payload.as_deref().unwrap_or_default())
+                        .map_err(|e| anyhow::anyhow!("pending identity unreadable: {e}"))?;
+                // The code went to `identity_key`: the new identity is proven when it is that one.
+                let proven = row.identity_key == format!("{}:{}", pending.provider, pending.value);
+                attach_identity(&mut tx, &contact_id, &pending, proven, now).await?;
+                let action = if purpose == Purpose::Claim {
+                    "CLAIMED"
+                } else {
+                    "IDENTITY_ADDED"
+                };
+                (contact_id, false, action)
+            }
+            Purpose::ResetPassword => return Err(ServiceError::InvalidOtp),
         };
-        let action = if created { "REGISTERED" } else { "SIGNED_IN" };
         self.audit(
             &mut *tx,
             Some(&contact_id),
@@ -138,6 +158,52 @@ impl Core {
         tx.commit().await?;
         Ok(Completion::Done(contact, created, tokens))
     }
+}
+
+/// An identity waiting for its code: claimed onto a contact, or added to one's own.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PendingIdentity {
+    pub provider: String,
+    pub value: String,
+    pub password_hash: Option<String>,
+}
+
+async fn attach_identity(
+    tx: &mut Tx<'_>,
+    contact_id: &str,
+    pending: &PendingIdentity,
+    proven: bool,
+    now: i64,
+) -> ServiceResult<()> {
+    match store::identities::find(&mut **tx, &pending.provider, &pending.value).await? {
+        Some(existing) if existing.contact_id == contact_id => {}
+        Some(_) => return Err(ServiceError::IdentityTaken),
+        None => {
+            let inserted = store::identities::insert(
+                &mut **tx,
+                &IdentityRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    contact_id: contact_id.to_owned(),
+                    provider: pending.provider.clone(),
+                    value: pending.value.clone(),
+                    password_hash: pending.password_hash.clone(),
+                    verified_at: proven.then_some(now),
+                    created_at: now,
+                },
+            )
+            .await;
+            match inserted {
+                Err(e) if is_unique_violation(&e) => return Err(ServiceError::IdentityTaken),
+                other => other?,
+            }
+        }
+    }
+    sqlx::query("UPDATE contacts SET is_verified = 1, updated_at = $2 WHERE id = $1")
+        .bind(contact_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn mark_verified(tx: &mut Tx<'_>, identity: &IdentityRow, now: i64) -> sqlx::Result<()> {
