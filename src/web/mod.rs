@@ -2,11 +2,13 @@
 //! works without JavaScript; no WebAssembly is built or needed.
 
 pub mod agent;
+pub mod claim;
 pub mod forms;
 pub mod home;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod outcome;
+pub mod password;
 pub mod profile;
 pub mod register;
 pub mod sign_in;
@@ -52,6 +54,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify") view=verify::VerifyPage ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=sign_in::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/claim") view=claim::ClaimPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/sign-in") view=agent::sign_in::AgentSignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts") view=agent::contacts::AgentContactsPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts/new") view=agent::new_contact::NewContactPage ssr=SsrMode::Async/>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{CheckField, FormMessages, FormState, TextField},
+    forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
     layout::Page,
 };
 use crate::views::Profile;
@@ -15,6 +15,8 @@ const FORM: &str = "profile";
 pub struct ProfileState {
     pub profile: Profile,
     pub form: FormState,
+    pub password_form: FormState,
+    pub identity_form: FormState,
 }
 
 /// `None` (after a redirect to `/sign-in`) when nobody is signed in.
@@ -45,7 +47,14 @@ pub async fn profile_page() -> Result<Option<ProfileState>, ServerFnError> {
             .with_value("email_opt_out", if c.email_opt_out { "on" } else { "" })
             .with_value("sms_opt_out", if c.sms_opt_out { "on" } else { "" });
     }
-    Ok(Some(ProfileState { profile, form }))
+    let password_form = ssr::take_flash(&session, "profile-password").await?;
+    let identity_form = ssr::take_flash(&session, "profile-identity").await?;
+    Ok(Some(ProfileState {
+        profile,
+        form,
+        password_form,
+        identity_form,
+    }))
 }
 
 #[server(endpoint = "profile/save")]
@@ -94,6 +103,117 @@ pub async fn save_profile(
     Ok(())
 }
 
+#[server(endpoint = "profile/password")]
+pub async fn change_password(
+    current_password: Option<String>,
+    password: Option<String>,
+) -> Result<(), ServerFnError> {
+    use super::ssr;
+    let session = ssr::session().await?;
+    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+        ssr::see_other("/sign-in");
+        return Ok(());
+    };
+    let core = ssr::core()?;
+    match core
+        .change_password(
+            &contact_id,
+            current_password.unwrap_or_default(),
+            password.unwrap_or_default(),
+        )
+        .await
+    {
+        Ok(()) => {
+            // Every session of the contact has ended, this one included.
+            let session = ssr::session().await?;
+            session.flush().await.map_err(ssr::server_error)?;
+            let notice = FormState {
+                notice: Some("Your password was changed. Sign in again.".into()),
+                ..Default::default()
+            };
+            ssr::flash(&session, "sign-in", notice.with_value("method", "EMAIL")).await?;
+            ssr::see_other("/sign-in");
+        }
+        Err(error) => {
+            ssr::flash(
+                &session,
+                "profile-password",
+                super::outcome::into_form(FormState::default(), error)?,
+            )
+            .await?;
+            ssr::see_other("/profile");
+        }
+    }
+    Ok(())
+}
+
+#[server(endpoint = "profile/identity")]
+pub async fn add_identity(
+    method: Option<String>,
+    country_code: Option<String>,
+    phone_number: Option<String>,
+    email: Option<String>,
+) -> Result<(), ServerFnError> {
+    use super::ssr::{self, PendingCode, PENDING_KEY};
+    use crate::services::{auth::IdentityInput, ServiceError};
+    let session = ssr::session().await?;
+    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+        ssr::see_other("/sign-in");
+        return Ok(());
+    };
+    let method = method.unwrap_or_else(|| "PHONE".into());
+    let is_email = method == "EMAIL";
+    let form = FormState::default()
+        .with_value("method", method.clone())
+        .with_value("country_code", country_code.clone().unwrap_or_default())
+        .with_value("phone_number", phone_number.clone().unwrap_or_default())
+        .with_value("email", email.clone().unwrap_or_default());
+    let input = IdentityInput {
+        provider: Some(method),
+        email: email.filter(|_| is_email),
+        phone_number: phone_number.filter(|_| !is_email),
+        country_code: country_code.filter(|_| !is_email),
+        ..Default::default()
+    };
+    match ssr::core()?
+        .add_identity(&contact_id, input, ssr::client_ip().as_deref())
+        .await
+    {
+        Ok(challenge) => {
+            let pending = PendingCode {
+                auth_otp: challenge.auth_otp,
+                obfuscated_value: challenge.obfuscated_value,
+            };
+            session
+                .insert(PENDING_KEY, pending)
+                .await
+                .map_err(ssr::server_error)?;
+            ssr::see_other("/verify");
+        }
+        Err(ServiceError::IdentityTaken) => {
+            let mut form = form;
+            let field = if is_email { "email" } else { "phone_number" };
+            form.errors.push(crate::domain::FieldError::new(
+                field,
+                "IDENTITY_TAKEN",
+                "This belongs to another account",
+            ));
+            ssr::flash(&session, "profile-identity", form).await?;
+            ssr::see_other("/profile");
+        }
+        Err(error) => {
+            ssr::flash(
+                &session,
+                "profile-identity",
+                super::outcome::into_form(form, error)?,
+            )
+            .await?;
+            ssr::see_other("/profile");
+        }
+    }
+    Ok(())
+}
+
 #[server(endpoint = "sign-out")]
 pub async fn sign_out() -> Result<(), ServerFnError> {
     use super::ssr;
@@ -111,7 +231,10 @@ pub fn ProfilePage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match state.await {
-                        Ok(Some(ProfileState { profile, form })) => view! { <ProfileView profile form/> }.into_any(),
+                        Ok(Some(ProfileState { profile, form, password_form, identity_form })) => view! {
+                            <ProfileView profile form/>
+                            <CredentialForms password_form identity_form/>
+                        }.into_any(),
                         Ok(None) => view! { <p><a href="/sign-in">"Sign in"</a>" to see your profile."</p> }.into_any(),
                         Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
                     }
@@ -184,6 +307,28 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
             <div class="actions">
                 <button type="submit" class="btn secondary">"Sign out"</button>
             </div>
+        </form>
+    }
+}
+
+#[component]
+fn CredentialForms(password_form: FormState, identity_form: FormState) -> impl IntoView {
+    view! {
+        <form class="form card" method="post" action="/api/profile/password" novalidate>
+            <h2>"Password"</h2>
+            <FormMessages form=password_form.clone()/>
+            <TextField form=password_form.clone() name="current_password" label="Current password" kind="password" autocomplete="current-password" hint="Leave empty if you have never set a password."/>
+            <TextField form=password_form.clone() name="password" label="New password" kind="password" autocomplete="new-password" hint="At least 8 characters. Changing it signs you out everywhere."/>
+            <div class="actions"><button type="submit" class="btn secondary">"Change password"</button></div>
+        </form>
+        <form class="form card" method="post" action="/api/profile/identity" novalidate>
+            <h2>"Add a way to sign in"</h2>
+            <FormMessages form=identity_form.clone()/>
+            <MethodChoice form=identity_form.clone() legend="Add"/>
+            <CountrySelect form=identity_form.clone()/>
+            <TextField form=identity_form.clone() name="phone_number" label="Phone number" kind="tel" class="only-phone"/>
+            <TextField form=identity_form.clone() name="email" label="Email" kind="email" class="only-email"/>
+            <div class="actions"><button type="submit" class="btn secondary">"Send code"</button></div>
         </form>
     }
 }

@@ -160,7 +160,11 @@ pub fn SignInPage() -> impl IntoView {
                                 <button type="submit" class="btn secondary" formaction="/api/sign-in/password">"Sign in"</button>
                             </div>
                         </form>
-                        <p class="muted">"New here? " <a href="/register">"Create an account"</a></p>
+                        <p class="muted">
+                            <a href="/forgot-password">"Forgot your password?"</a>" · "
+                            <a href="/claim">"Already a customer? Claim your account"</a>" · "
+                            <a href="/register">"Create an account"</a>
+                        </p>
                     }
                 })}
             </Suspense>

@@ -1,0 +1,29 @@
+// (a) Register by phone (Cyprus) → verify → profile → edit name → sign out →
+//     sign in again by phone with a new code → profile. JS on and JS off.
+import { after, before, describe, test } from 'node:test';
+import {
+  JS_MODES, TEST_TIMEOUT, assertProfile, editFirstName, launchBrowser, registerAndVerify,
+  signInWithCode, signOut, uniqueName, uniquePhone, withPage,
+} from './helpers.mjs';
+
+describe('register by phone', { concurrency: 1 }, () => {
+  let browser;
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+
+  for (const { js, label } of JS_MODES) {
+    test(`phone: register, verify, edit, sign out, sign in again (${label})`, { timeout: TEST_TIMEOUT }, async () => {
+      const who = { first: uniqueName('Anna'), last: uniqueName('Phone'), phone: uniquePhone() };
+      await withPage(browser, { js, name: `register_phone_${label}` }, async (page) => {
+        await registerAndVerify(page, who);
+        await assertProfile(page, who);
+
+        await editFirstName(page, who, uniqueName('Maria'));
+        await signOut(page);
+
+        await signInWithCode(page, who);
+        await assertProfile(page, who); // shows the edited name
+      });
+    });
+  }
+});

@@ -1,0 +1,141 @@
+//! `/claim`: a customer whose contact was created in the back office takes it over: contact code,
+//! last name and the email or phone on file → a code to that channel → `/verify` → signed in,
+//! with that channel as a new identity.
+
+use leptos::prelude::*;
+
+use super::{
+    forms::{FormMessages, FormState, TextField},
+    layout::Page,
+};
+
+const FORM: &str = "claim";
+
+#[server(endpoint = "page/claim")]
+pub async fn claim_page() -> Result<FormState, ServerFnError> {
+    let session = super::ssr::session().await?;
+    super::ssr::take_flash(&session, FORM).await
+}
+
+#[server(endpoint = "claim")]
+pub async fn submit_claim(
+    code: Option<String>,
+    last_name: Option<String>,
+    on_file: Option<String>,
+) -> Result<(), ServerFnError> {
+    use super::ssr::{self, PendingCode, PENDING_KEY};
+    use crate::{
+        domain::{FieldError, ValidationErrors},
+        services::auth::{claim::Identification, IdentityInput},
+    };
+    let session = ssr::session().await?;
+    let code = code.unwrap_or_default();
+    let last_name = last_name.unwrap_or_default();
+    let on_file = on_file.unwrap_or_default().trim().to_owned();
+    let mut form = FormState::default()
+        .with_value("code", code.clone())
+        .with_value("last_name", last_name.clone())
+        .with_value("on_file", on_file.clone());
+    let mut errors = ValidationErrors::default();
+    if code.trim().is_empty() {
+        errors.push(FieldError::required("code", "Contact code"));
+    }
+    if last_name.trim().is_empty() {
+        errors.push(FieldError::required("last_name", "Last name"));
+    }
+    let is_email = on_file.contains('@');
+    if on_file.is_empty() {
+        errors.push(FieldError::required("on_file", "Email or phone on file"));
+    } else if !is_email && !on_file.starts_with('+') {
+        errors.push(FieldError::new(
+            "on_file",
+            "INVALID_PHONE_NUMBER",
+            "Write the phone number in international form, like +35799123456",
+        ));
+    }
+    let mut items = vec![
+        ("CODE".to_owned(), code),
+        ("LAST_NAME".to_owned(), last_name),
+    ];
+    items.push((
+        if is_email { "EMAIL" } else { "PHONE" }.to_owned(),
+        on_file.clone(),
+    ));
+    let who = Identification::parse(&items, &mut ValidationErrors::default());
+    let identity = IdentityInput {
+        provider: Some(if is_email { "EMAIL" } else { "PHONE" }.into()),
+        email: is_email.then(|| on_file.clone()),
+        phone_number: (!is_email).then(|| on_file.clone()),
+        ..Default::default()
+    };
+    let outcome = if errors.is_empty() {
+        ssr::core()?
+            .claim(who, identity, ssr::client_ip().as_deref())
+            .await
+    } else {
+        Err(errors.into())
+    };
+    match outcome {
+        Ok(challenge) => {
+            let masked = if is_email {
+                crate::domain::Email::parse("e", &on_file)
+                    .map(|e| e.obfuscated())
+                    .unwrap_or_default()
+            } else {
+                crate::domain::PhoneNumber::parse_e164("p", &on_file)
+                    .map(|p| p.obfuscated())
+                    .unwrap_or_default()
+            };
+            let pending = PendingCode {
+                auth_otp: challenge.auth_otp,
+                obfuscated_value: masked,
+            };
+            session
+                .insert(PENDING_KEY, pending)
+                .await
+                .map_err(ssr::server_error)?;
+            ssr::see_other("/verify");
+        }
+        Err(error) => {
+            form = super::outcome::into_form(form, error)?;
+            for e in &mut form.errors {
+                if e.field.starts_with("identification")
+                    || e.field.starts_with("email")
+                    || e.field.starts_with("phone")
+                {
+                    e.field = "on_file".into();
+                }
+            }
+            ssr::flash(&session, FORM, form).await?;
+            ssr::see_other("/claim");
+        }
+    }
+    Ok(())
+}
+
+#[component]
+pub fn ClaimPage() -> impl IntoView {
+    let state = Resource::new_blocking(|| (), |_| claim_page());
+    view! {
+        <Page title="Claim your account">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let form = state.await.unwrap_or_default();
+                    view! {
+                        <h1>"Claim your account"</h1>
+                        <p class="lead">"Already a customer? Find your record with the code we gave you, and we will send a code to the email or phone we have on file."</p>
+                        <FormMessages form=form.clone()/>
+                        <form class="form card" method="post" action="/api/claim" novalidate>
+                            <TextField form=form.clone() name="code" label="Contact code" hint="It is on your letters and receipts, for example C-7K2M9Q4XWP"/>
+                            <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name"/>
+                            <TextField form=form.clone() name="on_file" label="Email or Phone on file" hint="The email, or the phone number in international form (+35799123456)"/>
+                            <div class="actions">
+                                <button type="submit" class="btn">"Send code"</button>
+                            </div>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
