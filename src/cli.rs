@@ -65,10 +65,23 @@ pub async fn main() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let running = startup::spawn(settings).await?;
+    let grace = std::time::Duration::from_secs(
+        std::env::var("SHUTDOWN_GRACE_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20),
+    );
+    let mut running = startup::spawn(settings).await?;
     tracing::info!("listening on http://{}", running.address);
-    running.handle.await??;
+    // After SIGTERM the server stops accepting and finishes what is in flight, for at most `grace`.
+    tokio::select! {
+        outcome = &mut running.handle => outcome??,
+        _ = async { startup::shutdown_signal().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(?grace, "requests still open after the grace period; exiting");
+        }
+    }
     running.core.db.pool.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

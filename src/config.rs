@@ -51,6 +51,24 @@ pub struct Settings {
     pub limits: Limits,
     pub max_concurrent_hashes: usize,
     pub trust_proxy: bool,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
+    pub sms_http_url: Option<String>,
+    pub sms_http_token: Option<String>,
+    pub sms_http_from: String,
+    /// How long one send may take, retries included, before the request gives up.
+    pub delivery_timeout: Duration,
+    pub facebook: Option<FacebookSettings>,
+    /// The portal's address as browsers reach it (for OAuth redirects), e.g. https://portal.example.com
+    pub public_url: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct FacebookSettings {
+    pub client_id: String,
+    pub client_secret: String,
+    /// `None`: Facebook itself; otherwise one base URL serving /dialog/oauth, /oauth/access_token, /me, /debug_token.
+    pub base_url: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -139,7 +157,28 @@ impl Settings {
             },
             max_concurrent_hashes: parse("PASSWORD_HASH_CONCURRENCY", 2usize)?.max(1),
             trust_proxy: parse("TRUST_PROXY", false)?,
+            smtp_url: var("SMTP_URL"),
+            smtp_from: var("SMTP_FROM"),
+            sms_http_url: var("SMS_HTTP_URL"),
+            sms_http_token: var("SMS_HTTP_TOKEN"),
+            sms_http_from: var("SMS_HTTP_FROM").unwrap_or_else(|| "Portal".into()),
+            delivery_timeout: Duration::from_secs(
+                parse("OTP_DELIVERY_TIMEOUT_SECS", 10u64)?.max(1),
+            ),
+            facebook: match (var("FACEBOOK_CLIENT_ID"), var("FACEBOOK_CLIENT_SECRET")) {
+                (Some(client_id), Some(client_secret)) => Some(FacebookSettings {
+                    client_id,
+                    client_secret,
+                    base_url: var("FACEBOOK_BASE_URL").map(|u| u.trim_end_matches('/').to_owned()),
+                }),
+                _ => None,
+            },
+            public_url: String::new(),
         };
+        let mut settings = settings;
+        settings.public_url = var("PUBLIC_URL")
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{}", settings.bind_addr));
         settings.check_production()?;
         Ok(settings)
     }
@@ -170,6 +209,47 @@ impl Settings {
                 "JWT_SECRET is shorter than 32 bytes".into(),
             )),
             Some(_) => Ok(()),
+        }?;
+        if self.email_delivery == DeliveryKind::Smtp
+            && (self.smtp_url.is_none() || self.smtp_from.is_none())
+        {
+            return Err(ConfigError::Unsafe(
+                "SMTP_URL and SMTP_FROM must be set for smtp delivery".into(),
+            ));
         }
+        if self.sms_delivery == DeliveryKind::SmsHttp && self.sms_http_url.is_none() {
+            return Err(ConfigError::Unsafe(
+                "SMS_HTTP_URL must be set for sms_http delivery".into(),
+            ));
+        }
+        if self.is_sqlite() {
+            check_sqlite_writable(&self.database_url)?;
+        }
+        Ok(())
     }
+}
+
+/// Production on SQLite: the database file's folder must exist (or be creatable) and be writable.
+fn check_sqlite_writable(url: &str) -> Result<(), ConfigError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    let dir = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let unwritable = || {
+        ConfigError::Unsafe(format!(
+            "DATABASE_URL points to {path}, whose folder {} is not writable",
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(|_| unwritable())?;
+    let probe = dir.join(format!(".portal-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|_| unwritable())?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
 }

@@ -26,7 +26,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use crate::{
     api,
     config::{DeliveryKind, Settings},
-    delivery::{outbox::Outbox, Deliver, Delivery},
+    delivery::{outbox::Outbox, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
     services::{
         auth::{passwords::Hasher, secrets::Secrets, tokens::TokenKeys},
         Core,
@@ -48,8 +48,9 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
         .filter(|s| !s.is_empty());
     let tokens = TokenKeys::new(&secrets.jwt, previous.as_deref().map(str::as_bytes));
     let delivery = Delivery {
-        email: deliverer(&settings.email_delivery, &db)?,
-        sms: deliverer(&settings.sms_delivery, &db)?,
+        email: deliverer(&settings.email_delivery, &settings, &db)?,
+        sms: deliverer(&settings.sms_delivery, &settings, &db)?,
+        time_limit: settings.delivery_timeout,
     };
     Ok(Core {
         passwords: Hasher::new(settings.max_concurrent_hashes),
@@ -61,13 +62,38 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
     })
 }
 
-fn deliverer(kind: &DeliveryKind, db: &Db) -> anyhow::Result<Arc<dyn Deliver>> {
-    match kind {
-        DeliveryKind::Outbox => Ok(Arc::new(Outbox::new(db.clone()))),
-        other => {
-            anyhow::bail!("OTP delivery {other:?} is not available in this build yet; use outbox")
+fn deliverer(
+    kind: &DeliveryKind,
+    settings: &Settings,
+    db: &Db,
+) -> anyhow::Result<Arc<dyn Deliver>> {
+    let per_try = settings.delivery_timeout.min(Duration::from_secs(5));
+    Ok(match kind {
+        DeliveryKind::Outbox => Arc::new(Outbox::new(db.clone())),
+        DeliveryKind::Smtp => {
+            let url = settings
+                .smtp_url
+                .as_deref()
+                .context("SMTP_URL is required for smtp delivery")?;
+            let from = settings
+                .smtp_from
+                .as_deref()
+                .context("SMTP_FROM is required for smtp delivery")?;
+            Arc::new(Smtp::new(url, from, settings.delivery_timeout)?)
         }
-    }
+        DeliveryKind::SmsHttp => {
+            let url = settings
+                .sms_http_url
+                .as_deref()
+                .context("SMS_HTTP_URL is required for sms_http delivery")?;
+            Arc::new(SmsHttp::new(
+                url,
+                settings.sms_http_token.as_deref(),
+                &settings.sms_http_from,
+                per_try,
+            )?)
+        }
+    })
 }
 
 pub fn router(core: Core) -> Router {
@@ -109,6 +135,7 @@ pub fn router(core: Core) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::render))
         .with_state(core.clone())
         .nest_service("/style", ServeDir::new(settings.site_root.join("style")))
         .merge(api::router(core))
@@ -120,7 +147,9 @@ pub fn router(core: Core) -> Router {
         ));
     }
     let request_id = HeaderName::from_static("x-request-id");
-    app.layer(security_headers())
+    crate::metrics::handle();
+    app.layer(middleware::from_fn(crate::metrics::track))
+        .layer(security_headers())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -230,7 +259,7 @@ fn spawn_housekeeping(core: Core) {
     });
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

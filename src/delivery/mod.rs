@@ -1,8 +1,10 @@
 //! Getting one-time codes to people: the development outbox, or (later) SMTP and an SMS gateway.
 
 pub mod outbox;
+pub mod sms_http;
+pub mod smtp;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 
@@ -48,6 +50,7 @@ impl OtpMessage {
             to: to.to_owned(),
             code: code.to_owned(),
             subject: format!("Your code is {code}"),
+            // "code" and the digits together let phones offer to fill the code in.
             body: format!(
                 "Your Contacts Portal code is {code}. It is valid for {minutes} minutes. \
                  If you did not ask for it, ignore this message."
@@ -61,18 +64,30 @@ pub trait Deliver: Send + Sync {
     async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()>;
 }
 
-/// Routes each message to the sender configured for its channel.
+/// Routes each message to the sender configured for its channel, within a time limit so that
+/// a slow provider never holds a request for long.
 #[derive(Clone)]
 pub struct Delivery {
     pub email: Arc<dyn Deliver>,
     pub sms: Arc<dyn Deliver>,
+    pub time_limit: Duration,
 }
 
 impl Delivery {
     pub async fn send(&self, message: &OtpMessage) -> anyhow::Result<()> {
-        match message.channel {
-            Channel::Email => self.email.deliver(message).await,
-            Channel::Sms => self.sms.deliver(message).await,
-        }
+        let sender = match message.channel {
+            Channel::Email => &self.email,
+            Channel::Sms => &self.sms,
+        };
+        let outcome = match tokio::time::timeout(self.time_limit, sender.deliver(message)).await {
+            Ok(result) => result,
+            Err(_) => Err(anyhow::anyhow!(
+                "delivery took longer than {:?}",
+                self.time_limit
+            )),
+        };
+        let label = if outcome.is_ok() { "sent" } else { "failed" };
+        metrics::counter!("portal_otp_messages_total", "channel" => message.channel.as_str(), "outcome" => label).increment(1);
+        outcome
     }
 }

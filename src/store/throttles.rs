@@ -56,10 +56,34 @@ pub fn decide(
     (Verdict::Allowed, window_start, hits + 1)
 }
 
+/// Takes back one hit (the work it allowed did not happen), restoring the previous `last_at`.
+pub async fn undo<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    key: &str,
+    previous_last_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE throttles SET hits = hits - 1, last_at = $2 WHERE key = $1 AND hits > 0")
+        .bind(key)
+        .bind(previous_last_at)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 /// Counts one hit on `key` inside the caller's transaction. The upsert comes first so that the
 /// row (PostgreSQL) or the database (SQLite) is locked before it is read: concurrent requests for
 /// one key are decided one after the other, on any number of app servers.
 pub async fn hit(tx: &mut Tx<'_>, key: &str, rule: Rule, now: i64) -> sqlx::Result<Verdict> {
+    Ok(hit_returning_previous(tx, key, rule, now).await?.0)
+}
+
+/// Like `hit`, also giving the `last_at` the key had before, for `undo`.
+pub async fn hit_returning_previous(
+    tx: &mut Tx<'_>,
+    key: &str,
+    rule: Rule,
+    now: i64,
+) -> sqlx::Result<(Verdict, i64)> {
     sqlx::query(
         "INSERT INTO throttles (key, window_start, hits, last_at) VALUES ($1, $2, 0, 0) \
          ON CONFLICT (key) DO UPDATE SET key = excluded.key",
@@ -85,7 +109,7 @@ pub async fn hit(tx: &mut Tx<'_>, key: &str, rule: Rule, now: i64) -> sqlx::Resu
         .execute(&mut **tx)
         .await?;
     }
-    Ok(verdict)
+    Ok((verdict, last_at))
 }
 
 /// Reads a counter without counting: is `key` already over its window's limit?

@@ -118,23 +118,22 @@ impl Core {
             consumed_at: None,
         };
 
+        let identity_key = format!("otp-send:{}", row.identity_key);
+        let ip_key = request.client_ip.map(|ip| format!("otp-send-ip:{ip}"));
         let mut tx = self.db.begin().await?;
-        let verdict = throttles::hit(
-            &mut tx,
-            &format!("otp-send:{}", row.identity_key),
-            identity_rule,
-            now,
-        )
-        .await?;
+        let (verdict, identity_before) =
+            throttles::hit_returning_previous(&mut tx, &identity_key, identity_rule, now).await?;
         if let Verdict::Refused { retry_after_secs } = verdict {
             return Err(ServiceError::TooManyRequests { retry_after_secs });
         }
-        if let Some(ip) = request.client_ip {
-            if let Verdict::Refused { retry_after_secs } =
-                throttles::hit(&mut tx, &format!("otp-send-ip:{ip}"), ip_rule, now).await?
-            {
+        let mut ip_before = None;
+        if let Some(ip_key) = &ip_key {
+            let (verdict, before) =
+                throttles::hit_returning_previous(&mut tx, ip_key, ip_rule, now).await?;
+            if let Verdict::Refused { retry_after_secs } = verdict {
                 return Err(ServiceError::TooManyRequests { retry_after_secs });
             }
+            ip_before = Some(before);
         }
         store::otps::insert(&mut *tx, &row).await?;
         tx.commit().await.map_err(anyhow::Error::from)?;
@@ -142,8 +141,19 @@ impl Core {
         if let Some(target) = request.send_to {
             let message = OtpMessage::new(target.channel(), target.value(), &code);
             if let Err(error) = self.delivery.send(&message).await {
-                tracing::error!(channel = target.channel().as_str(), error = %error, "could not deliver a one-time code");
-                store::otps::delete(&self.db.pool, &row.id).await?;
+                tracing::error!(
+                    channel = target.channel().as_str(),
+                    error = format!("{error:#}"),
+                    "could not deliver a one-time code"
+                );
+                // Nothing half-done stays behind: no usable code, and the send does not count.
+                let mut tx = self.db.begin().await?;
+                store::otps::delete(&mut *tx, &row.id).await?;
+                throttles::undo(&mut *tx, &identity_key, identity_before).await?;
+                if let (Some(ip_key), Some(before)) = (&ip_key, ip_before) {
+                    throttles::undo(&mut *tx, ip_key, before).await?;
+                }
+                tx.commit().await?;
                 return Err(ServiceError::DeliveryFailed);
             }
         }

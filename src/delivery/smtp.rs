@@ -1,0 +1,73 @@
+//! Email through an SMTP server (lettre): `SMTP_URL` such as `smtp://user:pass@host:587?tls=required`
+//! (STARTTLS), `smtps://user:pass@host:465` (TLS), or `smtp://127.0.0.1:2525` (plain, local relays).
+
+use std::time::Duration;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use lettre::{
+    message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+
+use super::{Deliver, OtpMessage};
+
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Smtp {
+    pub fn new(url: &str, from: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .context("SMTP_URL could not be parsed")?
+            .timeout(Some(timeout))
+            .build();
+        let from = from.parse().context("SMTP_FROM is not a valid mailbox")?;
+        Ok(Self { transport, from })
+    }
+}
+
+fn html_body(message: &OtpMessage) -> String {
+    format!(
+        "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\">\
+         <p>Your Contacts Portal code is</p>\
+         <p style=\"font-size:2em;letter-spacing:0.2em;font-family:monospace\"><strong>{code}</strong></p>\
+         <p>It is valid for 10 minutes. If you did not ask for it, ignore this message.</p>\
+         </body></html>",
+        code = message.code
+    )
+}
+
+#[async_trait]
+impl Deliver for Smtp {
+    async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()> {
+        let to: Mailbox = message
+            .to
+            .parse()
+            .context("recipient is not a valid mailbox")?;
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&message.subject)
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(message.body.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(html_body(message)),
+                    ),
+            )
+            .context("could not build the email")?;
+        self.transport
+            .send(email)
+            .await
+            .context("SMTP delivery failed")?;
+        Ok(())
+    }
+}
