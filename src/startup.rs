@@ -118,6 +118,13 @@ pub fn router(core: Core) -> Router {
         .with_secure(settings.is_production())
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
+    let facebook = Router::new()
+        .route("/auth/facebook/start", get(web::facebook::start))
+        .route(
+            crate::services::auth::facebook::CALLBACK_PATH,
+            get(web::facebook::callback),
+        )
+        .with_state(core.clone());
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
@@ -128,6 +135,7 @@ pub fn router(core: Core) -> Router {
             _,
         >(context, web::shell))
         .with_state(state)
+        .merge(facebook)
         .layer(middleware::from_fn(same_origin_posts))
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(api::MAX_BODY_BYTES));

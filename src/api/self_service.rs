@@ -124,6 +124,20 @@ async fn register(
     };
     // Type errors first: the service would only repeat them less precisely.
     errors.into_result()?;
+    if input
+        .identity
+        .provider
+        .as_deref()
+        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"))
+    {
+        return facebook(
+            &core,
+            input.identity.token.as_deref(),
+            input.service_acceptance,
+            ip.as_deref(),
+        )
+        .await;
+    }
     let challenge = core.register(input, ip.as_deref()).await?;
     Ok((
         StatusCode::ACCEPTED,
@@ -233,13 +247,70 @@ async fn validate_otp(
 
 async fn authenticate(
     State(core): State<Core>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
-) -> ApiResult<Json<TokenResponse>> {
+) -> ApiResult<Response> {
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
     let input = identity_input(&fields, &mut errors);
     errors.into_result()?;
-    token_response(core.authenticate_password(input).await?)
+    if input
+        .provider
+        .as_deref()
+        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"))
+    {
+        let mut response = facebook(&core, input.token.as_deref(), true, ip.as_deref()).await?;
+        // Signing in answers 200 (sign-up answers 201).
+        if response.status() == StatusCode::CREATED {
+            *response.status_mut() = StatusCode::OK;
+        }
+        return Ok(response);
+    }
+    Ok(token_response(core.authenticate_password(input).await?)?.into_response())
+}
+
+/// Sign-up or sign-in with a Facebook access token: 201 with tokens, or 202 when an email already
+/// on file must first be proven with a code (then `validate-otp` links Facebook and signs in).
+async fn facebook(
+    core: &Core,
+    token: Option<&str>,
+    terms: bool,
+    ip: Option<&str>,
+) -> ApiResult<Response> {
+    use crate::services::auth::facebook::FacebookOutcome;
+    let mut errors = ValidationErrors::default();
+    let token = token.map(str::trim).filter(|t| !t.is_empty());
+    if token.is_none() {
+        errors.push(FieldError::required(
+            "identity.token",
+            "Facebook access token",
+        ));
+    }
+    if !terms {
+        errors.push(FieldError::new(
+            "service_acceptance",
+            "TERMS_NOT_ACCEPTED",
+            "You must accept the terms of service",
+        ));
+    }
+    errors.into_result()?;
+    match core
+        .facebook_sign_in(token.unwrap_or_default(), true, ip)
+        .await?
+    {
+        FacebookOutcome::SignedIn(auth) => {
+            Ok((StatusCode::CREATED, token_response(auth)?).into_response())
+        }
+        FacebookOutcome::ProveEmail(challenge) => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({
+                "otp_required": true,
+                "auth_otp": challenge.auth_otp,
+                "obfuscated_value": challenge.obfuscated_value,
+            })),
+        )
+            .into_response()),
+    }
 }
 
 fn refresh_token_field(body: &serde_json::Map<String, serde_json::Value>) -> ApiResult<String> {

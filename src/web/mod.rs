@@ -3,6 +3,8 @@
 
 pub mod agent;
 pub mod claim;
+#[cfg(feature = "ssr")]
+pub mod facebook;
 pub mod forms;
 pub mod home;
 pub mod layout;

@@ -9,10 +9,20 @@ use super::{
 
 const FORM: &str = "sign-in";
 
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct SignInState {
+    pub form: FormState,
+    pub facebook: bool,
+}
+
 #[server(endpoint = "page/sign-in")]
-pub async fn sign_in_page() -> Result<FormState, ServerFnError> {
+pub async fn sign_in_page() -> Result<SignInState, ServerFnError> {
     let session = super::ssr::session().await?;
-    super::ssr::take_flash(&session, FORM).await
+    let form = super::ssr::take_flash(&session, FORM).await?;
+    Ok(SignInState {
+        form,
+        facebook: super::ssr::core()?.facebook_enabled(),
+    })
 }
 
 fn typed(
@@ -144,7 +154,7 @@ pub fn SignInPage() -> impl IntoView {
         <Page title="Sign in">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let form = state.await.unwrap_or_default();
+                    let SignInState { form, facebook } = state.await.unwrap_or_default();
                     view! {
                         <h1>"Sign in"</h1>
                         <p class="lead">"We will send a code to your phone or email. With a password you can sign in at once."</p>
@@ -160,6 +170,9 @@ pub fn SignInPage() -> impl IntoView {
                                 <button type="submit" class="btn secondary" formaction="/api/sign-in/password">"Sign in"</button>
                             </div>
                         </form>
+                        {facebook.then(|| view! {
+                            <p><a class="btn secondary" href="/auth/facebook/start">"Continue with Facebook"</a></p>
+                        })}
                         <p class="muted">
                             <a href="/forgot-password">"Forgot your password?"</a>" · "
                             <a href="/claim">"Already a customer? Claim your account"</a>" · "

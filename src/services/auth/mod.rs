@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod claim;
+pub mod facebook;
 pub mod identity;
 pub mod otp;
 pub mod password_reset;

@@ -129,7 +129,9 @@ impl Core {
                     serde_json::from_str(row.payload.as_deref().unwrap_or_default())
                         .map_err(|e| anyhow::anyhow!("pending identity unreadable: {e}"))?;
                 // The code went to `identity_key`: the new identity is proven when it is that one.
-                let proven = row.identity_key == format!("{}:{}", pending.provider, pending.value);
+                // (A Facebook identity was proven by its access token.)
+                let proven = row.identity_key == format!("{}:{}", pending.provider, pending.value)
+                    || pending.provider == Provider::Facebook.as_str();
                 attach_identity(&mut tx, &contact_id, &pending, proven, now).await?;
                 let action = if purpose == Purpose::Claim {
                     "CLAIMED"

@@ -1,0 +1,355 @@
+//! Facebook sign-in. Browser: OAuth 2.0 authorization code with `state` and PKCE (oauth2 crate).
+//! App: a Facebook access token, checked with the provider's debug_token and /me endpoints.
+//! A new Facebook user gets a contact; one whose email is already on file must first prove that
+//! email with a code before the Facebook identity is linked to that contact.
+
+use oauth2::{
+    basic::BasicClient, AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, TokenUrl,
+};
+use serde::Deserialize;
+
+use super::{
+    otp::{CodeRequest, OtpChallenge, Purpose},
+    sign_in::{Authenticated, PendingIdentity},
+    Identity,
+};
+use crate::{
+    config::FacebookSettings,
+    domain::{ContactCode, ContactId, ContactType, Email, Provider},
+    services::{Actor, Core, ServiceError, ServiceResult},
+    store::{self, contacts::ContactRow, identities::IdentityRow, is_unique_violation, now_ms},
+};
+
+pub const CALLBACK_PATH: &str = "/auth/facebook/callback";
+
+/// What starting the browser flow needs to remember until the callback (kept in the session).
+#[derive(Clone, Debug, serde::Serialize, Deserialize)]
+pub struct FacebookStart {
+    pub url: String,
+    pub state: String,
+    pub pkce_verifier: String,
+}
+
+/// The result of a Facebook sign-in: signed in, or a code sent to prove an email already on file.
+pub enum FacebookOutcome {
+    SignedIn(Authenticated),
+    ProveEmail(OtpChallenge),
+}
+
+#[derive(Debug, Deserialize)]
+struct FacebookUser {
+    id: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DebugToken {
+    data: DebugTokenData,
+}
+
+#[derive(Debug, Deserialize)]
+struct DebugTokenData {
+    is_valid: bool,
+    app_id: Option<String>,
+}
+
+fn endpoints(fb: &FacebookSettings) -> (String, String, String) {
+    match &fb.base_url {
+        Some(base) => (
+            format!("{base}/dialog/oauth"),
+            format!("{base}/oauth/access_token"),
+            base.clone(),
+        ),
+        None => (
+            "https://www.facebook.com/v19.0/dialog/oauth".into(),
+            "https://graph.facebook.com/v19.0/oauth/access_token".into(),
+            "https://graph.facebook.com/v19.0".into(),
+        ),
+    }
+}
+
+fn http() -> ServiceResult<reqwest::Client> {
+    reqwest::Client::builder()
+        // No redirects: an OAuth token endpoint that redirects is misbehaving (SSRF guard).
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| anyhow::Error::new(e).into())
+}
+
+fn truncate(name: Option<String>) -> Option<String> {
+    name.map(|n| {
+        n.trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(100)
+            .collect::<String>()
+    })
+    .filter(|n| !n.is_empty())
+}
+
+impl Core {
+    fn facebook(&self) -> ServiceResult<&FacebookSettings> {
+        self.settings
+            .facebook
+            .as_ref()
+            .ok_or(ServiceError::NotConfigured("Facebook sign-in"))
+    }
+
+    pub fn facebook_enabled(&self) -> bool {
+        self.settings.facebook.is_some()
+    }
+
+    /// The authorization URL to send the browser to, with a fresh `state` and PKCE verifier.
+    pub fn facebook_start(&self) -> ServiceResult<FacebookStart> {
+        let fb = self.facebook()?;
+        let (auth, token, _) = endpoints(fb);
+        let redirect = format!("{}{CALLBACK_PATH}", self.settings.public_url);
+        let bad = |e: oauth2::url::ParseError| {
+            ServiceError::Unexpected(anyhow::anyhow!("Facebook URL: {e}"))
+        };
+        let client = BasicClient::new(ClientId::new(fb.client_id.clone()))
+            .set_auth_uri(AuthUrl::new(auth).map_err(bad)?)
+            .set_token_uri(TokenUrl::new(token).map_err(bad)?)
+            .set_redirect_uri(RedirectUrl::new(redirect).map_err(bad)?);
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state) = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scope(Scope::new("email".into()))
+            .add_scope(Scope::new("public_profile".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        Ok(FacebookStart {
+            url: url.to_string(),
+            state: state.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+        })
+    }
+
+    /// Finishes the browser flow: `state` must match what the session kept; the code is exchanged
+    /// (with the PKCE verifier) for an access token, which then signs the customer in.
+    pub async fn facebook_callback(
+        &self,
+        start: &FacebookStart,
+        returned_state: &str,
+        code: &str,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<FacebookOutcome> {
+        let fb = self.facebook()?;
+        if !super::secrets::constant_time_eq(start.state.as_bytes(), returned_state.as_bytes()) {
+            return Err(ServiceError::InvalidCredentials);
+        }
+        let (auth, token, _) = endpoints(fb);
+        let redirect = format!("{}{CALLBACK_PATH}", self.settings.public_url);
+        let bad = |e: oauth2::url::ParseError| {
+            ServiceError::Unexpected(anyhow::anyhow!("Facebook URL: {e}"))
+        };
+        let client = BasicClient::new(ClientId::new(fb.client_id.clone()))
+            .set_client_secret(ClientSecret::new(fb.client_secret.clone()))
+            .set_auth_type(AuthType::RequestBody)
+            .set_auth_uri(AuthUrl::new(auth).map_err(bad)?)
+            .set_token_uri(TokenUrl::new(token).map_err(bad)?)
+            .set_redirect_uri(RedirectUrl::new(redirect).map_err(bad)?);
+        let token = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .set_pkce_verifier(PkceCodeVerifier::new(start.pkce_verifier.clone()))
+            .request_async(&http()?)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "Facebook code exchange failed");
+                ServiceError::InvalidCredentials
+            })?;
+        self.facebook_sign_in(token.access_token().secret(), false, client_ip)
+            .await
+    }
+
+    async fn facebook_user(&self, access_token: &str) -> ServiceResult<FacebookUser> {
+        let fb = self.facebook()?;
+        let (_, _, graph) = endpoints(fb);
+        let client = http()?;
+        let app_token = format!("{}|{}", fb.client_id, fb.client_secret);
+        let debug: DebugToken = client
+            .get(format!("{graph}/debug_token"))
+            .query(&[
+                ("input_token", access_token),
+                ("access_token", app_token.as_str()),
+            ])
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|_| ServiceError::InvalidCredentials)?
+            .json()
+            .await
+            .map_err(|_| ServiceError::InvalidCredentials)?;
+        if !debug.data.is_valid || debug.data.app_id.as_deref() != Some(fb.client_id.as_str()) {
+            return Err(ServiceError::InvalidCredentials);
+        }
+        client
+            .get(format!("{graph}/me"))
+            .query(&[
+                ("fields", "id,first_name,last_name,name,email"),
+                ("access_token", access_token),
+            ])
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|_| ServiceError::InvalidCredentials)?
+            .json()
+            .await
+            .map_err(|_| ServiceError::InvalidCredentials)
+    }
+
+    /// Signs in (or up) with a Facebook access token.
+    #[tracing::instrument(skip_all)]
+    pub async fn facebook_sign_in(
+        &self,
+        access_token: &str,
+        issue_tokens: bool,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<FacebookOutcome> {
+        let user = self.facebook_user(access_token).await?;
+        let provider = Provider::Facebook.as_str();
+        if store::identities::find(&self.db.pool, provider, &user.id)
+            .await?
+            .is_none()
+        {
+            let email = user
+                .email
+                .as_deref()
+                .and_then(|e| Email::parse("email", e).ok());
+            let owner = match &email {
+                Some(e) => {
+                    store::identities::find(&self.db.pool, Provider::Email.as_str(), e.as_str())
+                        .await?
+                }
+                None => None,
+            };
+            if let (Some(owner), Some(email)) = (owner, email) {
+                // The email is someone's identity here: link only after they prove it.
+                let identity = Identity::Email(email);
+                let pending = PendingIdentity {
+                    provider: provider.to_owned(),
+                    value: user.id.clone(),
+                    password_hash: None,
+                };
+                let challenge = self
+                    .issue_code(CodeRequest {
+                        identity: &identity,
+                        purpose: Purpose::AddIdentity,
+                        contact_id: Some(owner.contact_id),
+                        payload: Some(
+                            serde_json::to_string(&pending).map_err(anyhow::Error::from)?,
+                        ),
+                        send_to: Some(&identity),
+                        client_ip,
+                    })
+                    .await?;
+                return Ok(FacebookOutcome::ProveEmail(challenge));
+            }
+            self.create_facebook_contact(&user).await?;
+        }
+        let identity = store::identities::find(&self.db.pool, provider, &user.id)
+            .await?
+            .ok_or(ServiceError::InvalidCredentials)?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let tokens = match issue_tokens {
+            true => Some(
+                self.open_token_family(&mut tx, &identity.contact_id, now)
+                    .await?,
+            ),
+            false => None,
+        };
+        self.audit(
+            &mut *tx,
+            Some(&identity.contact_id),
+            &Actor::Customer(identity.contact_id.clone()),
+            "SIGNED_IN",
+            Some("FACEBOOK"),
+        )
+        .await?;
+        let contact = store::contacts::find(&mut *tx, &identity.contact_id)
+            .await?
+            .ok_or(ServiceError::InvalidCredentials)?;
+        tx.commit().await?;
+        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        Ok(FacebookOutcome::SignedIn(Authenticated {
+            contact,
+            organisations,
+            tokens,
+            created: false,
+        }))
+    }
+
+    async fn create_facebook_contact(&self, user: &FacebookUser) -> ServiceResult<()> {
+        let now = now_ms();
+        let (first, last) = match (
+            truncate(user.first_name.clone()),
+            truncate(user.last_name.clone()),
+        ) {
+            (Some(f), Some(l)) => (f, l),
+            _ => {
+                let full = truncate(user.name.clone()).unwrap_or_else(|| "Facebook user".into());
+                match full.rsplit_once(' ') {
+                    Some((f, l)) => (f.to_owned(), l.to_owned()),
+                    None => (full.clone(), full),
+                }
+            }
+        };
+        let contact = ContactRow {
+            id: ContactId::generate().as_str().to_owned(),
+            code: ContactCode::generate().as_str().to_owned(),
+            contact_type: ContactType::Person.as_str().to_owned(),
+            title: None,
+            first_name: Some(first),
+            last_name: Some(last),
+            company_name: None,
+            email: user
+                .email
+                .as_deref()
+                .and_then(|e| Email::parse("email", e).ok())
+                .map(|e| e.as_str().to_owned()),
+            phone: None,
+            email_opt_out: 0,
+            sms_opt_out: 0,
+            avatar: None,
+            is_verified: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        store::contacts::insert(&mut *tx, &contact).await?;
+        let inserted = store::identities::insert(
+            &mut *tx,
+            &IdentityRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                contact_id: contact.id.clone(),
+                provider: Provider::Facebook.as_str().to_owned(),
+                value: user.id.clone(),
+                password_hash: None,
+                verified_at: Some(now),
+                created_at: now,
+            },
+        )
+        .await;
+        match inserted {
+            // Another request created it first: theirs stands, this one signs in to it.
+            Err(e) if is_unique_violation(&e) => return Ok(()),
+            other => other?,
+        }
+        self.audit(
+            &mut *tx,
+            Some(&contact.id),
+            &Actor::Customer(contact.id.clone()),
+            "REGISTERED",
+            Some("FACEBOOK"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

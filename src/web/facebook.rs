@@ -1,0 +1,99 @@
+//! "Continue with Facebook": the browser side of the OAuth flow. Plain axum handlers (GET
+//! redirects), calling the same auth service as the API.
+
+use axum::{
+    extract::{Query, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{forms::FormState, ssr::PendingCode};
+use crate::{
+    services::{
+        auth::facebook::{FacebookOutcome, FacebookStart},
+        Core,
+    },
+    store::sessions::CONTACT_KEY,
+};
+
+const START_KEY: &str = "facebook_start";
+
+fn back_to_sign_in(message: &str) -> FormState {
+    FormState {
+        alert: Some(message.to_owned()),
+        ..Default::default()
+    }
+}
+
+pub async fn start(State(core): State<Core>, session: Session) -> Response {
+    match core.facebook_start() {
+        Ok(start) => {
+            let url = start.url.clone();
+            if session.insert(START_KEY, start).await.is_err() {
+                return Redirect::to("/sign-in").into_response();
+            }
+            Redirect::to(&url).into_response()
+        }
+        Err(_) => Redirect::to("/sign-in").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn callback(
+    State(core): State<Core>,
+    session: Session,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<Callback>,
+) -> Response {
+    let started: Option<FacebookStart> = session.remove(START_KEY).await.ok().flatten();
+    let fail = |message: &'static str| {
+        let session = session.clone();
+        async move {
+            let _ = session
+                .insert("flash:sign-in", back_to_sign_in(message))
+                .await;
+            Redirect::to("/sign-in").into_response()
+        }
+    };
+    let (Some(started), Some(code), Some(state), None) =
+        (started, query.code, query.state, query.error)
+    else {
+        return fail("Facebook sign-in was cancelled or did not finish. Please try again.").await;
+    };
+    let ip = crate::api::client::client_ip(&headers, Some(peer), core.settings.trust_proxy);
+    match core
+        .facebook_callback(&started, &state, &code, ip.as_deref())
+        .await
+    {
+        Ok(FacebookOutcome::SignedIn(auth)) => {
+            if session.cycle_id().await.is_err()
+                || session.insert(CONTACT_KEY, &auth.contact.id).await.is_err()
+            {
+                return fail("We could not sign you in. Please try again.").await;
+            }
+            Redirect::to("/profile").into_response()
+        }
+        Ok(FacebookOutcome::ProveEmail(challenge)) => {
+            let pending = PendingCode {
+                auth_otp: challenge.auth_otp,
+                obfuscated_value: challenge.obfuscated_value,
+            };
+            let notice = FormState {
+                notice: Some("This email already has an account. Enter the code we sent to it to link Facebook.".into()),
+                ..Default::default()
+            };
+            let _ = session.insert(super::ssr::PENDING_KEY, pending).await;
+            let _ = session.insert("flash:verify", notice).await;
+            Redirect::to("/verify").into_response()
+        }
+        Err(_) => fail("Facebook sign-in failed. Please try again.").await,
+    }
+}
