@@ -1,6 +1,6 @@
 //! Development only (absent in production): what the outbox delivery "sent".
 
-use axum::{extract::State, routing::get, Json, Router};
+use axum::{extract::State, response::Html, routing::get, Json, Router};
 use serde::Serialize;
 
 use super::problem::ApiResult;
@@ -19,7 +19,51 @@ pub struct OutboxMessage {
 }
 
 pub fn router(core: Core) -> Router {
-    Router::new().route("/outbox", get(outbox)).with_state(core)
+    Router::new()
+        .route("/", get(page))
+        .route("/outbox", get(outbox))
+        .with_state(core)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The outbox for people: the newest messages in a table.
+async fn page(State(core): State<Core>) -> ApiResult<Html<String>> {
+    let Json(messages) = outbox(State(core)).await?;
+    let rows: String = messages
+        .iter()
+        .take(200)
+        .map(|m| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                escape(&m.created_at),
+                escape(&m.channel),
+                escape(&m.to),
+                escape(&m.code),
+                escape(&m.body)
+            )
+        })
+        .collect();
+    let body = if messages.is_empty() {
+        "<div class=\"empty\"><p>No messages yet. Register or ask for a code, then reload.</p></div>".to_owned()
+    } else {
+        format!(
+            "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>Sent</th><th>Channel</th><th>To</th>\
+             <th>Code</th><th>Message</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+    };
+    Ok(Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>Outbox (development)</title>\
+         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page wide\">\
+         <h1>Outbox</h1><p class=\"lead\">Development only: the codes the portal would have sent, newest first. \
+         JSON at <a href=\"/dev/outbox\">/dev/outbox</a>.</p>{body}</main></body></html>"
+    )))
 }
 
 /// The last 1,000 messages, newest first.
