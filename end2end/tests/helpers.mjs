@@ -4,6 +4,7 @@
 // through playwright-core. No browser is ever downloaded: set CHROMIUM_PATH to
 // override the default /usr/bin/chromium.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,19 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const TEST_TIMEOUT = 120_000; // per test, generous for slow CI machines
 const ACTION_TIMEOUT = 15_000;
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+
+/**
+ * The back-office agents the suite signs in as. `.ci/test` creates them with
+ * `portal agent create` before starting the server and passes them in.
+ */
+export const ADMIN = {
+  email: process.env.E2E_ADMIN_EMAIL || 'admin@e2e.test',
+  password: process.env.E2E_ADMIN_PASSWORD || 'Admin-e2e-Passw0rd',
+};
+export const AGENT = {
+  email: process.env.E2E_AGENT_EMAIL || 'agent@e2e.test',
+  password: process.env.E2E_AGENT_PASSWORD || 'Agent-e2e-Passw0rd',
+};
 
 /** Both JavaScript modes every scenario runs in. */
 export const JS_MODES = [
@@ -93,6 +107,12 @@ export function uniqueEmail(tag = 'user') {
   return `e2e-${tag}-${runId}-${counter}@example.com`;
 }
 
+/** A contact ID as another system would send it: a 36-character GUID. */
+export const uniqueContactId = () => randomUUID();
+
+/** A contact code (cross-reference), e.g. `E2E-3F9A1C0B7D`. */
+export const uniqueCode = (tag = 'E2E') => `${tag}-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+
 export function uniqueName(prefix) {
   counter += 1;
   // Letters only: names are typically validated as such.
@@ -153,6 +173,18 @@ export function radio(page, legend, label) {
   return group.getByLabel(label, { exact: true });
 }
 
+/**
+ * Clicks (a submit button, a link) and waits until the page has navigated to
+ * a new document and loaded it: for forms that post back to the same URL,
+ * where waiting for the URL proves nothing.
+ */
+export async function clickAndWaitForNavigation(page, locator) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await locator.click();
+  await navigated;
+  await page.waitForLoadState();
+}
+
 export async function waitForPath(page, path) {
   await page.waitForURL((url) => url.pathname === path);
   assert.equal(new URL(page.url()).pathname, path);
@@ -210,6 +242,37 @@ export async function waitForNewMessage(page, re, before, timeout = ACTION_TIMEO
   }
 }
 
+/** The texts of the elements a form control points at with `aria-describedby`. */
+export async function describedByText(locator) {
+  return locator.evaluate((el) => (el.getAttribute('aria-describedby') || '')
+    .split(/\s+/).filter(Boolean)
+    .map((id) => document.getElementById(id)?.innerText ?? '')
+    .join('\n'));
+}
+
+/**
+ * Polls until the control is marked invalid (`aria-invalid="true"`) and one of
+ * the elements its `aria-describedby` names shows a visible text matching `re`:
+ * the error is shown next to that field, not only somewhere on the page.
+ */
+export async function waitForFieldError(page, locator, re, timeout = ACTION_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  let invalid = null;
+  for (;;) {
+    try {
+      text = await describedByText(locator);
+      invalid = await locator.getAttribute('aria-invalid');
+    } catch { text = ''; invalid = null; } // page may be navigating
+    if (invalid === 'true' && re.test(text)) return text;
+    if (Date.now() > deadline) {
+      assert.fail(`expected the field to be aria-invalid with an error matching ${re} (via aria-describedby) `
+        + `on ${page.url()}; aria-invalid=${JSON.stringify(invalid)}, described by: ${JSON.stringify(text)}`);
+    }
+    await sleep(200);
+  }
+}
+
 /**
  * The server must validate on its own: turn off the browser's native
  * constraint validation (`required`, `type=email`, …), which would otherwise
@@ -222,8 +285,9 @@ export async function disableNativeValidation(page) {
 // ------------------------------------------------------------------ flows
 
 /**
- * Fills /register. `who` is { first, last, phone } or { first, last, email }.
- * Leaves "Title" and "Password (optional)" untouched.
+ * Fills /register. `who` is { first, last, phone } or { first, last, email,
+ * password? }. Leaves "Title" untouched, and "Password (optional)" too unless
+ * `who.password` is given (email only).
  */
 export async function fillRegistration(page, who, { acceptTerms = true } = {}) {
   await page.goto('/register');
@@ -236,6 +300,7 @@ export async function fillRegistration(page, who, { acceptTerms = true } = {}) {
   } else {
     await radio(page, 'Sign up with', 'Email').check();
     await emailField(page).fill(who.email);
+    if (who.password != null) await field(page, 'Password (optional)').fill(who.password);
   }
   if (acceptTerms) await field(page, 'I accept the terms of service').check();
 }
@@ -267,6 +332,24 @@ export async function signInWithCode(page, who) {
   await button(page, 'Send code').click();
   await waitForPath(page, '/verify');
   await enterCode(page, await latestCode(to, { after: mark }));
+  await waitForPath(page, '/profile');
+}
+
+/**
+ * On /sign-in: Email + "Password (optional)" → **Sign in**. Does not wait for
+ * the outcome (see signInWithPassword).
+ */
+export async function submitPasswordSignIn(page, email, password) {
+  if (new URL(page.url()).pathname !== '/sign-in') await page.goto('/sign-in');
+  await radio(page, 'Sign in with', 'Email').check();
+  await emailField(page).fill(email);
+  await field(page, 'Password (optional)').fill(password);
+  await button(page, 'Sign in').click();
+}
+
+/** Sign in with email + password; ends on /profile. */
+export async function signInWithPassword(page, who, password = who.password) {
+  await submitPasswordSignIn(page, who.email, password);
   await waitForPath(page, '/profile');
 }
 
@@ -306,4 +389,88 @@ export async function signOut(page) {
   // The session is really gone: /profile now redirects back to /sign-in.
   await page.goto('/profile');
   await waitForPath(page, '/sign-in');
+}
+
+// --------------------------------------------------------------- back office
+
+/** Fills /agent/sign-in and presses **Sign in**; does not wait for the outcome. */
+export async function submitAgentSignIn(page, agent) {
+  await page.goto('/agent/sign-in');
+  await emailField(page).fill(agent.email);
+  await field(page, 'Password').fill(agent.password);
+  await button(page, 'Sign in').click();
+}
+
+/** Signs an agent in at /agent/sign-in; ends on /agent/contacts. */
+export async function agentSignIn(page, agent = ADMIN) {
+  await submitAgentSignIn(page, agent);
+  await waitForPath(page, '/agent/contacts');
+  await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
+}
+
+/** The back-office navigation bar. */
+export const agentNav = (page) => page.getByRole('navigation', { name: 'Back office', exact: true });
+
+/** A section of a page, found by its heading (`<section aria-labelledby>`). */
+export const region = (page, name) => page.getByRole('region', { name, exact: true });
+
+/** Creates an organisation on /agent/organisations (admin); `type` is the radio label. */
+export async function createOrganisation(page, { name, type = 'Business' }) {
+  await page.goto('/agent/organisations');
+  await field(page, 'Name').fill(name);
+  await radio(page, 'Organisation type', type).check();
+  await button(page, 'Create organisation').click();
+  await waitForPath(page, '/agent/organisations');
+  await waitForText(page, new RegExp(`Created ${name}`));
+  await page.getByRole('cell', { name, exact: true }).waitFor();
+}
+
+/**
+ * Fills /agent/contacts/new (reached from the **New contact** link on
+ * /agent/contacts). `c`: { type: 'Person'|'Company', id?, code?, title?, first?,
+ * last?, company?, email?, phone?: { country, national } }. The type is chosen
+ * first: the other type's fields are then hidden. Does not submit.
+ */
+export async function fillNewContact(page, c) {
+  if (new URL(page.url()).pathname !== '/agent/contacts') await page.goto('/agent/contacts');
+  await page.getByRole('link', { name: 'New contact', exact: true }).first().click();
+  await waitForPath(page, '/agent/contacts/new');
+  await radio(page, 'Type', c.type || 'Person').check();
+  if (c.id != null) await field(page, 'ID (optional)').fill(c.id);
+  if (c.code != null) await field(page, 'Code (optional)').fill(c.code);
+  if ((c.type || 'Person') === 'Person') {
+    if (c.title != null) await field(page, 'Title').fill(c.title);
+    if (c.first != null) await field(page, 'First name').fill(c.first);
+    if (c.last != null) await field(page, 'Last name').fill(c.last);
+  } else if (c.company != null) {
+    await field(page, 'Company name').fill(c.company);
+  }
+  if (c.email != null) await emailField(page).fill(c.email);
+  if (c.phone) {
+    await field(page, 'Country').selectOption(c.phone.country);
+    await field(page, 'Phone number').fill(c.phone.national);
+  }
+}
+
+/** The name the back office shows for a contact. */
+export const contactName = (c) => (c.type === 'Company' ? c.company : `${c.first} ${c.last}`);
+
+/** Creates a contact in the back office; ends on /agent/contacts/{id}. */
+export async function createContact(page, c) {
+  await fillNewContact(page, c);
+  await button(page, 'Create contact').click();
+  if (c.id) {
+    await waitForPath(page, `/agent/contacts/${c.id}`);
+  } else {
+    await page.waitForURL((url) => /^\/agent\/contacts\/(?!new$)[^/]+$/.test(url.pathname));
+  }
+  await page.getByRole('heading', { level: 1, name: contactName(c), exact: true }).waitFor();
+}
+
+/** Searches /agent/contacts with the **Search** box; ends on the result page. */
+export async function searchContacts(page, query) {
+  if (new URL(page.url()).pathname !== '/agent/contacts') await page.goto('/agent/contacts');
+  await field(page, 'Search').fill(query);
+  await button(page, 'Search').click();
+  await page.waitForURL((url) => url.pathname === '/agent/contacts' && url.searchParams.get('search') === query);
 }

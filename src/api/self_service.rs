@@ -111,8 +111,8 @@ async fn register(
     };
     let input = RegisterInput {
         title: fields.string("title", &mut errors),
-        first_name: fields.string("first_name", &mut errors),
-        last_name: fields.string("last_name", &mut errors),
+        first_name: fields.required_string("first_name", "First name", &mut errors),
+        last_name: fields.required_string("last_name", "Last name", &mut errors),
         identity,
         service_acceptance: fields
             .boolean("service_acceptance", &mut errors)

@@ -52,6 +52,16 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -
     Ok(())
 }
 
+/// Locks a contact's row until the transaction ends (a no-op write: portable "FOR UPDATE"), so
+/// that read-modify-write edits of one contact run one after the other.
+pub async fn lock<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE contacts SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,

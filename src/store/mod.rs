@@ -102,8 +102,13 @@ impl Db {
         .context("database migrations failed")
     }
 
+    /// On SQLite the write lock is taken at BEGIN: a deferred transaction that reads and then
+    /// writes fails at once ("database is locked") when another writer got in between.
     pub async fn begin(&self) -> anyhow::Result<Tx<'static>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn ping(&self) -> anyhow::Result<()> {

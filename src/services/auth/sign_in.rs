@@ -24,7 +24,7 @@ pub struct Authenticated {
 }
 
 enum Completion {
-    Done(ContactRow, bool, Option<TokenPair>),
+    Done(Box<ContactRow>, bool, Option<TokenPair>),
     /// Another request created the same identity first; run again and sign in to it.
     Raced,
 }
@@ -71,7 +71,7 @@ impl Core {
                 let organisations =
                     store::organisations::for_contact(&self.db.pool, &contact.id).await?;
                 return Ok(Authenticated {
-                    contact,
+                    contact: *contact,
                     organisations,
                     tokens,
                     created,
@@ -158,7 +158,7 @@ impl Core {
             .await?
             .ok_or(ServiceError::ContactNotFound)?;
         tx.commit().await?;
-        Ok(Completion::Done(contact, created, tokens))
+        Ok(Completion::Done(Box::new(contact), created, tokens))
     }
 }
 

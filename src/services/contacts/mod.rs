@@ -74,6 +74,14 @@ impl Core {
             .last_name
             .and_then(|n| errors.check(PersonName::parse("last_name", "Last name", &n)));
         let avatar = match update.avatar {
+            Some(Some(url)) if url.chars().any(char::is_control) => {
+                errors.push(FieldError::new(
+                    "avatar",
+                    "INVALID_CHARACTERS",
+                    "avatar must not contain control characters",
+                ));
+                None
+            }
             Some(Some(url)) if url.trim().len() > MAX_AVATAR_LEN => {
                 errors.push(FieldError::new(
                     "avatar",
@@ -88,6 +96,7 @@ impl Core {
         errors.into_result()?;
 
         let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, contact_id).await?;
         let mut contact = store::contacts::find(&mut *tx, contact_id)
             .await?
             .ok_or(ServiceError::ContactNotFound)?;

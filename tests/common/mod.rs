@@ -1,0 +1,385 @@
+//! Test harness: spawn the real server on a free port with a fresh database, talk to it over HTTP.
+//!
+//! `TEST_DATABASE_URL` (a PostgreSQL admin URL such as `postgres://postgres@127.0.0.1:55432/postgres`)
+//! runs every test on its own new PostgreSQL database; without it each test gets its own SQLite file.
+#![allow(dead_code)]
+
+use std::{
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        OnceLock,
+    },
+};
+
+use portal::{
+    config::Settings,
+    services::{auth::api_keys::ApiKeyKind, auth::secrets::sha256_hex, Core},
+    store,
+};
+use reqwest::{header, Response, StatusCode};
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+/// Where the Self-Service contact calls live.
+pub const CONTACTS: &str = "/self-service/v1/contacts";
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub core: Core,
+    /// A live self-service key.
+    pub api_key: String,
+    pub client: reqwest::Client,
+    pub db_url: String,
+    data_dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns the app after `configure` has had its say on the settings (limits, lifetimes…).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let run_id = uuid::Uuid::new_v4().simple().to_string();
+    let data_dir = std::env::temp_dir().join(format!("portal-test-{run_id}"));
+    std::fs::create_dir_all(&data_dir).expect("temp dir");
+
+    let mut settings = Settings::from_env().expect("settings from the environment");
+    settings.bind_addr = "127.0.0.1:0".parse().unwrap();
+    settings.jwt_secret = Some(random_chars(48));
+    settings.data_dir = data_dir.clone();
+    settings.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    settings.database_url = fresh_database(&run_id, &data_dir).await;
+    configure(&mut settings);
+    let db_url = settings.database_url.clone();
+
+    let running = portal::startup::spawn(settings)
+        .await
+        .expect("the app starts");
+    let api_key = running
+        .core
+        .create_api_key(ApiKeyKind::SelfService, None)
+        .await
+        .expect("an API key");
+    TestApp {
+        address: format!("http://{}", running.address),
+        core: running.core,
+        api_key,
+        client: reqwest::Client::new(),
+        db_url,
+        data_dir,
+    }
+}
+
+fn random_chars(n: usize) -> String {
+    let mut s = String::new();
+    while s.len() < n {
+        s.push_str(&uuid::Uuid::new_v4().simple().to_string());
+    }
+    s.truncate(n);
+    s
+}
+
+async fn fresh_database(run_id: &str, data_dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(admin_url) => {
+            let name = format!("t_{run_id}");
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            sqlx::query(&format!(r#"CREATE DATABASE "{name}""#))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            let _ = admin.close().await;
+            replace_db_name(&admin_url, &name)
+        }
+        None => format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
+    }
+}
+
+/// `postgres://u@h:p/postgres?x=y` → `postgres://u@h:p/<name>?x=y`.
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host_part}/{name}?{q}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+static PHONE_COUNTER: AtomicU32 = AtomicU32::new(0);
+static PHONE_START: OnceLock<u32> = OnceLock::new();
+
+/// A Cyprus mobile national number (`99` + 6 digits) not handed out before in this process.
+pub fn unique_phone() -> String {
+    let start = *PHONE_START.get_or_init(|| (uuid::Uuid::new_v4().as_u128() % 1_000_000) as u32);
+    let n = PHONE_COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("99{:06}", (start + n) % 1_000_000)
+}
+
+/// `99123456` → `+35799123456`.
+pub fn e164(national: &str) -> String {
+    format!("+357{national}")
+}
+
+pub fn unique_email() -> String {
+    format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// The JSON body of a response (panics with the text when it is not JSON).
+pub async fn body_json(response: Response) -> Value {
+    let text = response.text().await.expect("a body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Checks a problem-details answer (status, content type, shape, `code`) and returns its body.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    let actual = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = body_json(response).await;
+    assert_eq!(actual, status, "status of {body}");
+    assert_eq!(body["code"], code, "code of {body}");
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type {content_type:?} of {body}"
+    );
+    assert_eq!(body["status"], status.as_u16(), "{body}");
+    assert!(body["type"].is_string(), "{body}");
+    assert!(body["title"].is_string(), "{body}");
+    assert!(body["detail"].is_string(), "{body}");
+    body
+}
+
+/// The `errors[]` of a problem as `(field, code)` pairs.
+pub fn field_errors(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_owned(),
+                        e["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Decodes a JWT's payload without checking it (tests only read `sid`, `jti`, `exp`).
+pub fn jwt_claims(token: &str) -> Value {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .expect("base64url payload");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// POSTs JSON with the self-service `api_key`.
+    pub async fn post_json(&self, path: &str, body: Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("api_key", &self.api_key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POSTs any body with the self-service `api_key` and the given content type.
+    pub async fn post_raw(&self, path: &str, body: String, content_type: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("api_key", &self.api_key)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_me(&self, access_token: &str) -> Response {
+        self.client
+            .get(self.url(&format!("{CONTACTS}/me")))
+            .header("api_key", &self.api_key)
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn patch_me(&self, access_token: &str, body: Value) -> Response {
+        self.client
+            .patch(self.url(&format!("{CONTACTS}/me")))
+            .header("api_key", &self.api_key)
+            .bearer_auth(access_token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Every message the outbox delivery recorded, newest first.
+    pub async fn outbox(&self) -> Vec<Value> {
+        let response = self
+            .client
+            .get(self.url("/dev/outbox"))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), StatusCode::OK);
+        match body_json(response).await {
+            Value::Array(messages) => messages,
+            other => panic!("the outbox is not a list: {other}"),
+        }
+    }
+
+    pub async fn outbox_to(&self, to: &str) -> Vec<Value> {
+        self.outbox()
+            .await
+            .into_iter()
+            .filter(|m| m["to"] == to)
+            .collect()
+    }
+
+    /// The code of the newest outbox message sent to `to`.
+    pub async fn latest_code(&self, to: &str) -> String {
+        let messages = self.outbox_to(to).await;
+        let newest = messages
+            .first()
+            .unwrap_or_else(|| panic!("no message was sent to {to}"));
+        newest["code"].as_str().expect("a code").to_owned()
+    }
+
+    /// The code (from the outbox) that belongs to this `auth_otp`, found by checking the stored
+    /// keyed hash, so that no wrong try is spent when several codes went to one identity.
+    pub async fn code_for(&self, auth_otp: &str) -> String {
+        let row = store::otps::by_handle(&self.core.db.pool, &sha256_hex(auth_otp))
+            .await
+            .expect("otp lookup")
+            .expect("an OTP row for this auth_otp");
+        self.outbox()
+            .await
+            .into_iter()
+            .filter_map(|m| m["code"].as_str().map(str::to_owned))
+            .find(|code| {
+                self.core
+                    .secrets
+                    .code_matches(&row.id, code, &row.code_hash)
+            })
+            .expect("the outbox holds the code of this auth_otp")
+    }
+
+    pub async fn register_phone(&self, national: &str, first: &str, last: &str) -> Response {
+        self.post_json(
+            &format!("{CONTACTS}/register"),
+            json!({
+                "first_name": first,
+                "last_name": last,
+                "identity": { "provider": "PHONE", "phone_number": national, "country_code": "CYP" },
+                "service_acceptance": true,
+            }),
+        )
+        .await
+    }
+
+    pub async fn register_email(&self, email: &str, password: Option<&str>) -> Response {
+        let mut identity = json!({ "provider": "EMAIL", "email": email });
+        if let Some(p) = password {
+            identity["password"] = json!(p);
+        }
+        self.post_json(
+            &format!("{CONTACTS}/register"),
+            json!({
+                "first_name": "Andy",
+                "last_name": "Steward",
+                "identity": identity,
+                "service_acceptance": true,
+            }),
+        )
+        .await
+    }
+
+    pub async fn request_otp(&self, name: &str, value: &str) -> Response {
+        self.post_json(
+            &format!("{CONTACTS}/request-otp"),
+            json!({ "credentials": [{ "name": name, "value": value }] }),
+        )
+        .await
+    }
+
+    pub async fn validate(&self, auth_otp: &str, code: &str) -> Response {
+        self.post_json(
+            &format!("{CONTACTS}/validate-otp"),
+            json!({ "auth_otp": auth_otp, "code": code }),
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post_json(
+            &format!("{CONTACTS}/refresh-token"),
+            json!({ "refresh_token": refresh_token }),
+        )
+        .await
+    }
+
+    pub async fn contact_count(&self) -> i64 {
+        store::contacts::count(&self.core.db.pool)
+            .await
+            .expect("count contacts")
+    }
+
+    /// Registers a new phone contact and validates its code: the token response.
+    pub async fn signed_up_phone(&self) -> (String, Value) {
+        let national = unique_phone();
+        let response = self.register_phone(&national, "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let auth_otp = body_json(response).await["auth_otp"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let code = self.latest_code(&e164(&national)).await;
+        let response = self.validate(&auth_otp, &code).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        (national, body_json(response).await)
+    }
+}

@@ -1,0 +1,214 @@
+//! One-time codes: single use, few tries, short life, limited sends, and no hint of who exists.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    assert_problem, body_json, e164, spawn_app, spawn_app_with, unique_email, unique_phone, TestApp,
+};
+use reqwest::{header, Response, StatusCode};
+
+async fn registered(app: &TestApp) -> (String, String) {
+    let national = unique_phone();
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&e164(&national)).await;
+    (auth_otp, code)
+}
+
+/// A code of six digits that is not `code`.
+fn wrong(code: &str) -> String {
+    let n: u32 = code.parse().unwrap();
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+/// A 429 with a whole, positive `Retry-After` of at most `max_secs`.
+async fn assert_too_many_within(response: Response, max_secs: u64) {
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    let retry_after = retry_after.expect("a Retry-After header");
+    let secs: u64 = retry_after
+        .parse()
+        .unwrap_or_else(|_| panic!("Retry-After {retry_after:?} is not whole seconds"));
+    assert!(secs > 0 && secs <= max_secs, "Retry-After {secs}");
+}
+
+/// A 429 for the 60 s cool-down.
+async fn assert_too_many(response: Response) {
+    assert_too_many_within(response, 60).await;
+}
+
+/// A 429 for an hourly cap.
+async fn assert_capped(response: Response) {
+    assert_too_many_within(response, 3600).await;
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_refused() {
+    let app = spawn_app().await;
+    let (auth_otp, code) = registered(&app).await;
+    let response = app.validate(&auth_otp, &wrong(&code)).await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    // A wrong try does not use the code up.
+    let response = app.validate(&auth_otp, &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn five_wrong_tries_use_a_code_up() {
+    let app = spawn_app().await;
+    let (auth_otp, code) = registered(&app).await;
+    for _ in 0..5 {
+        let response = app.validate(&auth_otp, &wrong(&code)).await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    }
+    let response = app.validate(&auth_otp, &code).await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "OTP_ATTEMPTS_EXCEEDED").await;
+    assert_eq!(app.contact_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_code_works_once() {
+    let app = spawn_app().await;
+    let (auth_otp, code) = registered(&app).await;
+    let response = app.validate(&auth_otp, &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.validate(&auth_otp, &code).await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    assert_eq!(app.contact_count().await, 1);
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let app = spawn_app_with(|s| s.limits.otp_ttl = Duration::from_secs(1)).await;
+    let (auth_otp, code) = registered(&app).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let response = app.validate(&auth_otp, &code).await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "OTP_EXPIRED").await;
+    assert_eq!(app.contact_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_second_send_within_the_cool_down_is_refused_whether_or_not_the_identity_exists() {
+    let app = spawn_app().await;
+
+    // An identity being registered.
+    let national = unique_phone();
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    assert_too_many(response).await;
+    let response = app.request_otp("PHONE", &e164(&national)).await;
+    assert_too_many(response).await;
+    assert_eq!(app.outbox_to(&e164(&national)).await.len(), 1);
+
+    // An identity that exists.
+    let (existing, _) = app.signed_up_phone().await;
+    let response = app.request_otp("PHONE", &e164(&existing)).await;
+    assert_too_many(response).await;
+
+    // An identity that does not exist: the first request is answered as usual, the second alike.
+    let nobody = unique_email();
+    let response = app.request_otp("EMAIL", &nobody).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let response = app.request_otp("EMAIL", &nobody).await;
+    assert_too_many(response).await;
+}
+
+#[tokio::test]
+async fn sends_per_identity_are_capped_per_hour() {
+    let app = spawn_app_with(|s| {
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.limits.otp_sends_per_identity_per_hour = 3;
+    })
+    .await;
+    let national = unique_phone();
+    for _ in 0..3 {
+        let response = app.register_phone(&national, "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    assert_capped(response).await;
+    let response = app.request_otp("PHONE", &e164(&national)).await;
+    assert_capped(response).await;
+    assert_eq!(app.outbox_to(&e164(&national)).await.len(), 3);
+
+    // Another identity is not affected.
+    let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn sends_per_client_ip_are_capped_per_hour() {
+    let app = spawn_app_with(|s| s.limits.otp_sends_per_ip_per_hour = 2).await;
+    for _ in 0..2 {
+        let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+    assert_capped(response).await;
+    let response = app.request_otp("EMAIL", &unique_email()).await;
+    assert_capped(response).await;
+    assert_eq!(app.outbox().await.len(), 2);
+}
+
+#[tokio::test]
+async fn asking_for_a_code_does_not_tell_who_exists() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::ZERO).await;
+    let (national, first) = app.signed_up_phone().await;
+    let phone = e164(&national);
+    let sent_before = app.outbox().await.len();
+
+    // Unknown identities: 202 with an auth_otp, and nothing sent anywhere.
+    let nobody = unique_email();
+    let response = app.request_otp("EMAIL", &nobody).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let unknown = body_json(response).await;
+    let keys: Vec<&String> = unknown.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["auth_otp"]);
+    assert!(!unknown["auth_otp"].as_str().unwrap().is_empty());
+    let nobody_phone = e164(&unique_phone());
+    let response = app.request_otp("PHONE", &nobody_phone).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    assert!(app.outbox_to(&nobody).await.is_empty());
+    assert!(app.outbox_to(&nobody_phone).await.is_empty());
+    assert_eq!(app.outbox().await.len(), sent_before, "nothing was sent");
+
+    // Its auth_otp leads nowhere.
+    let response = app
+        .validate(unknown["auth_otp"].as_str().unwrap(), "123456")
+        .await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+
+    // A known identity: the same answer, and a sign-in code on its way.
+    let response = app.request_otp("PHONE", &phone).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let known = body_json(response).await;
+    let keys: Vec<&String> = known.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["auth_otp"],
+        "the same shape as for an unknown identity"
+    );
+    let messages = app.outbox_to(&phone).await;
+    assert_eq!(messages.len(), 2, "registration code and sign-in code");
+    assert_eq!(messages[0]["channel"], "SMS");
+
+    let code = app.latest_code(&phone).await;
+    let response = app
+        .validate(known["auth_otp"].as_str().unwrap(), &code)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let signed_in = body_json(response).await;
+    assert_eq!(signed_in["contact"]["id"], first["contact"]["id"]);
+    assert_eq!(app.contact_count().await, 1);
+}
