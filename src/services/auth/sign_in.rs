@@ -63,6 +63,24 @@ impl Core {
         code: OtpCode,
         issue_tokens: bool,
     ) -> ServiceResult<Authenticated> {
+        let outcome = self.validate_otp_inner(lookup, code, issue_tokens).await;
+        let label = match &outcome {
+            Ok(_) => "verified",
+            Err(ServiceError::InvalidOtp) => "invalid",
+            Err(ServiceError::OtpExpired) => "expired",
+            Err(ServiceError::OtpAttemptsExceeded) => "attempts_exceeded",
+            Err(_) => "error",
+        };
+        metrics::counter!("portal_otp_validations_total", "outcome" => label).increment(1);
+        outcome
+    }
+
+    async fn validate_otp_inner(
+        &self,
+        lookup: OtpLookup,
+        code: OtpCode,
+        issue_tokens: bool,
+    ) -> ServiceResult<Authenticated> {
         let row = self.check_code(&lookup, &code).await?;
         for _ in 0..3 {
             if let Completion::Done(contact, created, tokens) =

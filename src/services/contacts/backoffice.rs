@@ -64,15 +64,14 @@ fn optional_name(
         .map(PersonName::into_string)
 }
 
+/// A national number with its country, or (country left empty) a full number in E.164.
 fn phone(errors: &mut ValidationErrors, number: &str, country: &str) -> Option<String> {
-    errors
-        .check(PhoneNumber::parse_national(
-            "phone.number",
-            "phone.country_code",
-            number,
-            country,
-        ))
-        .map(|p| p.as_str().to_owned())
+    let parsed = if country.trim().is_empty() && number.trim().starts_with('+') {
+        PhoneNumber::parse_e164("phone.number", number)
+    } else {
+        PhoneNumber::parse_national("phone.number", "phone.country_code", number, country)
+    };
+    errors.check(parsed).map(|p| p.as_str().to_owned())
 }
 
 /// The type's own rule: a person has first and last names, a company its name.
