@@ -1,0 +1,333 @@
+//! Running it for real: production refusals and safeguards, several app servers on one database,
+//! metrics, request ids, graceful shutdown.
+
+mod common;
+
+use std::{process::Stdio, time::Duration};
+
+use common::{body_json, e164, spawn_app_with, unique_phone, CONTACTS};
+use portal::config::{AppEnv, DeliveryKind};
+use reqwest::{header, redirect, StatusCode};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+fn portal_command(dir: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_portal"));
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/portal.db?mode=rwc", dir.display()),
+        )
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("portal-ops-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn production_refuses_unsafe_settings_with_one_clear_line() {
+    let dir = temp_dir();
+    let good_smtp = [
+        ("OTP_DELIVERY", "smtp"),
+        ("SMTP_URL", "smtp://127.0.0.1:2525"),
+        ("SMTP_FROM", "no-reply@example.com"),
+    ];
+    let long_secret = "x".repeat(40);
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![], "OTP_DELIVERY"),
+        (good_smtp.to_vec(), "JWT_SECRET is not set"),
+        (
+            [good_smtp.as_slice(), &[("JWT_SECRET", "short")]].concat(),
+            "JWT_SECRET is shorter than 32 bytes",
+        ),
+        (
+            [
+                good_smtp.as_slice(),
+                &[
+                    ("JWT_SECRET", long_secret.as_str()),
+                    (
+                        "DATABASE_URL",
+                        "sqlite:///proc/portal-test/portal.db?mode=rwc",
+                    ),
+                ],
+            ]
+            .concat(),
+            "not writable",
+        ),
+    ];
+    for (env, expected) in cases {
+        let mut command = portal_command(&dir);
+        command.env("APP_ENV", "production").envs(env.clone());
+        let output = tokio::time::timeout(Duration::from_secs(20), command.output())
+            .await
+            .expect("exits promptly")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{env:?} must not start");
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "one line: {stderr}");
+        assert!(lines[0].contains(expected), "{env:?}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn production_hides_dev_routes_and_hardens_cookies_and_transport() {
+    let app = spawn_app_with(|s| {
+        s.app_env = AppEnv::Production;
+        s.email_delivery = DeliveryKind::Smtp;
+        s.smtp_url = Some("smtp://127.0.0.1:9".into());
+        s.smtp_from = Some("no-reply@example.com".into());
+    })
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client
+            .get(app.url("/dev/outbox"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        client.get(app.url("/dev")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let response = client
+        .post(app.url("/api/register"))
+        .header(header::ACCEPT, "text/html")
+        .form(&[("first_name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let hsts = response
+        .headers()
+        .get(header::STRICT_TRANSPORT_SECURITY)
+        .expect("HSTS in production");
+    assert!(hsts.to_str().unwrap().contains("max-age="));
+}
+
+#[tokio::test]
+async fn two_app_servers_on_one_database_share_everything() {
+    let secret = "a-shared-secret-of-more-than-32-bytes!!".to_owned();
+    let a = spawn_app_with(|s| s.jwt_secret = Some(secret.clone())).await;
+    let db_url = a.db_url.clone();
+    let b = spawn_app_with(|s| {
+        s.jwt_secret = Some(secret.clone());
+        s.database_url = db_url;
+    })
+    .await;
+
+    // Register on A, validate on B, refresh on A, sign out on B.
+    let national = unique_phone();
+    let auth_otp = body_json(a.register_phone(&national, "Andy", "Steward").await).await
+        ["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = b.latest_code(&e164(&national)).await;
+    let response = b.validate(&auth_otp, &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let tokens = body_json(response).await;
+    assert_eq!(
+        a.get_me(tokens["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let refreshed = body_json(a.refresh(tokens["refresh_token"].as_str().unwrap()).await).await;
+    let refresh_token = refreshed["refresh_token"].as_str().unwrap();
+    let out = b
+        .post_json(
+            &format!("{CONTACTS}/sign-out"),
+            json!({ "refresh_token": refresh_token }),
+        )
+        .await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        a.refresh(refresh_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Limits hold across servers: the cool-down, and the 6th try of one code.
+    let other = unique_phone();
+    let sent = a.register_phone(&other, "Maria", "Georgiou").await;
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let auth_otp = body_json(sent).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        b.request_otp("PHONE", &e164(&other)).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let right = a.code_for(&auth_otp).await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for i in 0..5 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        let body = body_json(server.validate(&auth_otp, wrong).await).await;
+        assert_eq!(body["code"], "INVALID_OTP", "try {}", i + 1);
+    }
+    for server in [&a, &b] {
+        let body = body_json(server.validate(&auth_otp, &right).await).await;
+        assert_eq!(body["code"], "OTP_ATTEMPTS_EXCEEDED");
+    }
+
+    // An agent session made on A works on B.
+    a.core
+        .create_agent("ops@example.com", "agent", "Agent-Passw0rd-long".into())
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let signed_in = client
+        .post(a.url("/api/agent/sign-in"))
+        .header(header::ACCEPT, "text/html")
+        .form(&[
+            ("email", "ops@example.com"),
+            ("password", "Agent-Passw0rd-long"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        signed_in.headers().get(header::LOCATION).unwrap(),
+        "/agent/contacts"
+    );
+    let cookie = signed_in
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = client
+        .get(b.url("/agent/contacts"))
+        .header(header::COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "the session made on A is known to B"
+    );
+}
+
+#[tokio::test]
+async fn metrics_and_request_ids() {
+    let app = spawn_app_with(|_| {}).await;
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers().get("x-request-id").unwrap(),
+        "trace-me-42"
+    );
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .expect("an id is made when none is sent");
+    assert_eq!(id.to_str().unwrap().len(), 36);
+    app.register_phone(&unique_phone(), "Andy", "Steward").await;
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in [
+        "portal_http_requests_total",
+        "portal_http_request_duration_seconds_bucket",
+        "route=\"/self-service/v1/contacts/register\"",
+        "portal_otp_messages_total",
+        "portal_db_pool_connections",
+    ] {
+        assert!(
+            metrics.contains(name),
+            "{name} missing from /metrics:\n{metrics}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly() {
+    let dir = temp_dir();
+    let mut child = portal_command(&dir).spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(at) = line.find("listening on http://") {
+                return line[at + "listening on ".len()..].trim().to_owned();
+            }
+        }
+        panic!("the server never said where it listens");
+    })
+    .await
+    .expect("starts in time");
+    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let pid = child.id().unwrap().to_string();
+    let killed = tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("stops in time")
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+    let mut rest = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        rest.push_str(&line);
+        rest.push('\n');
+    }
+    assert!(rest.contains("stopped"), "{rest}");
+    let _ = std::fs::remove_dir_all(dir);
+}
