@@ -4,12 +4,7 @@
 use crate::{
     domain::{Email, FieldError, ValidationErrors},
     services::{auth::passwords::check_strength, Core, ServiceError, ServiceResult},
-    store::{
-        self,
-        agents::AgentRow,
-        now_ms,
-        throttles::{self, Rule, Verdict},
-    },
+    store::{self, agents::AgentRow, now_ms},
     views::AgentView,
 };
 
@@ -117,40 +112,23 @@ impl Core {
     /// Email + password for an agent. One generic failure; at most N failures per account per hour.
     pub async fn agent_sign_in(&self, email: &str, password: String) -> ServiceResult<Agent> {
         let email = email.trim().to_lowercase();
-        let key = format!("agent-login-fail:{email}");
-        let rule = Rule {
-            cooldown_ms: 0,
-            max_hits: self.settings.limits.failed_logins_per_account_per_hour,
-            window_ms: 3_600_000,
-        };
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
-        if let Some(retry_after_secs) = throttles::is_blocked(&mut tx, &key, rule, now).await? {
-            return Err(ServiceError::TooManyRequests { retry_after_secs });
-        }
-        drop(tx);
+        let attempt = self
+            .begin_attempt(format!("agent-login-fail:{email}"))
+            .await?;
         let row = store::agents::by_email(&self.db.pool, &email).await?;
         let stored = row
             .as_ref()
             .filter(|r| r.disabled_at.is_none())
             .map(|r| r.password_hash.clone());
-        if self.passwords.verify(password, stored).await? {
-            if let Some(row) = row {
-                return Ok(Agent {
-                    id: row.id,
-                    email: row.email,
-                    role: Role::parse("role", &row.role)?,
-                });
-            }
+        if !self.passwords.verify(password, stored).await? {
+            return Err(ServiceError::InvalidCredentials);
         }
-        let mut tx = self.db.begin().await?;
-        let verdict = throttles::hit(&mut tx, &key, rule, now).await?;
-        tx.commit().await?;
-        Err(match verdict {
-            Verdict::Refused { retry_after_secs } => {
-                ServiceError::TooManyRequests { retry_after_secs }
-            }
-            Verdict::Allowed => ServiceError::InvalidCredentials,
+        let row = row.ok_or(ServiceError::InvalidCredentials)?;
+        self.attempt_succeeded(attempt).await?;
+        Ok(Agent {
+            id: row.id,
+            email: row.email,
+            role: Role::parse("role", &row.role)?,
         })
     }
 

@@ -1,6 +1,7 @@
 //! The one core behind both faces: REST handlers and Leptos server functions call these.
 
 pub mod agents;
+pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod contacts;

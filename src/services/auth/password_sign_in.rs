@@ -5,21 +5,10 @@ use super::{sign_in::Authenticated, IdentityInput};
 use crate::{
     domain::{Email, FieldError, Provider, ValidationErrors},
     services::{Actor, Core, ServiceError, ServiceResult},
-    store::{
-        self, now_ms,
-        throttles::{self, Rule, Verdict},
-    },
+    store::{self, now_ms},
 };
 
 impl Core {
-    fn failed_login_rule(&self) -> Rule {
-        Rule {
-            cooldown_ms: 0,
-            max_hits: self.settings.limits.failed_logins_per_account_per_hour,
-            window_ms: 3_600_000,
-        }
-    }
-
     #[tracing::instrument(skip_all)]
     pub async fn authenticate_password(
         &self,
@@ -51,14 +40,13 @@ impl Core {
         };
 
         let now = now_ms();
-        let key = format!("login-fail:{}:{}", Provider::Email.as_str(), email.as_str());
-        let rule = self.failed_login_rule();
-        let mut tx = self.db.begin().await?;
-        if let Some(retry_after_secs) = throttles::is_blocked(&mut tx, &key, rule, now).await? {
-            return Err(ServiceError::TooManyRequests { retry_after_secs });
-        }
-        drop(tx);
-
+        let attempt = self
+            .begin_attempt(format!(
+                "login-fail:{}:{}",
+                Provider::Email.as_str(),
+                email.as_str()
+            ))
+            .await?;
         let identity =
             store::identities::find(&self.db.pool, Provider::Email.as_str(), email.as_str())
                 .await?;
@@ -66,18 +54,9 @@ impl Core {
         let matches = self.passwords.verify(password, stored).await?;
         let identity = match (matches, identity) {
             (true, Some(identity)) => identity,
-            _ => {
-                let mut tx = self.db.begin().await?;
-                let verdict = throttles::hit(&mut tx, &key, rule, now).await?;
-                tx.commit().await?;
-                return Err(match verdict {
-                    Verdict::Refused { retry_after_secs } => {
-                        ServiceError::TooManyRequests { retry_after_secs }
-                    }
-                    Verdict::Allowed => ServiceError::InvalidCredentials,
-                });
-            }
+            _ => return Err(ServiceError::InvalidCredentials),
         };
+        self.attempt_succeeded(attempt).await?;
 
         let mut tx = self.db.begin().await?;
         let tokens = self

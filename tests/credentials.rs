@@ -1,0 +1,401 @@
+//! Every credential of the mission: passwords (cap, reset, change), claiming a back-office
+//! contact, adding an identity.
+
+mod common;
+
+use common::{
+    assert_problem, body_json, e164, field_errors, spawn_app, spawn_app_with, unique_email,
+    unique_phone, TestApp, CONTACTS,
+};
+use portal::services::{contacts::backoffice::NewContact, Actor};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn authenticate(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        &format!("{CONTACTS}/authenticate"),
+        json!({"provider": "EMAIL", "email": email, "password": password}),
+    )
+    .await
+}
+
+/// Registers `email` with `password` and validates it: the token response.
+async fn with_password(app: &TestApp, email: &str, password: &str) -> Value {
+    let auth_otp = body_json(app.register_email(email, Some(password)).await).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(email).await;
+    let response = app.validate(&auth_otp, &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    body_json(response).await
+}
+
+#[tokio::test]
+async fn the_101st_wrong_password_in_an_hour_is_refused() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    let password = "correct horse battery staple";
+    with_password(&app, &email, password).await;
+    // Concurrent guesses, four at a time: the cap is counted before each check.
+    for round in 0..25 {
+        let guesses = (0..4).map(|i| {
+            authenticate(
+                &app,
+                &email,
+                if (round + i) % 2 == 0 {
+                    "wrong guess one"
+                } else {
+                    "wrong guess two"
+                },
+            )
+        });
+        for response in futures::future::join_all(guesses).await {
+            assert_eq!(body_json(response).await["code"], "INVALID_CREDENTIALS");
+        }
+    }
+    let response = authenticate(&app, &email, "wrong guess three").await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    let response = authenticate(&app, &email, password).await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_with_a_code_and_every_sign_in_ends() {
+    // (The registration code went to the same email a moment ago: no cool-down here.)
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = std::time::Duration::ZERO).await;
+    let email = unique_email();
+    let tokens = with_password(&app, &email, "first password 123").await;
+
+    let unknown = app
+        .post_json(
+            &format!("{CONTACTS}/forgot-password"),
+            json!({"email": unique_email()}),
+        )
+        .await;
+    assert_eq!(
+        unknown.status(),
+        StatusCode::ACCEPTED,
+        "unknown emails get the same answer"
+    );
+    assert_eq!(app.outbox().await.len(), 1, "…and nothing is sent");
+
+    let response = app
+        .post_json(
+            &format!("{CONTACTS}/forgot-password"),
+            json!({"email": email}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.code_for(&auth_otp).await;
+    let reset_path = format!("{CONTACTS}/reset-password");
+    let reset = |code: &str, password: &str| {
+        app.post_json(
+            &reset_path,
+            json!({"auth_otp": auth_otp, "code": code, "password": password}),
+        )
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_problem(
+        reset(wrong, "second password 456").await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+    let weak = reset(&code, "password").await;
+    let problem = assert_problem(weak, StatusCode::BAD_REQUEST, "VALIDATION_FAILED").await;
+    assert_eq!(
+        field_errors(&problem),
+        vec![("password".to_owned(), "PASSWORD_TOO_COMMON".to_owned())]
+    );
+    // A reset code is not a sign-in code.
+    assert_problem(
+        app.validate(&auth_otp, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+    assert_eq!(
+        reset(&code, "second password 456").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_problem(
+        reset(&code, "third password 789").await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+
+    assert_problem(
+        app.refresh(tokens["refresh_token"].as_str().unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_REFRESH_TOKEN",
+    )
+    .await;
+    assert_problem(
+        app.get_me(tokens["access_token"].as_str().unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_TOKEN",
+    )
+    .await;
+    assert_problem(
+        authenticate(&app, &email, "first password 123").await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_eq!(
+        authenticate(&app, &email, "second password 456")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_contact_changes_its_password_with_the_current_one() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    let tokens = with_password(&app, &email, "first password 123").await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let change = |current: &str, new: &str| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/me/password")))
+            .header("api_key", &app.api_key)
+            .bearer_auth(access)
+            .json(&json!({"current_password": current, "password": new}))
+            .send()
+    };
+    let problem = assert_problem(
+        change("not it", "second password 456").await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(field_errors(&problem)[0].0, "current_password");
+    assert_eq!(
+        change("first password 123", "second password 456")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_problem(
+        app.refresh(tokens["refresh_token"].as_str().unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_REFRESH_TOKEN",
+    )
+    .await;
+    assert_eq!(
+        authenticate(&app, &email, "second password 456")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+/// A contact made in the back office, with an email and a phone on file.
+async fn back_office_contact(app: &TestApp, code: &str, email: &str, national: &str) -> String {
+    let input = NewContact {
+        contact_type: Some("PERSON".into()),
+        code: Some(code.into()),
+        first_name: Some("Maria".into()),
+        last_name: Some("Georgiou".into()),
+        email: Some(email.into()),
+        phone_number: Some(national.into()),
+        phone_country: Some("CYP".into()),
+        ..Default::default()
+    };
+    app.core
+        .create_contact(input, &Actor::System)
+        .await
+        .expect("created")
+        .id
+}
+
+async fn claim(app: &TestApp, identification: Value, identity: Value) -> reqwest::Response {
+    app.post_json(
+        &format!("{CONTACTS}/claim"),
+        json!({"identification": identification, "identity": identity}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_back_office_contact_is_claimed_with_a_code_sent_to_the_channel_on_file() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = std::time::Duration::ZERO).await;
+    let (on_file, national) = (unique_email(), unique_phone());
+    let id = back_office_contact(&app, "CRM-1001", &on_file, &national).await;
+    let new_email = unique_email();
+
+    // A new, unproven address is never written to: the code goes to the email on file.
+    let response = claim(
+        &app,
+        json!([{"name": "CODE", "value": "CRM-1001"}, {"name": "LAST_NAME", "value": "georgiou"}]),
+        json!({"provider": "EMAIL", "email": new_email, "password": "claimed password 1"}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(app.outbox_to(&new_email).await.is_empty());
+    let code = app.latest_code(&on_file).await;
+    let response = app.validate(&auth_otp, &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let tokens = body_json(response).await;
+    assert_eq!(
+        tokens["contact"]["id"], id,
+        "signed in as the claimed contact"
+    );
+    assert_eq!(tokens["contact"]["is_verified"], true);
+    assert_eq!(app.contact_count().await, 1);
+    assert_eq!(
+        authenticate(&app, &new_email, "claimed password 1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let detail = app.core.contact_detail(&id).await.unwrap();
+    assert!(
+        detail.audit.iter().any(|a| a.action == "CLAIMED"),
+        "{:?}",
+        detail.audit
+    );
+
+    // Claimed already (it has an EMAIL identity): nothing more is sent, the answer is the same.
+    let before = app.outbox().await.len();
+    let again = claim(
+        &app,
+        json!([{"name": "CODE", "value": "CRM-1001"}]),
+        json!({"provider": "EMAIL", "email": unique_email()}),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.outbox().await.len(), before);
+}
+
+#[tokio::test]
+async fn a_claim_that_does_not_match_sends_nothing_and_answers_alike() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = std::time::Duration::ZERO).await;
+    let (on_file, national) = (unique_email(), unique_phone());
+    back_office_contact(&app, "CRM-2002", &on_file, &national).await;
+    let identity = json!({"provider": "PHONE", "phone_number": national, "country_code": "CYP"});
+    for identification in [
+        json!([{"name": "CODE", "value": "CRM-2002"}, {"name": "LAST_NAME", "value": "Smith"}]),
+        json!([{"name": "CODE", "value": "CRM-9999"}]),
+        json!([{"name": "EMAIL", "value": unique_email()}]),
+    ] {
+        let response = claim(&app, identification.clone(), identity.clone()).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{identification}");
+        assert!(body_json(response).await["auth_otp"].is_string());
+    }
+    assert!(app.outbox().await.is_empty(), "no code went anywhere");
+    let problem = assert_problem(
+        claim(&app, json!([]), identity).await,
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(field_errors(&problem)[0].0, "identification");
+}
+
+#[tokio::test]
+async fn a_claim_by_phone_on_file_texts_that_phone() {
+    let app = spawn_app().await;
+    let (on_file, national) = (unique_email(), unique_phone());
+    let id = back_office_contact(&app, "CRM-3003", &on_file, &national).await;
+    let phone = e164(&national);
+    let response = claim(
+        &app,
+        json!([{"name": "PHONE", "value": phone}, {"name": "LAST_NAME", "value": "Georgiou"}]),
+        json!({"provider": "PHONE", "phone_number": phone}),
+    )
+    .await;
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&phone).await;
+    let tokens = body_json(app.validate(&auth_otp, &code).await).await;
+    assert_eq!(tokens["contact"]["id"], id);
+    let me = body_json(app.get_me(tokens["access_token"].as_str().unwrap()).await).await;
+    assert_eq!(me["identities"][0]["provider"], "PHONE");
+    assert_eq!(me["identities"][0]["verified"], true);
+}
+
+#[tokio::test]
+async fn a_signed_in_contact_adds_an_email_proven_by_a_code() {
+    let app = spawn_app().await;
+    let (_, tokens) = app.signed_up_phone().await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let add = |email: &str| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/me/identities")))
+            .header("api_key", &app.api_key)
+            .bearer_auth(access)
+            .json(&json!({"provider": "EMAIL", "email": email}))
+            .send()
+    };
+    let email = unique_email();
+    let response = add(&email).await.unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&email).await;
+    let added = body_json(app.validate(&auth_otp, &code).await).await;
+    assert_eq!(added["contact"]["id"], tokens["contact"]["id"]);
+    let me = body_json(app.get_me(access).await).await;
+    let providers: Vec<&str> = me["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["provider"].as_str())
+        .collect();
+    assert_eq!(providers, vec!["PHONE", "EMAIL"]);
+
+    // Someone else's email: refused, and this call is authenticated so it may say so.
+    let (_, other) = app.signed_up_phone().await;
+    let other_email = unique_email();
+    let r = app
+        .client
+        .post(app.url(&format!("{CONTACTS}/me/identities")))
+        .header("api_key", &app.api_key)
+        .bearer_auth(other["access_token"].as_str().unwrap())
+        .json(&json!({"provider": "EMAIL", "email": other_email}))
+        .send()
+        .await
+        .unwrap();
+    let their_otp = body_json(r).await["auth_otp"].as_str().unwrap().to_owned();
+    let their_code = app.latest_code(&other_email).await;
+    assert_eq!(
+        app.validate(&their_otp, &their_code).await.status(),
+        StatusCode::OK
+    );
+    assert_problem(
+        add(&other_email).await.unwrap(),
+        StatusCode::CONFLICT,
+        "IDENTITY_TAKEN",
+    )
+    .await;
+    assert_problem(
+        app.client
+            .post(app.url(&format!("{CONTACTS}/me/identities")))
+            .header("api_key", &app.api_key)
+            .json(&json!({"provider": "EMAIL", "email": unique_email()}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "INVALID_TOKEN",
+    )
+    .await;
+}
