@@ -1,0 +1,468 @@
+//! Back-office agents in the portal: sign-in, roles, disabling, API keys, and the agent pages.
+
+mod common;
+
+use common::{spawn_app, TestApp};
+use reqwest::{header, redirect, Client, Response, StatusCode};
+
+const ADMIN: (&str, &str) = ("admin@example.com", "Admin-Passw0rd-long");
+const AGENT: (&str, &str) = ("agent@example.com", "Agent-Passw0rd-long");
+
+struct Browser {
+    client: Client,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Self {
+            client: Client::builder()
+                .redirect(redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+
+    fn keep_cookie(&mut self, response: &Response) {
+        if let Some(c) = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
+            self.cookie = c.split(';').next().map(str::to_owned);
+        }
+    }
+
+    async fn get(&mut self, app: &TestApp, path: &str) -> Response {
+        let mut request = self.client.get(app.url(path));
+        if let Some(c) = &self.cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        response
+    }
+
+    async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Response {
+        let mut request = self
+            .client
+            .post(app.url(path))
+            .header(header::ACCEPT, "text/html")
+            .form(form);
+        if let Some(c) = &self.cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        response
+    }
+
+    async fn sign_in(app: &TestApp, (email, password): (&str, &str)) -> Self {
+        let mut browser = Self::new();
+        let response = browser
+            .post(
+                app,
+                "/api/agent/sign-in",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            response.headers().get(header::LOCATION).unwrap(),
+            "/agent/contacts"
+        );
+        browser
+    }
+}
+
+fn location(response: &Response) -> &str {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+async fn app_with_agents() -> TestApp {
+    let app = spawn_app().await;
+    app.core
+        .create_agent(ADMIN.0, "admin", ADMIN.1.into())
+        .await
+        .unwrap();
+    app.core
+        .create_agent(AGENT.0, "agent", AGENT.1.into())
+        .await
+        .unwrap();
+    app
+}
+
+#[tokio::test]
+async fn agent_pages_need_an_agent_session() {
+    let app = app_with_agents().await;
+    let mut anonymous = Browser::new();
+    for page in [
+        "/agent/contacts",
+        "/agent/contacts/new",
+        "/agent/organisations",
+        "/agent/api-keys",
+    ] {
+        let response = anonymous.get(&app, page).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(location(&response), "/agent/sign-in");
+    }
+    // A customer's session is not an agent's.
+    let mut customer = Browser::new();
+    let national = common::unique_phone();
+    customer
+        .post(
+            &app,
+            "/api/register",
+            &[
+                ("first_name", "Andy"),
+                ("last_name", "Steward"),
+                ("method", "PHONE"),
+                ("country_code", "CYP"),
+                ("phone_number", &national),
+                ("terms", "on"),
+            ],
+        )
+        .await;
+    let code = app.latest_code(&common::e164(&national)).await;
+    let verified = customer.post(&app, "/api/verify", &[("code", &code)]).await;
+    assert_eq!(location(&verified), "/profile");
+    assert_eq!(
+        location(&customer.get(&app, "/agent/contacts").await),
+        "/agent/sign-in"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_gets_one_generic_message_and_sign_in_renews_the_session() {
+    let app = app_with_agents().await;
+    let mut browser = Browser::new();
+    browser.get(&app, "/agent/sign-in").await;
+    for (email, password) in [
+        (ADMIN.0, "wrong password!"),
+        ("nobody@example.com", "wrong password!"),
+    ] {
+        let response = browser
+            .post(
+                &app,
+                "/api/agent/sign-in",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(location(&response), "/agent/sign-in");
+        let page = browser
+            .get(&app, "/agent/sign-in")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("The email or password is not correct."),
+            "{page}"
+        );
+    }
+    let before = browser.cookie.clone();
+    let response = browser
+        .post(
+            &app,
+            "/api/agent/sign-in",
+            &[("email", ADMIN.0), ("password", ADMIN.1)],
+        )
+        .await;
+    assert_eq!(location(&response), "/agent/contacts");
+    assert_ne!(browser.cookie, before, "a new session id at sign-in");
+    let page = browser.get(&app, "/agent/contacts").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.text().await.unwrap().contains("No contacts yet"),
+        "the empty state says what to do"
+    );
+}
+
+#[tokio::test]
+async fn only_admins_manage_api_keys_and_agents() {
+    let app = app_with_agents().await;
+    let mut agent = Browser::sign_in(&app, AGENT).await;
+    for page in ["/agent/api-keys", "/agent/agents"] {
+        let response = agent.get(&app, page).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{page}");
+        assert!(response.text().await.unwrap().contains("Admins only"));
+    }
+    agent
+        .post(&app, "/api/agent/api-keys/new", &[("kind", "backoffice")])
+        .await;
+    agent
+        .post(
+            &app,
+            "/api/agent/agents/new",
+            &[
+                ("email", "mallory@example.com"),
+                ("role", "admin"),
+                ("password", "Mallory-Passw0rd"),
+            ],
+        )
+        .await;
+    agent
+        .post(
+            &app,
+            "/api/agent/organisations/new",
+            &[("name", "Rogue"), ("org_type", "VENUE")],
+        )
+        .await;
+    assert_eq!(
+        app.core.api_keys().await.unwrap().len(),
+        1,
+        "only the harness's own key exists"
+    );
+    assert_eq!(app.core.agents().await.unwrap().len(), 2);
+    assert!(app.core.organisations().await.unwrap().is_empty());
+
+    let mut admin = Browser::sign_in(&app, ADMIN).await;
+    admin
+        .post(
+            &app,
+            "/api/agent/api-keys/new",
+            &[("kind", "backoffice"), ("label", "ERP")],
+        )
+        .await;
+    let page = admin
+        .get(&app, "/agent/api-keys")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let key = page
+        .split("shown only now, copy it): ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new key is shown once");
+    assert!(key.starts_with("sk_"), "{key}");
+    let listed = app.core.api_keys().await.unwrap();
+    let erp = listed
+        .iter()
+        .find(|k| k.label.as_deref() == Some("ERP"))
+        .expect("listed with its label");
+    assert!(
+        !admin
+            .get(&app, "/agent/api-keys")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(key),
+        "shown only once"
+    );
+    let api = app
+        .client
+        .get(app.url("/backoffice/v1/contacts"))
+        .header("api_key", key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    admin
+        .post(&app, "/api/agent/api-keys/revoke", &[("key_id", &erp.id)])
+        .await;
+    let api = app
+        .client
+        .get(app.url("/backoffice/v1/contacts"))
+        .header("api_key", key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.status(),
+        StatusCode::UNAUTHORIZED,
+        "a revoked key stops working"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_agents_session_stops_working_at_once() {
+    let app = app_with_agents().await;
+    let mut agent = Browser::sign_in(&app, AGENT).await;
+    assert_eq!(
+        agent.get(&app, "/agent/contacts").await.status(),
+        StatusCode::OK
+    );
+    let mut admin = Browser::sign_in(&app, ADMIN).await;
+    let agent_id = app
+        .core
+        .agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email == AGENT.0)
+        .unwrap()
+        .id;
+    admin
+        .post(
+            &app,
+            "/api/agent/agents/update",
+            &[("agent_id", &agent_id), ("action", "disable")],
+        )
+        .await;
+    assert_eq!(
+        location(&agent.get(&app, "/agent/contacts").await),
+        "/agent/sign-in"
+    );
+    let again = Browser::new()
+        .post(
+            &app,
+            "/api/agent/sign-in",
+            &[("email", AGENT.0), ("password", AGENT.1)],
+        )
+        .await;
+    assert_eq!(
+        location(&again),
+        "/agent/sign-in",
+        "a disabled agent cannot sign in"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_creates_finds_edits_and_joins_a_contact() {
+    let app = app_with_agents().await;
+    let org = app
+        .core
+        .create_organisation(Some("DropHop"), Some("BUSINESS"))
+        .await
+        .unwrap();
+    let mut agent = Browser::sign_in(&app, AGENT).await;
+    let guid = "0b5e7e52-8f4e-4b7f-9a3c-2f1d9c8e7a61";
+
+    let refused = agent
+        .post(
+            &app,
+            "/api/agent/contacts/new",
+            &[
+                ("contact_type", "PERSON"),
+                ("id", guid),
+                ("first_name", "Andy"),
+                ("last_name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(location(&refused), "/agent/contacts/new");
+    let form = agent
+        .get(&app, "/agent/contacts/new")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("Last name is required") && form.contains("value=\"Andy\""),
+        "errors shown, input kept"
+    );
+    assert_eq!(app.contact_count().await, 0, "nothing saved on error");
+
+    let created = agent
+        .post(
+            &app,
+            "/api/agent/contacts/new",
+            &[
+                ("contact_type", "PERSON"),
+                ("id", guid),
+                ("code", "CRM-42"),
+                ("first_name", "Andy"),
+                ("last_name", "Steward"),
+                ("email", "andy@example.com"),
+                ("country_code", "CYP"),
+                ("phone_number", "99123456"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&created), format!("/agent/contacts/{guid}"));
+    let duplicate = agent
+        .post(
+            &app,
+            "/api/agent/contacts/new",
+            &[
+                ("contact_type", "COMPANY"),
+                ("id", guid),
+                ("company_name", "Acme"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&duplicate), "/agent/contacts/new");
+    assert!(agent
+        .get(&app, "/agent/contacts/new")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Another contact already has this ID."));
+
+    for term in ["stew", "CRM-42", "andy@example.com", "99123456", "0b5e7e52"] {
+        let page = agent
+            .get(&app, &format!("/agent/contacts?search={term}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!("/agent/contacts/{guid}")),
+            "search {term:?} finds the contact"
+        );
+    }
+    let none = agent
+        .get(&app, "/agent/contacts?search=zzzqqq")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        none.contains("No contact matches"),
+        "the no-result state says so"
+    );
+
+    agent
+        .post(
+            &app,
+            "/api/agent/contacts/membership",
+            &[
+                ("id", guid),
+                ("organisation_id", &org.id),
+                ("action", "join"),
+            ],
+        )
+        .await;
+    let edited = agent
+        .post(
+            &app,
+            "/api/agent/contacts/edit",
+            &[
+                ("id", guid),
+                ("code", "CRM-42"),
+                ("first_name", "Andrew"),
+                ("last_name", "Steward"),
+                ("email", "andy@example.com"),
+                ("phone_number", "+35799123456"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&edited), format!("/agent/contacts/{guid}"));
+    let page = agent
+        .get(&app, &format!("/agent/contacts/{guid}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Andrew Steward") && page.contains("Saved") && page.contains("DropHop"),
+        "{page}"
+    );
+    for entry in [
+        "contact created",
+        "organisation joined (DropHop)",
+        "contact updated",
+    ] {
+        assert!(page.contains(entry), "the audit trail shows {entry:?}");
+    }
+    assert!(!page.contains("password"), "agents never see credentials");
+    let missing = agent.get(&app, "/agent/contacts/no-such-contact").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
