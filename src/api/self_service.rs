@@ -109,10 +109,19 @@ async fn register(
             IdentityInput::default()
         }
     };
+    // Facebook brings its own names; every other provider needs them.
+    let is_facebook = identity
+        .provider
+        .as_deref()
+        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"));
+    let name = |key: &str, label: &str, errors: &mut ValidationErrors| match is_facebook {
+        true => fields.string(key, errors),
+        false => fields.required_string(key, label, errors),
+    };
     let input = RegisterInput {
         title: fields.string("title", &mut errors),
-        first_name: fields.required_string("first_name", "First name", &mut errors),
-        last_name: fields.required_string("last_name", "Last name", &mut errors),
+        first_name: name("first_name", "First name", &mut errors),
+        last_name: name("last_name", "Last name", &mut errors),
         identity,
         service_acceptance: fields
             .boolean("service_acceptance", &mut errors)
@@ -124,12 +133,7 @@ async fn register(
     };
     // Type errors first: the service would only repeat them less precisely.
     errors.into_result()?;
-    if input
-        .identity
-        .provider
-        .as_deref()
-        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"))
-    {
+    if is_facebook {
         return facebook(
             &core,
             input.identity.token.as_deref(),

@@ -1,0 +1,364 @@
+//! Facebook sign-in against a small OAuth provider started by the test on 127.0.0.1.
+
+mod common;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode as AxumStatus,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Form, Json, Router,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use common::{assert_problem, body_json, spawn_app_with, unique_email, TestApp, CONTACTS};
+use reqwest::{header, redirect, StatusCode};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const CLIENT_ID: &str = "test-app";
+const SECRET: &str = "test-secret";
+
+#[derive(Clone, Default)]
+struct Provider {
+    /// access token → user
+    tokens: Arc<Mutex<HashMap<String, Value>>>,
+    /// authorization code → (PKCE challenge, user); removed when used
+    codes: Arc<Mutex<HashMap<String, (String, Value)>>>,
+    /// tokens that debug_token says belong to another app
+    foreign: Arc<Mutex<Vec<String>>>,
+}
+
+impl Provider {
+    fn user(&self, token: &str, id: &str, email: Option<&str>) {
+        let user = json!({"id": id, "first_name": "Face", "last_name": "Booker", "name": "Face Booker", "email": email});
+        self.tokens.lock().unwrap().insert(token.into(), user);
+    }
+}
+
+fn error(message: &str) -> Response {
+    (
+        AxumStatus::BAD_REQUEST,
+        Json(json!({"error": {"message": message, "type": "OAuthException"}})),
+    )
+        .into_response()
+}
+
+async fn access_token(
+    State(p): State<Provider>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID)
+        || form.get("client_secret").map(String::as_str) != Some(SECRET)
+    {
+        return error("bad client");
+    }
+    let Some((challenge, user)) = form
+        .get("code")
+        .and_then(|c| p.codes.lock().unwrap().remove(c))
+    else {
+        return error("code unknown or already used");
+    };
+    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge {
+        return error("PKCE verification failed");
+    }
+    let token = format!("tok-{}", uuid::Uuid::new_v4().simple());
+    p.tokens.lock().unwrap().insert(token.clone(), user);
+    Json(json!({"access_token": token, "token_type": "bearer", "expires_in": 3600})).into_response()
+}
+
+async fn debug_token(
+    State(p): State<Provider>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if q.get("access_token").map(String::as_str) != Some(&format!("{CLIENT_ID}|{SECRET}")) {
+        return error("bad app token");
+    }
+    let token = q.get("input_token").cloned().unwrap_or_default();
+    let known = p.tokens.lock().unwrap().contains_key(&token);
+    let app_id = if p.foreign.lock().unwrap().contains(&token) {
+        "another-app"
+    } else {
+        CLIENT_ID
+    };
+    Json(json!({"data": {"is_valid": known, "app_id": app_id}})).into_response()
+}
+
+async fn me(State(p): State<Provider>, Query(q): Query<HashMap<String, String>>) -> Response {
+    match q
+        .get("access_token")
+        .and_then(|t| p.tokens.lock().unwrap().get(t).cloned())
+    {
+        Some(user) => Json(user).into_response(),
+        None => error("invalid token"),
+    }
+}
+
+async fn provider() -> (String, Provider) {
+    let state = Provider::default();
+    let app = Router::new()
+        .route("/oauth/access_token", post(access_token))
+        .route("/debug_token", get(debug_token))
+        .route("/me", get(me))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{address}"), state)
+}
+
+async fn app_with_facebook() -> (TestApp, Provider) {
+    let (base, state) = provider().await;
+    let app = spawn_app_with(|s| {
+        s.limits.otp_send_cooldown = std::time::Duration::ZERO;
+        s.facebook = Some(portal::config::FacebookSettings {
+            client_id: CLIENT_ID.into(),
+            client_secret: SECRET.into(),
+            base_url: Some(base),
+        });
+    })
+    .await;
+    (app, state)
+}
+
+async fn with_token(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+    app.post_json(
+        &format!("{CONTACTS}/{path}"),
+        json!({
+            "provider": "FACEBOOK", "token": token, "service_acceptance": true,
+            "identity": {"provider": "FACEBOOK", "token": token},
+        }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_app_signs_up_and_in_with_a_facebook_token() {
+    let (app, fb) = app_with_facebook().await;
+    fb.user("good-token", "fb-1001", Some(&unique_email()));
+    let response = with_token(&app, "register", "good-token").await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let signed_up = body_json(response).await;
+    assert_eq!(signed_up["contact"]["first_name"], "Face");
+    assert!(signed_up["access_token"].is_string() && signed_up["refresh_token"].is_string());
+
+    let response = with_token(&app, "authenticate", "good-token").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        body_json(response).await["contact"]["id"],
+        signed_up["contact"]["id"]
+    );
+    assert_eq!(app.contact_count().await, 1);
+}
+
+#[tokio::test]
+async fn tokens_the_provider_rejects_or_gave_another_app_are_refused() {
+    let (app, fb) = app_with_facebook().await;
+    assert_problem(
+        with_token(&app, "authenticate", "made-up").await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    fb.user("other-apps-token", "fb-2002", None);
+    fb.foreign.lock().unwrap().push("other-apps-token".into());
+    assert_problem(
+        with_token(&app, "authenticate", "other-apps-token").await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_eq!(app.contact_count().await, 0);
+}
+
+#[tokio::test]
+async fn an_email_already_on_file_is_proven_before_facebook_is_linked() {
+    let (app, fb) = app_with_facebook().await;
+    let email = unique_email();
+    let auth_otp = body_json(app.register_email(&email, None).await).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&email).await;
+    let owner = body_json(app.validate(&auth_otp, &code).await).await;
+
+    fb.user("token-of-owner", "fb-3003", Some(&email));
+    let response = with_token(&app, "authenticate", "token-of-owner").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "no tokens before the email is proven"
+    );
+    let challenge = body_json(response).await;
+    assert_eq!(challenge["otp_required"], true);
+    let code = app.code_for(challenge["auth_otp"].as_str().unwrap()).await;
+    let linked = body_json(
+        app.validate(challenge["auth_otp"].as_str().unwrap(), &code)
+            .await,
+    )
+    .await;
+    assert_eq!(linked["contact"]["id"], owner["contact"]["id"]);
+    assert_eq!(app.contact_count().await, 1);
+    let again = with_token(&app, "authenticate", "token-of-owner").await;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "linked: straight in next time"
+    );
+}
+
+/// The browser flow over HTTP: start → (consent at the provider) → callback.
+#[tokio::test]
+async fn the_browser_flow_checks_state_and_pkce_and_codes_are_single_use() {
+    let (app, fb) = app_with_facebook().await;
+    let client = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let start = |cookie: Option<String>| {
+        let mut request = client.get(app.url("/auth/facebook/start"));
+        if let Some(c) = cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        request.send()
+    };
+    let response = start(None).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let location = reqwest::Url::parse(
+        response
+            .headers()
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let query: HashMap<String, String> = location.query_pairs().into_owned().collect();
+    assert!(location.path().ends_with("/dialog/oauth"));
+    assert_eq!(query["client_id"], CLIENT_ID);
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(
+        query["redirect_uri"],
+        format!("{}/auth/facebook/callback", app.core.settings.public_url)
+    );
+    let user = json!({"id": "fb-4004", "first_name": "Browser", "last_name": "Person", "email": unique_email()});
+    fb.codes
+        .lock()
+        .unwrap()
+        .insert("code-1".into(), (query["code_challenge"].clone(), user));
+
+    let callback = |cookie: &str, code: &str, state: &str| {
+        client
+            .get(app.url(&format!(
+                "/auth/facebook/callback?code={code}&state={state}"
+            )))
+            .header(header::COOKIE, cookie.to_owned())
+            .send()
+    };
+    // A state that is not the one issued: refused, and the started flow is spent.
+    let forged = callback(&cookie, "code-1", "forged-state").await.unwrap();
+    assert_eq!(forged.headers().get(header::LOCATION).unwrap(), "/sign-in");
+    assert_eq!(
+        fb.codes.lock().unwrap().len(),
+        1,
+        "the code was not even exchanged"
+    );
+
+    let response = start(Some(cookie.clone())).await.unwrap();
+    let location = reqwest::Url::parse(
+        response
+            .headers()
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let query: HashMap<String, String> = location.query_pairs().into_owned().collect();
+    let user = json!({"id": "fb-4004", "first_name": "Browser", "last_name": "Person", "email": unique_email()});
+    fb.codes
+        .lock()
+        .unwrap()
+        .insert("code-2".into(), (query["code_challenge"].clone(), user));
+    let done = callback(&cookie, "code-2", &query["state"]).await.unwrap();
+    assert_eq!(done.headers().get(header::LOCATION).unwrap(), "/profile");
+    let signed_in = done
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let profile = client
+        .get(app.url("/profile"))
+        .header(header::COOKIE, &signed_in)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.status(), StatusCode::OK);
+    assert!(profile.text().await.unwrap().contains("Browser Person"));
+
+    // Replaying the authorization code (in a fresh flow) does not sign anyone in.
+    let response = start(None).await.unwrap();
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let location = reqwest::Url::parse(
+        response
+            .headers()
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let query: HashMap<String, String> = location.query_pairs().into_owned().collect();
+    let replay = callback(&cookie, "code-2", &query["state"]).await.unwrap();
+    assert_eq!(replay.headers().get(header::LOCATION).unwrap(), "/sign-in");
+}
+
+#[tokio::test]
+async fn without_facebook_settings_the_link_is_absent_and_the_api_says_so() {
+    let app = common::spawn_app().await;
+    let page = app
+        .client
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Continue with Facebook"));
+    assert_problem(
+        with_token(&app, "authenticate", "any").await,
+        StatusCode::BAD_REQUEST,
+        "NOT_CONFIGURED",
+    )
+    .await;
+}
