@@ -128,10 +128,13 @@ enum Gateway {
     Slow,
 }
 
+/// One call to the gateway: its Authorization header and its form fields.
+type GatewayCall = (Option<String>, Vec<(String, String)>);
+
 #[derive(Clone)]
 struct GatewayState {
     mode: Gateway,
-    calls: Arc<Mutex<Vec<(Option<String>, Vec<(String, String)>)>>>,
+    calls: Arc<Mutex<Vec<GatewayCall>>>,
 }
 
 async fn sms(

@@ -303,7 +303,7 @@ async fn facebook(
         .await?
     {
         FacebookOutcome::SignedIn(auth) => {
-            Ok((StatusCode::CREATED, token_response(auth)?).into_response())
+            Ok((StatusCode::CREATED, token_response(*auth)?).into_response())
         }
         FacebookOutcome::ProveEmail(challenge) => Ok((
             StatusCode::ACCEPTED,
@@ -422,18 +422,16 @@ async fn claim(
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
     let mut items = Vec::new();
-    match fields.objects("identification", &mut errors) {
-        Some(list) => {
-            for item in list {
-                let name = item.required_string("name", "Identification name", &mut errors);
-                let value = item.required_string("value", "Identification value", &mut errors);
-                if let (Some(name), Some(value)) = (name, value) {
-                    items.push((name, value));
-                }
-            }
+    // (A missing identification is reported once, by `Identification::parse`.)
+    for item in fields
+        .objects("identification", &mut errors)
+        .unwrap_or_default()
+    {
+        let name = item.required_string("name", "Identification name", &mut errors);
+        let value = item.required_string("value", "Identification value", &mut errors);
+        if let (Some(name), Some(value)) = (name, value) {
+            items.push((name, value));
         }
-        // An empty identification is reported once, by `Identification::parse`.
-        None => {}
     }
     let identity = match fields.object("identity", &mut errors) {
         Some(identity) => identity_input(&identity, &mut errors),

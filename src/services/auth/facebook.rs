@@ -33,7 +33,7 @@ pub struct FacebookStart {
 
 /// The result of a Facebook sign-in: signed in, or a code sent to prove an email already on file.
 pub enum FacebookOutcome {
-    SignedIn(Authenticated),
+    SignedIn(Box<Authenticated>),
     ProveEmail(OtpChallenge),
 }
 
@@ -277,12 +277,12 @@ impl Core {
             .ok_or(ServiceError::InvalidCredentials)?;
         tx.commit().await?;
         let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-        Ok(FacebookOutcome::SignedIn(Authenticated {
+        Ok(FacebookOutcome::SignedIn(Box::new(Authenticated {
             contact,
             organisations,
             tokens,
             created: false,
-        }))
+        })))
     }
 
     async fn create_facebook_contact(&self, user: &FacebookUser) -> ServiceResult<()> {

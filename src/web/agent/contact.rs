@@ -106,10 +106,9 @@ pub async fn update_contact(
         form.values
             .insert(name.to_owned(), value.clone().unwrap_or_default());
     }
-    let phone = match phone_number.filter(|n| !n.trim().is_empty()) {
-        Some(number) => Some((number, country_code.unwrap_or_default())),
-        None => None,
-    };
+    let phone = phone_number
+        .filter(|n| !n.trim().is_empty())
+        .map(|number| (number, country_code.unwrap_or_default()));
     let patch = ContactPatch {
         code,
         title: Some(title),
