@@ -74,6 +74,8 @@ pub struct Profile {
 pub struct AuditView {
     pub actor_kind: String,
     pub actor_id: Option<String>,
+    /// Who, for people: "agent admin@example.com", "the customer", "API key sk_Ab3x…".
+    pub actor: String,
     pub action: String,
     pub detail: Option<String>,
     pub at: String,

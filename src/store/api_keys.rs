@@ -85,3 +85,15 @@ pub async fn revoke<'e>(
             .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub async fn by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> sqlx::Result<Option<ApiKeyRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at FROM api_keys WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}

@@ -344,17 +344,50 @@ impl Core {
                     org_type: o.org_type,
                 })
                 .collect(),
-            audit: audit
-                .into_iter()
-                .map(|a| AuditView {
-                    actor_kind: a.actor_kind,
-                    actor_id: a.actor_id,
-                    action: a.action,
-                    detail: a.detail,
-                    at: convert_time(a.created_at),
-                })
-                .collect(),
+            audit: self.audit_views(audit).await?,
         })
+    }
+
+    /// Names the actors of audit entries (agents by email, API keys by prefix).
+    async fn audit_views(
+        &self,
+        rows: Vec<store::audit::AuditRow>,
+    ) -> ServiceResult<Vec<AuditView>> {
+        let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut views = Vec::with_capacity(rows.len());
+        for a in rows {
+            let id = a.actor_id.clone().unwrap_or_default();
+            let actor = match a.actor_kind.as_str() {
+                "CUSTOMER" => "the customer".to_owned(),
+                "SYSTEM" => "the system".to_owned(),
+                kind => {
+                    if !names.contains_key(&id) {
+                        let name = match kind {
+                            "AGENT" => store::agents::by_id(&self.db.pool, &id)
+                                .await?
+                                .map(|g| format!("agent {}", g.email)),
+                            _ => store::api_keys::by_id(&self.db.pool, &id)
+                                .await?
+                                .map(|k| format!("API key {}…", k.prefix)),
+                        };
+                        names.insert(
+                            id.clone(),
+                            name.unwrap_or_else(|| format!("{} (removed)", kind.to_lowercase())),
+                        );
+                    }
+                    names[&id].clone()
+                }
+            };
+            views.push(AuditView {
+                actor_kind: a.actor_kind,
+                actor_id: a.actor_id,
+                actor,
+                action: a.action,
+                detail: a.detail,
+                at: convert_time(a.created_at),
+            });
+        }
+        Ok(views)
     }
 
     /// One page (1-based) of contacts matching `search`, newest first.

@@ -336,12 +336,7 @@ fn ContactView(
             <h2 id="audit-heading">"Audit trail"</h2>
             <ol class="timeline">
                 {detail.audit.into_iter().map(|a| {
-                    let who = match a.actor_kind.as_str() {
-                        "AGENT" => "An agent",
-                        "CUSTOMER" => "The customer",
-                        "API_KEY" => "An API client",
-                        _ => "The system",
-                    };
+                    let who = a.actor.clone();
                     let what = a.action.to_lowercase().replace('_', " ");
                     let detail = a.detail.map(|d| format!(" ({d})")).unwrap_or_default();
                     view! { <li><time datetime=a.at.clone()>{a.at.clone()}</time>" "{format!("{who}: {what}{detail}")}</li> }
