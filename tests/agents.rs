@@ -456,7 +456,7 @@ async fn an_agent_creates_finds_edits_and_joins_a_contact() {
         "{page}"
     );
     for entry in [
-        "contact created",
+        "agent agent@example.com: contact created",
         "organisation joined (DropHop)",
         "contact updated",
     ] {

@@ -121,6 +121,8 @@ impl Core {
             .filter(|r| r.disabled_at.is_none())
             .map(|r| r.password_hash.clone());
         if !self.passwords.verify(password, stored).await? {
+            // Failures are slowed (and capped above): guessing at the back office is costly.
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
             return Err(ServiceError::InvalidCredentials);
         }
         let row = row.ok_or(ServiceError::InvalidCredentials)?;
