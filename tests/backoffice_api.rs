@@ -562,3 +562,45 @@ async fn organisations_and_memberships() {
     let detail = body_json(bo.call(Method::GET, &format!("/contacts/{id}"), None).await).await;
     assert_eq!(detail["organisations"], json!([]));
 }
+
+#[tokio::test]
+async fn a_contact_can_join_organisations_when_created_and_nothing_is_saved_on_a_bad_one() {
+    let bo = Backoffice::new().await;
+    let org = body_json(
+        bo.call(
+            Method::POST,
+            "/organisations",
+            Some(json!({"name": "Harbour Coffee", "org_type": "MERCHANT"})),
+        )
+        .await,
+    )
+    .await;
+    let mut body = person("Andy", "Steward");
+    body["organisations"] = json!([org["id"]]);
+    let contact = bo.created(body).await;
+    let detail = body_json(
+        bo.call(
+            Method::GET,
+            &format!("/contacts/{}", contact["id"].as_str().unwrap()),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(detail["organisations"][0]["name"], "Harbour Coffee");
+
+    let mut body = person("Maria", "Georgiou");
+    body["organisations"] = json!(["no-such-org"]);
+    let problem = assert_problem(
+        bo.create(body).await,
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(field_errors(&problem)[0].0, "organisations");
+    assert_eq!(
+        bo.app.contact_count().await,
+        1,
+        "the contact was not half-written"
+    );
+}

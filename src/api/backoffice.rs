@@ -126,12 +126,35 @@ async fn create_contact(
             .boolean("email_opt_out", &mut errors)
             .unwrap_or(false),
         sms_opt_out: fields.boolean("sms_opt_out", &mut errors).unwrap_or(false),
+        organisations: organisation_ids(&body, &mut errors),
     };
     errors.into_result()?;
     Ok((
         StatusCode::CREATED,
         Json(core.create_contact(input, &actor).await?),
     ))
+}
+
+/// `organisations: ["id", …]` (optional) on create.
+fn organisation_ids(
+    body: &serde_json::Map<String, serde_json::Value>,
+    errors: &mut ValidationErrors,
+) -> Vec<String> {
+    match body.get("organisations") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect(),
+        Some(_) => {
+            errors.push(FieldError::new(
+                "organisations",
+                "INVALID_TYPE",
+                "organisations must be a list of organisation ids",
+            ));
+            Vec::new()
+        }
+    }
 }
 
 #[derive(Deserialize)]

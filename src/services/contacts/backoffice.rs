@@ -29,6 +29,8 @@ pub struct NewContact {
     pub phone_country: Option<String>,
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
+    /// Organisations to join at once (ids).
+    pub organisations: Vec<String>,
 }
 
 /// A partial edit: `None` keeps a field; `Some(None)` clears a nullable one.
@@ -225,6 +227,25 @@ impl Core {
         }
         self.audit(&mut *tx, Some(&row.id), actor, "CONTACT_CREATED", None)
             .await?;
+        for organisation_id in &input.organisations {
+            let Some(org) = store::organisations::find(&mut *tx, organisation_id).await? else {
+                return Err(FieldError::new(
+                    "organisations",
+                    "NOT_FOUND",
+                    "Choose an organisation that exists",
+                )
+                .into());
+            };
+            store::organisations::join(&mut *tx, &row.id, &org.id, now).await?;
+            self.audit(
+                &mut *tx,
+                Some(&row.id),
+                actor,
+                "ORGANISATION_JOINED",
+                Some(&org.name),
+            )
+            .await?;
+        }
         if let Err(e) = tx.commit().await {
             return Err(taken(&e).unwrap_or_else(|| e.into()));
         }

@@ -3,19 +3,26 @@
 use leptos::prelude::*;
 
 use super::layout::AgentPage;
+use crate::views::OrganisationView;
 use crate::web::forms::{CountrySelect, FormMessages, FormState, RadioGroup, TextField};
 
 const FORM: &str = "agent-new-contact";
 
 #[server(endpoint = "page/agent-new-contact")]
-pub async fn new_contact_page() -> Result<Option<(bool, FormState)>, ServerFnError> {
+pub async fn new_contact_page(
+) -> Result<Option<(bool, FormState, Vec<OrganisationView>)>, ServerFnError> {
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
     };
     let session = crate::web::ssr::session().await?;
+    let organisations = crate::web::ssr::core()?
+        .organisations()
+        .await
+        .map_err(crate::web::ssr::server_error)?;
     Ok(Some((
         agent.is_admin(),
         crate::web::ssr::take_flash(&session, FORM).await?,
+        organisations,
     )))
 }
 
@@ -34,6 +41,7 @@ pub async fn create_contact(
     phone_number: Option<String>,
     email_opt_out: Option<String>,
     sms_opt_out: Option<String>,
+    organisation_id: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::{
         services::{contacts::backoffice::NewContact, Actor},
@@ -57,6 +65,7 @@ pub async fn create_contact(
         ("phone_number", &phone_number),
         ("email_opt_out", &email_opt_out),
         ("sms_opt_out", &sms_opt_out),
+        ("organisation_id", &organisation_id),
     ] {
         if let Some(v) = value {
             form.values.insert(name.to_owned(), v.clone());
@@ -77,6 +86,10 @@ pub async fn create_contact(
         phone_country: country_code,
         email_opt_out: email_opt_out.is_some(),
         sms_opt_out: sms_opt_out.is_some(),
+        organisations: organisation_id
+            .into_iter()
+            .filter(|o| !o.is_empty())
+            .collect(),
     };
     match ssr::core()?
         .create_contact(input, &Actor::Agent(agent.id))
@@ -106,7 +119,7 @@ pub fn NewContactPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match state.await {
-                    Ok(Some((is_admin, form))) => view! {
+                    Ok(Some((is_admin, form, organisations))) => view! {
                         <AgentPage is_admin>
                             <h1>"New contact"</h1>
                             <p class="lead">"For a customer who has not registered. They can claim the account later."</p>
@@ -124,6 +137,7 @@ pub fn NewContactPage() -> impl IntoView {
                                 <TextField form=form.clone() name="phone_number" label="Phone number" kind="tel"/>
                                 <crate::web::forms::CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
                                 <crate::web::forms::CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+                                <OrganisationSelect form=form.clone() organisations/>
                                 <div class="actions">
                                     <button type="submit" class="btn">"Create contact"</button>
                                     <a class="btn secondary" href="/agent/contacts">"Cancel"</a>
@@ -136,5 +150,25 @@ pub fn NewContactPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// "Organisation (optional)": one to join at once; more can be joined on the contact's page.
+#[component]
+fn OrganisationSelect(form: FormState, organisations: Vec<OrganisationView>) -> impl IntoView {
+    let chosen = form.value("organisation_id");
+    let error = form.error("organisations");
+    view! {
+        <div class="field">
+            <label for="organisation_id">"Organisation (optional)"</label>
+            <select id="organisation_id" name="organisation_id" aria-invalid=error.is_some().then_some("true")>
+                <option value="">"None"</option>
+                {organisations.into_iter().map(|o| {
+                    let selected = o.id == chosen;
+                    view! { <option value=o.id selected=selected>{o.name}</option> }
+                }).collect_view()}
+            </select>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
     }
 }
