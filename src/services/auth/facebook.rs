@@ -255,34 +255,10 @@ impl Core {
         let identity = store::identities::find(&self.db.pool, provider, &user.id)
             .await?
             .ok_or(ServiceError::InvalidCredentials)?;
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
-        let tokens = match issue_tokens {
-            true => Some(
-                self.open_token_family(&mut tx, &identity.contact_id, now)
-                    .await?,
-            ),
-            false => None,
-        };
-        self.audit(
-            &mut *tx,
-            Some(&identity.contact_id),
-            &Actor::Customer(identity.contact_id.clone()),
-            "SIGNED_IN",
-            Some("FACEBOOK"),
-        )
-        .await?;
-        let contact = store::contacts::find(&mut *tx, &identity.contact_id)
-            .await?
-            .ok_or(ServiceError::InvalidCredentials)?;
-        tx.commit().await?;
-        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-        Ok(FacebookOutcome::SignedIn(Box::new(Authenticated {
-            contact,
-            organisations,
-            tokens,
-            created: false,
-        })))
+        let signed_in = self
+            .finish_sign_in(&identity.contact_id, "FACEBOOK", issue_tokens)
+            .await?;
+        Ok(FacebookOutcome::SignedIn(Box::new(signed_in)))
     }
 
     async fn create_facebook_contact(&self, user: &FacebookUser) -> ServiceResult<()> {

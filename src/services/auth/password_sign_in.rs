@@ -4,8 +4,8 @@
 use super::{sign_in::Authenticated, IdentityInput};
 use crate::{
     domain::{Email, FieldError, Provider, ValidationErrors},
-    services::{Actor, Core, ServiceError, ServiceResult},
-    store::{self, now_ms},
+    services::{Core, ServiceError, ServiceResult},
+    store,
 };
 
 impl Core {
@@ -39,7 +39,6 @@ impl Core {
             return Err(ServiceError::InvalidCredentials);
         };
 
-        let now = now_ms();
         let attempt = self
             .begin_attempt(format!(
                 "login-fail:{}:{}",
@@ -58,28 +57,7 @@ impl Core {
         };
         self.attempt_succeeded(attempt).await?;
 
-        let mut tx = self.db.begin().await?;
-        let tokens = self
-            .open_token_family(&mut tx, &identity.contact_id, now)
-            .await?;
-        self.audit(
-            &mut *tx,
-            Some(&identity.contact_id),
-            &Actor::Customer(identity.contact_id.clone()),
-            "SIGNED_IN",
-            Some("PASSWORD"),
-        )
-        .await?;
-        let contact = store::contacts::find(&mut *tx, &identity.contact_id)
-            .await?
-            .ok_or(ServiceError::InvalidCredentials)?;
-        tx.commit().await?;
-        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-        Ok(Authenticated {
-            contact,
-            organisations,
-            tokens: Some(tokens),
-            created: false,
-        })
+        self.finish_sign_in(&identity.contact_id, "PASSWORD", true)
+            .await
     }
 }

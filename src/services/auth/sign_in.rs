@@ -99,6 +99,41 @@ impl Core {
         Err(anyhow::anyhow!("identity creation kept racing").into())
     }
 
+    /// Signs a contact in after a check that needs no code (a password, a Facebook token): one
+    /// transaction opens the token family (when asked) and records how they signed in.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        contact_id: &str,
+        method: &str,
+        issue_tokens: bool,
+    ) -> ServiceResult<Authenticated> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let tokens = match issue_tokens {
+            true => Some(self.open_token_family(&mut tx, contact_id, now).await?),
+            false => None,
+        };
+        self.audit(
+            &mut *tx,
+            Some(contact_id),
+            &Actor::Customer(contact_id.to_owned()),
+            "SIGNED_IN",
+            Some(method),
+        )
+        .await?;
+        let contact = store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(ServiceError::InvalidCredentials)?;
+        tx.commit().await?;
+        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        Ok(Authenticated {
+            contact,
+            organisations,
+            tokens,
+            created: false,
+        })
+    }
+
     /// One transaction: use up the code, act on it, and open the token family.
     async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> ServiceResult<Completion> {
         let now = now_ms();
