@@ -37,6 +37,14 @@ impl FormState {
             .map(|e| e.message.clone())
     }
 
+    /// Keeps what was typed (absent fields as empty), so a re-rendered form shows it again.
+    pub fn keep(&mut self, typed: &[(&str, &Option<String>)]) {
+        for (name, value) in typed {
+            self.values
+                .insert((*name).to_owned(), (*value).clone().unwrap_or_default());
+        }
+    }
+
     pub fn with_value(mut self, name: &str, value: impl Into<String>) -> Self {
         self.values.insert(name.to_owned(), value.into());
         self

@@ -73,16 +73,13 @@ pub async fn save_profile(
         return Ok(());
     };
     let mut form = FormState::default();
-    for (name, value) in [
+    form.keep(&[
         ("title", &title),
         ("first_name", &first_name),
         ("last_name", &last_name),
         ("email_opt_out", &email_opt_out),
         ("sms_opt_out", &sms_opt_out),
-    ] {
-        form.values
-            .insert(name.to_owned(), value.clone().unwrap_or_default());
-    }
+    ]);
     let update = ProfileUpdate {
         title: Some(title),
         first_name: Some(first_name.unwrap_or_default()),

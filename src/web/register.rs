@@ -37,7 +37,7 @@ pub async fn submit_registration(
     let method = method.unwrap_or_else(|| "PHONE".into());
     let is_email = method == "EMAIL";
     let mut form = FormState::default();
-    for (name, value) in [
+    form.keep(&[
         ("title", &title),
         ("first_name", &first_name),
         ("last_name", &last_name),
@@ -47,11 +47,7 @@ pub async fn submit_registration(
         ("terms", &terms),
         ("email_opt_out", &email_opt_out),
         ("sms_opt_out", &sms_opt_out),
-    ] {
-        if let Some(v) = value {
-            form.values.insert(name.to_owned(), v.clone());
-        }
-    }
+    ]);
     form.values.insert("method".into(), method.clone());
     let input = RegisterInput {
         title,

@@ -32,15 +32,11 @@ fn typed(
     email: &Option<String>,
 ) -> FormState {
     let mut form = FormState::default().with_value("method", method);
-    for (name, value) in [
+    form.keep(&[
         ("country_code", country_code),
         ("phone_number", phone_number),
         ("email", email),
-    ] {
-        if let Some(v) = value {
-            form.values.insert(name.to_owned(), v.clone());
-        }
-    }
+    ]);
     form
 }
 

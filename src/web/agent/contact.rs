@@ -91,7 +91,7 @@ pub async fn update_contact(
     };
     let session = ssr::session().await?;
     let mut form = FormState::default();
-    for (name, value) in [
+    form.keep(&[
         ("code", &code),
         ("title", &title),
         ("first_name", &first_name),
@@ -102,10 +102,7 @@ pub async fn update_contact(
         ("phone_number", &phone_number),
         ("email_opt_out", &email_opt_out),
         ("sms_opt_out", &sms_opt_out),
-    ] {
-        form.values
-            .insert(name.to_owned(), value.clone().unwrap_or_default());
-    }
+    ]);
     let phone = phone_number
         .filter(|n| !n.trim().is_empty())
         .map(|number| (number, country_code.unwrap_or_default()));

@@ -52,7 +52,7 @@ pub async fn create_contact(
     };
     let session = ssr::session().await?;
     let mut form = FormState::default();
-    for (name, value) in [
+    form.keep(&[
         ("contact_type", &contact_type),
         ("id", &id),
         ("code", &code),
@@ -66,11 +66,7 @@ pub async fn create_contact(
         ("email_opt_out", &email_opt_out),
         ("sms_opt_out", &sms_opt_out),
         ("organisation_id", &organisation_id),
-    ] {
-        if let Some(v) = value {
-            form.values.insert(name.to_owned(), v.clone());
-        }
-    }
+    ]);
     let is_company = contact_type.as_deref() == Some("COMPANY");
     let input = NewContact {
         id,
