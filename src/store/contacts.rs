@@ -160,8 +160,9 @@ fn like_pattern(term: &str) -> String {
 }
 
 /// Newest first; with a term, contacts whose names, company, email, phone, code or id contain it.
-/// SQLite answers terms of 3+ characters from its FTS5 trigram index, PostgreSQL from a pg_trgm
-/// GIN index; shorter terms scan.
+/// SQLite answers terms of 3+ characters from its FTS5 trigram index (rows come in rowid order,
+/// which is creation order, so no sort over all matches is needed); PostgreSQL from a pg_trgm GIN
+/// index. Shorter terms scan. See bench/README.md for the numbers at a million contacts.
 pub async fn search(
     db: &Db,
     term: Option<&str>,
@@ -171,27 +172,33 @@ pub async fn search(
     let term = term
         .map(|t| t.trim().to_lowercase())
         .filter(|t| !t.is_empty());
-    let (filter, arg) = match (&term, db.backend) {
-        (None, _) => (String::new(), None),
-        (Some(t), Backend::Sqlite) if t.chars().count() >= 3 => (
-            "WHERE rowid IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1)"
-                .to_owned(),
-            Some(format!("\"{}\"", t.replace('"', "\"\""))),
+    let (list_sql, count_sql, arg) = match (&term, db.backend) {
+        (None, _) => (
+            format!("SELECT {COLUMNS} FROM contacts ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2"),
+            "SELECT COUNT(*) FROM contacts".to_owned(),
+            None,
         ),
+        (Some(t), Backend::Sqlite) if t.chars().count() >= 3 => {
+            let prefixed: Vec<String> = COLUMNS.split(", ").map(|c| format!("c.{c}")).collect();
+            (
+                format!(
+                    "SELECT {} FROM contacts_fts f JOIN contacts c ON c.rowid = f.rowid \
+                     WHERE contacts_fts MATCH $1 ORDER BY f.rowid DESC LIMIT $2 OFFSET $3",
+                    prefixed.join(", ")
+                ),
+                "SELECT COUNT(*) FROM contacts_fts WHERE contacts_fts MATCH $1".to_owned(),
+                Some(format!("\"{}\"", t.replace('"', "\"\""))),
+            )
+        }
         (Some(t), _) => (
-            "WHERE search_text LIKE $1 ESCAPE '\\'".to_owned(),
+            format!(
+                "SELECT {COLUMNS} FROM contacts WHERE search_text LIKE $1 ESCAPE '\\' \
+                 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+            ),
+            "SELECT COUNT(*) FROM contacts WHERE search_text LIKE $1 ESCAPE '\\'".to_owned(),
             Some(like_pattern(t)),
         ),
     };
-    let (limit_at, offset_at) = if arg.is_some() {
-        ("$2", "$3")
-    } else {
-        ("$1", "$2")
-    };
-    let list_sql = format!(
-        "SELECT {COLUMNS} FROM contacts {filter} ORDER BY created_at DESC, id DESC LIMIT {limit_at} OFFSET {offset_at}"
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM contacts {filter}");
     let mut list = sqlx::query_as::<_, ContactRow>(&list_sql);
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     if let Some(arg) = &arg {

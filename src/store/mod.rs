@@ -82,10 +82,19 @@ impl Db {
                     .connect_with(options)
                     .await
             }
+            // Prepared statements are cached per connection; a generic plan for the search LIKE would
+            // always use the trigram index, even for 2-character terms it cannot serve (seconds at 1M).
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(20)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(options)
                     .await
             }
