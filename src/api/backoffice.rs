@@ -1,10 +1,9 @@
 //! `/backoffice/v1/*`: what other servers call with a secret back-office key (DESIGN.md §4).
 
 use axum::{
-    extract::{Path, Query, Request, State},
+    extract::{Path, Query, State},
     http::StatusCode,
-    middleware::{self, Next},
-    response::{IntoResponse, Response},
+    middleware,
     routing::{get, put},
     Extension, Json, Router,
 };
@@ -17,7 +16,6 @@ use super::{
 use crate::{
     domain::{FieldError, ValidationErrors},
     services::{
-        auth::api_keys::ApiKeyKind,
         contacts::backoffice::{ContactPatch, NewContact},
         Actor, Core,
     },
@@ -45,33 +43,9 @@ pub fn router(core: Core) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(
             core.clone(),
-            require_backoffice_key,
+            super::client::require_backoffice_key,
         ))
         .with_state(core)
-}
-
-/// Every Back-Office call carries a live back-office key; its id is the actor in the audit trail.
-async fn require_backoffice_key(
-    State(core): State<Core>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let key = request
-        .headers()
-        .get("api_key")
-        .or_else(|| request.headers().get("api-key"))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    match core
-        .check_api_key(ApiKeyKind::Backoffice, key.as_deref())
-        .await
-    {
-        Ok(id) => {
-            request.extensions_mut().insert(Actor::ApiKey(id));
-            next.run(request).await
-        }
-        Err(e) => ApiError::from(e).into_response(),
-    }
 }
 
 /// Back-office calls never carry credentials.

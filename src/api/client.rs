@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::problem::ApiError;
-use crate::services::{auth::api_keys::ApiKeyKind, Core, ServiceError};
+use crate::services::{auth::api_keys::ApiKeyKind, Actor, Core, ServiceError};
 
 /// The client's address; `X-Forwarded-For` is believed only with `TRUST_PROXY=true`.
 pub fn client_ip(
@@ -89,17 +89,33 @@ fn api_key(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
+/// Checks the `api_key` header against live keys of `kind`; the key's id becomes the request's
+/// actor (for the audit trail).
+async fn require_key(core: &Core, kind: ApiKeyKind, mut request: Request, next: Next) -> Response {
+    let checked = core.check_api_key(kind, api_key(request.headers())).await;
+    match checked {
+        Ok(id) => {
+            request.extensions_mut().insert(Actor::ApiKey(id));
+            next.run(request).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
 /// Middleware: every Self-Service call carries a live self-service key.
 pub async fn require_self_service_key(
     State(core): State<Core>,
     request: Request,
     next: Next,
 ) -> Response {
-    match core
-        .check_api_key(ApiKeyKind::SelfService, api_key(request.headers()))
-        .await
-    {
-        Ok(_) => next.run(request).await,
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    require_key(&core, ApiKeyKind::SelfService, request, next).await
+}
+
+/// Middleware: every Back-Office call carries a live back-office key.
+pub async fn require_backoffice_key(
+    State(core): State<Core>,
+    request: Request,
+    next: Next,
+) -> Response {
+    require_key(&core, ApiKeyKind::Backoffice, request, next).await
 }

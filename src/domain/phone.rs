@@ -48,6 +48,21 @@ impl PhoneNumber {
         Self::from_parsed(number_field, phonenumber::parse(Some(id), number.trim()))
     }
 
+    /// What forms and apps send: a national number with its country, or, when no country is
+    /// given, a full international number.
+    pub fn parse_any(
+        number_field: &str,
+        country_field: &str,
+        number: &str,
+        alpha3: &str,
+    ) -> Result<Self, FieldError> {
+        if alpha3.trim().is_empty() && number.trim().starts_with('+') {
+            Self::parse_e164(number_field, number)
+        } else {
+            Self::parse_national(number_field, country_field, number, alpha3)
+        }
+    }
+
     /// A full international number (`+35799123456`), as apps send them.
     pub fn parse_e164(field: &str, raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
@@ -121,6 +136,28 @@ mod tests {
         assert_eq!(
             (e.field.as_str(), e.code.as_str()),
             ("c", "INVALID_COUNTRY_CODE")
+        );
+    }
+
+    #[test]
+    fn a_full_number_needs_no_country() {
+        assert_eq!(
+            PhoneNumber::parse_any("n", "c", "+447400123456", "")
+                .unwrap()
+                .as_str(),
+            "+447400123456"
+        );
+        assert_eq!(
+            PhoneNumber::parse_any("n", "c", "99123456", "CYP")
+                .unwrap()
+                .as_str(),
+            "+35799123456"
+        );
+        assert_eq!(
+            PhoneNumber::parse_any("n", "c", "99123456", "")
+                .unwrap_err()
+                .field,
+            "c"
         );
     }
 

@@ -57,9 +57,7 @@ pub async fn callback(
     let fail = |message: &'static str| {
         let session = session.clone();
         async move {
-            let _ = session
-                .insert("flash:sign-in", back_to_sign_in(message))
-                .await;
+            let _ = super::ssr::flash(&session, "sign-in", back_to_sign_in(message)).await;
             Redirect::to("/sign-in").into_response()
         }
     };
@@ -91,7 +89,7 @@ pub async fn callback(
                 ..Default::default()
             };
             let _ = session.insert(super::ssr::PENDING_KEY, pending).await;
-            let _ = session.insert("flash:verify", notice).await;
+            let _ = super::ssr::flash(&session, "verify", notice).await;
             Redirect::to("/verify").into_response()
         }
         Err(_) => fail("Facebook sign-in failed. Please try again.").await,

@@ -116,17 +116,12 @@ impl IdentityInput {
             Provider::Phone => {
                 let number = self.phone_number.as_deref().unwrap_or("");
                 let country = self.country_code.as_deref().unwrap_or("");
-                // A full international number needs no country.
-                let parsed = if country.trim().is_empty() && number.trim().starts_with('+') {
-                    PhoneNumber::parse_e164(&name("phone_number"), number)
-                } else {
-                    PhoneNumber::parse_national(
-                        &name("phone_number"),
-                        &name("country_code"),
-                        number,
-                        country,
-                    )
-                };
+                let parsed = PhoneNumber::parse_any(
+                    &name("phone_number"),
+                    &name("country_code"),
+                    number,
+                    country,
+                );
                 errors.check(parsed).map(|p| ParsedIdentity {
                     identity: Identity::Phone(p),
                     password: None,

@@ -68,11 +68,7 @@ fn optional_name(
 
 /// A national number with its country, or (country left empty) a full number in E.164.
 fn phone(errors: &mut ValidationErrors, number: &str, country: &str) -> Option<String> {
-    let parsed = if country.trim().is_empty() && number.trim().starts_with('+') {
-        PhoneNumber::parse_e164("phone.number", number)
-    } else {
-        PhoneNumber::parse_national("phone.number", "phone.country_code", number, country)
-    };
+    let parsed = PhoneNumber::parse_any("phone.number", "phone.country_code", number, country);
     errors.check(parsed).map(|p| p.as_str().to_owned())
 }
 
