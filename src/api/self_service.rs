@@ -19,13 +19,12 @@ use crate::{
     domain::{FieldError, OtpCode, ValidationErrors},
     services::{
         auth::{
-            claim::Identification, sign_in::Authenticated, tokens::TokenPair, Identity,
-            IdentityInput, OtpLookup, RegisterInput,
+            claim::Identification, sign_in::Authenticated, Identity, IdentityInput, OtpLookup,
+            RegisterInput,
         },
         contacts::{summary, ProfileUpdate},
         Core, ServiceError,
     },
-    store,
     views::{ContactSummary, OrganisationView, Profile},
 };
 
@@ -330,20 +329,7 @@ async fn refresh_token(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<TokenResponse>> {
     let token = refresh_token_field(&body)?;
-    let (contact_id, tokens): (String, TokenPair) = core.refresh(&token).await?;
-    let contact = store::contacts::find(&core.db.pool, &contact_id)
-        .await
-        .map_err(ServiceError::from)?
-        .ok_or(ServiceError::InvalidRefreshToken)?;
-    let organisations = store::organisations::for_contact(&core.db.pool, &contact_id)
-        .await
-        .map_err(ServiceError::from)?;
-    token_response(Authenticated {
-        contact,
-        organisations,
-        tokens: Some(tokens),
-        created: false,
-    })
+    token_response(core.refresh(&token).await?)
 }
 
 async fn sign_out(State(core): State<Core>, JsonBody(body): JsonBody) -> ApiResult<StatusCode> {

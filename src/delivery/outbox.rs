@@ -1,7 +1,10 @@
 use async_trait::async_trait;
 
 use super::{Deliver, OtpMessage};
-use crate::store::{self, outbox::OutboxRow, Db};
+use crate::{
+    services::contacts::convert_time,
+    store::{self, outbox::OutboxRow, Db},
+};
 
 /// Development delivery: records each message in the database for `/dev/outbox`.
 pub struct Outbox {
@@ -36,4 +39,29 @@ impl Deliver for Outbox {
         store::outbox::insert(&self.db.pool, &row).await?;
         Ok(())
     }
+}
+
+/// A recorded message as `/dev/outbox` shows it.
+#[derive(serde::Serialize)]
+pub struct OutboxMessage {
+    pub channel: String,
+    pub to: String,
+    pub code: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// The newest `limit` recorded messages, newest first.
+pub async fn recent(db: &Db, limit: i64) -> sqlx::Result<Vec<OutboxMessage>> {
+    Ok(store::outbox::newest(&db.pool, limit)
+        .await?
+        .into_iter()
+        .map(|r| OutboxMessage {
+            channel: r.channel,
+            to: r.recipient,
+            code: r.code,
+            body: r.body,
+            created_at: convert_time(r.created_at),
+        })
+        .collect())
 }

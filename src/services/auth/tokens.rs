@@ -6,7 +6,10 @@ use jsonwebtoken::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::secrets::{random_token, sha256_hex};
+use super::{
+    secrets::{random_token, sha256_hex},
+    sign_in::Authenticated,
+};
 use crate::{
     services::{Core, ServiceError, ServiceResult},
     store::{self, now_ms, refresh_tokens::RefreshTokenRow, Tx},
@@ -152,7 +155,7 @@ impl Core {
     /// Swaps a refresh token for a new pair. Presenting one that was already swapped is taken as
     /// theft: the whole family is revoked.
     #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, refresh_token: &str) -> ServiceResult<(String, TokenPair)> {
+    pub async fn refresh(&self, refresh_token: &str) -> ServiceResult<Authenticated> {
         let now = now_ms();
         let row = store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim()))
             .await?
@@ -174,17 +177,23 @@ impl Core {
         let refresh_token = self
             .refresh_row(&mut tx, &row.contact_id, &row.family_id, now)
             .await?;
+        let contact = store::contacts::find(&mut *tx, &row.contact_id)
+            .await?
+            .ok_or(ServiceError::InvalidRefreshToken)?;
         tx.commit().await?;
         let (access_token, expires_at_ms) =
             self.access_token(&row.contact_id, &row.family_id, now)?;
-        Ok((
-            row.contact_id,
-            TokenPair {
+        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        Ok(Authenticated {
+            contact,
+            organisations,
+            tokens: Some(TokenPair {
                 access_token,
                 refresh_token,
                 expires_at_ms,
-            },
-        ))
+            }),
+            created: false,
+        })
     }
 
     /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.
