@@ -105,11 +105,18 @@ async fn codes_by_email_go_through_smtp() {
         message.contains("text/plain") && message.contains("text/html"),
         "a plain and an HTML body: {message}"
     );
-    let code = message
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|part| part.len() == 6)
-        .expect("a 6-digit code in the message")
-        .to_owned();
+    // The code follows "code is" (headers such as Message-ID may hold other runs of digits).
+    let code: String = message
+        .split("code is ")
+        .nth(1)
+        .expect("the text says \"code is\"")
+        .chars()
+        .take(6)
+        .collect();
+    assert!(
+        code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()),
+        "{message}"
+    );
     assert!(
         app.outbox().await.is_empty(),
         "nothing went to the development outbox"
