@@ -1,7 +1,6 @@
 //! Real delivery: email through an SMTP server and SMS through an HTTP gateway, both started by
 //! the test on 127.0.0.1; failures leave nothing behind.
 
-mod common;
 
 use std::{
     sync::{Arc, Mutex},
@@ -9,7 +8,7 @@ use std::{
 };
 
 use axum::{extract::State, http::HeaderMap, routing::post, Form, Router};
-use common::{assert_problem, body_json, e164, spawn_app_with, unique_email, unique_phone};
+use crate::common::{assert_problem, body_json, e164, spawn_app_with, unique_email, unique_phone};
 use portal::config::DeliveryKind;
 use reqwest::StatusCode;
 use tokio::{
@@ -184,7 +183,7 @@ async fn sms_gateway(mode: Gateway) -> (String, GatewayState) {
     (format!("http://{address}/Messages.json"), state)
 }
 
-async fn app_with_gateway(url: String) -> common::TestApp {
+async fn app_with_gateway(url: String) -> crate::common::TestApp {
     spawn_app_with(|s| {
         s.sms_delivery = DeliveryKind::SmsHttp;
         s.sms_http_url = Some(url);
@@ -257,7 +256,7 @@ async fn a_gateway_5xx_is_retried() {
 }
 
 /// A failed send gives a clear 503, leaves no usable code, and does not count against the limits.
-async fn assert_clean_failure(app: &common::TestApp, national: &str) {
+async fn assert_clean_failure(app: &crate::common::TestApp, national: &str) {
     let response = app.register_phone(national, "Andy", "Steward").await;
     let problem =
         assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "DELIVERY_FAILED").await;
@@ -268,7 +267,7 @@ async fn assert_clean_failure(app: &common::TestApp, national: &str) {
     let live = portal::store::otps::newest_live(
         &app.core.db.pool,
         &format!("PHONE:{}", e164(national)),
-        common::now_ms(),
+        crate::common::now_ms(),
     )
     .await
     .unwrap();

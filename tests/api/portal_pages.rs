@@ -1,9 +1,8 @@
 //! The portal's pages over plain HTTP, as a browser without JavaScript uses them: GET a page, POST
 //! its form, follow the 303 by hand, carry the session cookie by hand.
 
-mod common;
 
-use common::{e164, spawn_app, unique_phone, TestApp};
+use crate::common::{e164, spawn_app, unique_phone, TestApp};
 use reqwest::{header, redirect::Policy, Response, StatusCode};
 
 const SESSION_COOKIE: &str = "portal_session";

@@ -1,9 +1,8 @@
 //! Every credential of the mission: passwords (cap, reset, change), claiming a back-office
 //! contact, adding an identity.
 
-mod common;
 
-use common::{
+use crate::common::{
     assert_problem, body_json, e164, field_errors, spawn_app, spawn_app_with, unique_email,
     unique_phone, TestApp, CONTACTS,
 };

@@ -1,10 +1,9 @@
 //! Many customers at once, and one customer many times at once: no lost or doubled contacts.
 
-mod common;
 
 use std::{collections::HashSet, time::Duration};
 
-use common::{body_json, e164, spawn_app_with, unique_phone};
+use crate::common::{body_json, e164, spawn_app_with, unique_phone};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -1,10 +1,9 @@
 //! Access and refresh tokens: rotation, reuse detection, sign-out, expiry, bad headers.
 
-mod common;
 
 use std::collections::HashSet;
 
-use common::{
+use crate::common::{
     assert_problem, body_json, e164, jwt_claims, now_ms, spawn_app, spawn_app_with, TestApp,
     CONTACTS,
 };

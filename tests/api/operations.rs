@@ -1,11 +1,10 @@
 //! Running it for real: production refusals and safeguards, several app servers on one database,
 //! metrics, request ids, graceful shutdown.
 
-mod common;
 
 use std::{process::Stdio, time::Duration};
 
-use common::{body_json, e164, spawn_app_with, unique_phone, CONTACTS};
+use crate::common::{body_json, e164, spawn_app_with, unique_phone, CONTACTS};
 use portal::config::{AppEnv, DeliveryKind};
 use reqwest::{header, redirect, StatusCode};
 use serde_json::json;

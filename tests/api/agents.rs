@@ -1,8 +1,7 @@
 //! Back-office agents in the portal: sign-in, roles, disabling, API keys, and the agent pages.
 
-mod common;
 
-use common::{spawn_app, TestApp};
+use crate::common::{spawn_app, TestApp};
 use reqwest::{header, redirect, Client, Response, StatusCode};
 
 const ADMIN: (&str, &str) = ("admin@example.com", "Admin-Passw0rd-long");
@@ -112,7 +111,7 @@ async fn agent_pages_need_an_agent_session() {
     }
     // A customer's session is not an agent's.
     let mut customer = Browser::new();
-    let national = common::unique_phone();
+    let national = crate::common::unique_phone();
     customer
         .post(
             &app,
@@ -127,7 +126,7 @@ async fn agent_pages_need_an_agent_session() {
             ],
         )
         .await;
-    let code = app.latest_code(&common::e164(&national)).await;
+    let code = app.latest_code(&crate::common::e164(&national)).await;
     let verified = customer.post(&app, "/api/verify", &[("code", &code)]).await;
     assert_eq!(location(&verified), "/profile");
     assert_eq!(

@@ -1,10 +1,9 @@
 //! One-time codes: single use, few tries, short life, limited sends, and no hint of who exists.
 
-mod common;
 
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     assert_problem, body_json, e164, spawn_app, spawn_app_with, unique_email, unique_phone, TestApp,
 };
 use reqwest::{header, Response, StatusCode};

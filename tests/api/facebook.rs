@@ -1,6 +1,5 @@
 //! Facebook sign-in against a small OAuth provider started by the test on 127.0.0.1.
 
-mod common;
 
 use std::{
     collections::HashMap,
@@ -15,7 +14,7 @@ use axum::{
     Form, Json, Router,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use common::{assert_problem, body_json, spawn_app_with, unique_email, TestApp, CONTACTS};
+use crate::common::{assert_problem, body_json, spawn_app_with, unique_email, TestApp, CONTACTS};
 use reqwest::{header, redirect, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -344,7 +343,7 @@ async fn the_browser_flow_checks_state_and_pkce_and_codes_are_single_use() {
 
 #[tokio::test]
 async fn without_facebook_settings_the_link_is_absent_and_the_api_says_so() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let page = app
         .client
         .get(app.url("/sign-in"))

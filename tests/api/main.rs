@@ -1,0 +1,16 @@
+//! The integration tests: one binary (one build, one link), a module per area. Every test starts
+//! the real server on a free port with a fresh database and talks HTTP to it.
+
+mod common;
+
+mod agents;
+mod backoffice_api;
+mod concurrency;
+mod credentials;
+mod delivery;
+mod facebook;
+mod operations;
+mod otp_rules;
+mod portal_pages;
+mod self_service_api;
+mod tokens;
