@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use portal::services::auth::passwords::Hasher;
 
 async fn rate(concurrency: usize, seconds: u64) -> f64 {
-    let hasher = Hasher::new(concurrency);
+    let hasher = Hasher::new(concurrency, concurrency, concurrency);
     let stored = hasher
-        .hash("benchmark password 1".into())
+        .hash("benchmark password 1".into(), None)
         .await
         .expect("hash");
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -20,7 +20,7 @@ async fn rate(concurrency: usize, seconds: u64) -> f64 {
             let mut done = 0u64;
             while Instant::now() < deadline {
                 assert!(hasher
-                    .verify("benchmark password 1".into(), Some(stored.clone()))
+                    .verify("benchmark password 1".into(), Some(stored.clone()), None)
                     .await
                     .expect("verify"));
                 done += 1;

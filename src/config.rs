@@ -32,6 +32,11 @@ pub struct Limits {
     pub otp_max_attempts: i64,
     pub otp_ttl: Duration,
     pub failed_logins_per_account_per_hour: i64,
+    pub failed_logins_per_ip_per_hour: i64,
+    /// Wrong codes per identity across all its codes (5 tries each would otherwise add up).
+    pub wrong_codes_per_identity_per_day: i64,
+    pub wrong_codes_per_ip_per_hour: i64,
+    pub claims_per_ip_per_hour: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -50,7 +55,15 @@ pub struct Settings {
     pub sms_delivery: DeliveryKind,
     pub limits: Limits,
     pub max_concurrent_hashes: usize,
-    pub trust_proxy: bool,
+    /// Password hashes allowed to wait for a free hasher; beyond that, 503 with Retry-After.
+    pub password_hash_queue: usize,
+    /// Password hashes one client IP may have running or waiting at once.
+    pub password_hash_queue_per_ip: usize,
+    /// Proxies in front of the server: the client IP is the Nth address from the right of
+    /// `X-Forwarded-For` (0: the header is ignored).
+    pub trust_proxy: usize,
+    /// Bearer token for `/metrics`; in production `/metrics` is absent without it.
+    pub metrics_token: Option<String>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
     pub sms_http_url: Option<String>,
@@ -99,6 +112,24 @@ fn delivery(name: &'static str, raw: &str) -> Result<DeliveryKind, ConfigError> 
         other => Err(ConfigError::Invalid {
             name,
             reason: format!("unknown delivery `{other}` (expected outbox, smtp or sms_http)"),
+        }),
+    }
+}
+
+/// `TRUST_PROXY=N`: how many proxies of ours stand in front. The old `true` is refused: it meant
+/// "believe the leftmost address", which the client writes itself.
+fn trust_proxy() -> Result<usize, ConfigError> {
+    match var("TRUST_PROXY").as_deref() {
+        None | Some("false") => Ok(0),
+        Some("true") => Err(ConfigError::Invalid {
+            name: "TRUST_PROXY",
+            reason: "is now the number of proxies in front of the server (0 ignores \
+                     X-Forwarded-For); behind one nginx set TRUST_PROXY=1"
+                .into(),
+        }),
+        Some(raw) => raw.parse().map_err(|_| ConfigError::Invalid {
+            name: "TRUST_PROXY",
+            reason: format!("`{raw}` is not a number of proxy hops (0, 1, 2…)"),
         }),
     }
 }
@@ -154,9 +185,19 @@ impl Settings {
                     "FAILED_LOGINS_PER_ACCOUNT_PER_HOUR",
                     100i64,
                 )?,
+                failed_logins_per_ip_per_hour: parse("FAILED_LOGINS_PER_IP_PER_HOUR", 300i64)?,
+                wrong_codes_per_identity_per_day: parse(
+                    "OTP_WRONG_CODES_PER_IDENTITY_PER_DAY",
+                    20i64,
+                )?,
+                wrong_codes_per_ip_per_hour: parse("OTP_WRONG_CODES_PER_IP_PER_HOUR", 100i64)?,
+                claims_per_ip_per_hour: parse("CLAIMS_PER_IP_PER_HOUR", 30i64)?,
             },
             max_concurrent_hashes: parse("PASSWORD_HASH_CONCURRENCY", 2usize)?.max(1),
-            trust_proxy: parse("TRUST_PROXY", false)?,
+            password_hash_queue: parse("PASSWORD_HASH_QUEUE", 32usize)?,
+            password_hash_queue_per_ip: parse("PASSWORD_HASH_QUEUE_PER_IP", 4usize)?.max(1),
+            trust_proxy: trust_proxy()?,
+            metrics_token: var("METRICS_TOKEN"),
             smtp_url: var("SMTP_URL"),
             smtp_from: var("SMTP_FROM"),
             sms_http_url: var("SMS_HTTP_URL"),

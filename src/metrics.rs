@@ -5,12 +5,13 @@ use std::{sync::OnceLock, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request, State},
+    http::{header, HeaderMap, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::services::Core;
+use crate::services::{auth::secrets::constant_time_eq, Core};
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -39,9 +40,29 @@ pub fn handle() -> PrometheusHandle {
         .clone()
 }
 
+/// The method as a label: the standard ones by name, anything made up as `OTHER`, so that a
+/// client cannot grow the label set.
+fn method_label(method: &Method) -> &'static str {
+    const STANDARD: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::CONNECT, "CONNECT"),
+        (Method::TRACE, "TRACE"),
+    ];
+    STANDARD
+        .iter()
+        .find(|(m, _)| m == method)
+        .map_or("OTHER", |(_, label)| label)
+}
+
 pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -49,23 +70,56 @@ pub async fn track(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| "unmatched".to_owned());
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!("portal_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!("portal_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("portal_http_request_duration_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
 }
 
-pub async fn render(State(core): State<Core>) -> Response {
+/// `/metrics`. With `METRICS_TOKEN` set it needs `Authorization: Bearer <token>`; in production
+/// without one it does not exist (404).
+pub async fn render(State(core): State<Core>, headers: HeaderMap) -> Response {
+    match &core.settings.metrics_token {
+        None if core.settings.is_production() => return StatusCode::NOT_FOUND.into_response(),
+        None => {}
+        Some(token) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::WWW_AUTHENTICATE, "Bearer")],
+                    "a metrics token is required",
+                )
+                    .into_response();
+            }
+        }
+    }
     let pool = &core.db.pool;
     metrics::gauge!("portal_db_pool_connections").set(f64::from(pool.size()));
     metrics::gauge!("portal_db_pool_idle_connections").set(pool.num_idle() as f64);
     (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
-        )],
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::from_bytes(b"ZZ1").unwrap()), "OTHER");
+        assert_eq!(
+            method_label(&Method::from_bytes(b"PROPFIND").unwrap()),
+            "OTHER"
+        );
+    }
 }

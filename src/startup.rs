@@ -53,7 +53,11 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
         time_limit: settings.delivery_timeout,
     };
     Ok(Core {
-        passwords: Hasher::new(settings.max_concurrent_hashes),
+        passwords: Hasher::new(
+            settings.max_concurrent_hashes,
+            settings.password_hash_queue,
+            settings.password_hash_queue_per_ip,
+        ),
         settings: Arc::new(settings),
         db,
         delivery,
@@ -260,8 +264,8 @@ fn spawn_housekeeping(core: Core) {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = crate::store::sessions::delete_expired(&core.db).await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
+            if let Err(e) = core.housekeeping().await {
+                tracing::warn!(error = format!("{e:#}"), "housekeeping failed");
             }
         }
     });

@@ -10,27 +10,10 @@ use axum::{
 };
 
 use super::problem::ApiError;
-use crate::services::{auth::api_keys::ApiKeyKind, Actor, Core, ServiceError};
-
-/// The client's address; `X-Forwarded-For` is believed only with `TRUST_PROXY=true`.
-pub fn client_ip(
-    headers: &HeaderMap,
-    peer: Option<SocketAddr>,
-    trust_proxy: bool,
-) -> Option<String> {
-    if trust_proxy {
-        let forwarded = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    peer.map(|p| p.ip().to_string())
-}
+use crate::services::{
+    auth::{api_keys::ApiKeyKind, CustomerRef},
+    Actor, Core, ServiceError,
+};
 
 pub struct ClientIp(pub Option<String>);
 
@@ -47,7 +30,7 @@ where
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0);
-        Ok(ClientIp(client_ip(
+        Ok(ClientIp(crate::client_ip::client_ip(
             &parts.headers,
             peer,
             core.settings.trust_proxy,
@@ -55,10 +38,10 @@ where
     }
 }
 
-/// The contact a valid `Authorization: Bearer <access token>` speaks for.
-pub struct BearerContact(pub String);
+/// The customer a valid `Authorization: Bearer <access token>` speaks for.
+pub struct BearerCustomer(pub CustomerRef);
 
-impl<S> FromRequestParts<S> for BearerContact
+impl<S> FromRequestParts<S> for BearerCustomer
 where
     Core: FromRef<S>,
     S: Send + Sync,
@@ -78,7 +61,7 @@ where
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ServiceError::InvalidToken)?;
-        Ok(BearerContact(core.authenticate_access_token(token).await?))
+        Ok(BearerCustomer(core.authenticate_access_token(token).await?))
     }
 }
 

@@ -93,6 +93,7 @@ impl ApiError {
                 S::IdentityTaken => (StatusCode::CONFLICT, "IDENTITY_TAKEN"),
                 S::InvalidApiKey => (StatusCode::UNAUTHORIZED, "INVALID_API_KEY"),
                 S::DeliveryFailed => (StatusCode::SERVICE_UNAVAILABLE, "DELIVERY_FAILED"),
+                S::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE"),
                 S::NotConfigured(_) => (StatusCode::BAD_REQUEST, "NOT_CONFIGURED"),
                 S::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
             },
@@ -145,7 +146,10 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         match &self {
-            ApiError::Service(ServiceError::TooManyRequests { retry_after_secs }) => {
+            ApiError::Service(
+                ServiceError::TooManyRequests { retry_after_secs }
+                | ServiceError::Busy { retry_after_secs },
+            ) => {
                 headers.insert(
                     header::RETRY_AFTER,
                     HeaderValue::from(retry_after_secs.max(&1).to_owned()),

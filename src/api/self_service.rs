@@ -12,15 +12,15 @@ use serde::Serialize;
 
 use super::{
     body::{Fields, JsonBody},
-    client::{require_self_service_key, BearerContact, ClientIp},
+    client::{require_self_service_key, BearerCustomer, ClientIp},
     problem::{ApiError, ApiResult},
 };
 use crate::{
     domain::{FieldError, OtpCode, ValidationErrors},
     services::{
         auth::{
-            claim::Identification, sign_in::Authenticated, Identity, IdentityInput, OtpLookup,
-            RegisterInput,
+            claim::Identification, otp::OtpChallenge, sign_in::Authenticated, Identity,
+            IdentityInput, OtpLookup, RegisterInput,
         },
         contacts::{summary, ProfileUpdate},
         Core, ServiceError,
@@ -58,6 +58,10 @@ pub struct TokenResponse {
     pub access_token: String,
     pub refresh_token: String,
     pub exp: i64,
+    /// After a claim that asked for a new identity: validate this `auth_otp` with the code sent
+    /// to it to attach it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_identity: Option<OtpChallenge>,
 }
 
 fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
@@ -78,6 +82,7 @@ fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
         exp: tokens.expires_at_ms,
+        pending_identity: auth.pending_identity,
     }))
 }
 
@@ -217,6 +222,7 @@ pub fn parse_code(
 
 async fn validate_otp(
     State(core): State<Core>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<TokenResponse>> {
     let fields = Fields::new(&body);
@@ -245,7 +251,7 @@ async fn validate_otp(
             "auth_otp (or credentials) and code are required".into(),
         ));
     };
-    token_response(core.validate_otp(lookup, code, true).await?)
+    token_response(core.validate_otp(lookup, code, true, ip.as_deref()).await?)
 }
 
 async fn authenticate(
@@ -269,7 +275,7 @@ async fn authenticate(
         }
         return Ok(response);
     }
-    Ok(token_response(core.authenticate_password(input).await?)?.into_response())
+    Ok(token_response(core.authenticate_password(input, ip.as_deref()).await?)?.into_response())
 }
 
 /// Sign-up or sign-in with a Facebook access token: 201 with tokens, or 202 when an email already
@@ -340,19 +346,14 @@ async fn sign_out(State(core): State<Core>, JsonBody(body): JsonBody) -> ApiResu
 
 async fn me(
     State(core): State<Core>,
-    BearerContact(contact_id): BearerContact,
+    BearerCustomer(customer): BearerCustomer,
 ) -> ApiResult<Json<Profile>> {
-    Ok(Json(core.profile(&contact_id).await.map_err(
-        |e| match e {
-            ServiceError::ContactNotFound => ServiceError::InvalidToken,
-            other => other,
-        },
-    )?))
+    Ok(Json(core.profile(&customer).await.map_err(signed_out)?))
 }
 
 async fn update_me(
     State(core): State<Core>,
-    BearerContact(contact_id): BearerContact,
+    BearerCustomer(customer): BearerCustomer,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Profile>> {
     let fields = Fields::new(&body);
@@ -389,7 +390,19 @@ async fn update_me(
         errors.push(FieldError::required("last_name", "Last name"));
     }
     errors.into_result()?;
-    Ok(Json(core.update_profile(&contact_id, update).await?))
+    Ok(Json(
+        core.update_profile(&customer, update)
+            .await
+            .map_err(signed_out)?,
+    ))
+}
+
+/// The token's contact is gone (deleted since): to the caller, the token no longer works.
+fn signed_out(error: ServiceError) -> ServiceError {
+    match error {
+        ServiceError::ContactNotFound => ServiceError::InvalidToken,
+        other => other,
+    }
 }
 
 fn accepted(auth_otp: String) -> Response {
@@ -435,7 +448,7 @@ async fn claim(
 
 async fn add_identity(
     State(core): State<Core>,
-    BearerContact(contact_id): BearerContact,
+    BearerCustomer(customer): BearerCustomer,
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
@@ -444,15 +457,17 @@ async fn add_identity(
     let identity = identity_input(&fields, &mut errors);
     errors.into_result()?;
     Ok(accepted(
-        core.add_identity(&contact_id, identity, ip.as_deref())
-            .await?
+        core.add_identity(&customer, identity, ip.as_deref())
+            .await
+            .map_err(signed_out)?
             .auth_otp,
     ))
 }
 
 async fn change_password(
     State(core): State<Core>,
-    BearerContact(contact_id): BearerContact,
+    BearerCustomer(customer): BearerCustomer,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let fields = Fields::new(&body);
@@ -462,8 +477,14 @@ async fn change_password(
         .unwrap_or_default();
     let password = fields.required_string("password", "Password", &mut errors);
     errors.into_result()?;
-    core.change_password(&contact_id, current, password.unwrap_or_default())
-        .await?;
+    core.change_password(
+        &customer,
+        current,
+        password.unwrap_or_default(),
+        ip.as_deref(),
+    )
+    .await
+    .map_err(signed_out)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -485,6 +506,7 @@ async fn forgot_password(
 
 async fn reset_password(
     State(core): State<Core>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let fields = Fields::new(&body);
@@ -498,6 +520,7 @@ async fn reset_password(
             "auth_otp, code and password are required".into(),
         ));
     };
-    core.reset_password(&handle, &code, password).await?;
+    core.reset_password(&handle, &code, password, ip.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

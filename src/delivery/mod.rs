@@ -1,4 +1,4 @@
-//! Getting one-time codes to people: the development outbox, or (later) SMTP and an SMS gateway.
+//! Getting one-time codes to people: the development outbox, SMTP, or an SMS gateway.
 
 pub mod outbox;
 pub mod sms_http;
@@ -8,20 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Channel {
-    Email,
-    Sms,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "EMAIL",
-            Channel::Sms => "SMS",
-        }
-    }
-}
+pub use crate::domain::Channel;
 
 /// One message carrying a code. `Debug` hides the code so it can't reach a log line.
 #[derive(Clone)]
@@ -43,8 +30,8 @@ impl std::fmt::Debug for OtpMessage {
 }
 
 impl OtpMessage {
-    pub fn new(channel: Channel, to: &str, code: &str) -> Self {
-        let minutes = 10;
+    /// `purpose`: the sentence that says what the code is for ("Use it to sign in.").
+    pub fn new(channel: Channel, to: &str, code: &str, purpose: &str, minutes: u64) -> Self {
         Self {
             channel,
             to: to.to_owned(),
@@ -52,7 +39,7 @@ impl OtpMessage {
             subject: format!("Your code is {code}"),
             // "code" and the digits together let phones offer to fill the code in.
             body: format!(
-                "Your Contacts Portal code is {code}. It is valid for {minutes} minutes. \
+                "Your Contacts Portal code is {code}. {purpose} It is valid for {minutes} minutes. \
                  If you did not ask for it, ignore this message."
             ),
         }

@@ -28,14 +28,26 @@ impl Smtp {
     }
 }
 
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The same words as the plain text, with the code set large.
 fn html_body(message: &OtpMessage) -> String {
+    let rest = message
+        .body
+        .split_once(&format!("{}. ", message.code))
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
     format!(
         "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\">\
          <p>Your Contacts Portal code is</p>\
          <p style=\"font-size:2em;letter-spacing:0.2em;font-family:monospace\"><strong>{code}</strong></p>\
-         <p>It is valid for 10 minutes. If you did not ask for it, ignore this message.</p>\
-         </body></html>",
-        code = message.code
+         <p>{rest}</p></body></html>",
+        code = message.code,
+        rest = escape(rest)
     )
 }
 

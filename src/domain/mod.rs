@@ -3,18 +3,24 @@
 pub mod contact;
 pub mod countries;
 pub mod email;
+#[cfg(feature = "ssr")]
+pub mod identity;
 pub mod ids;
 pub mod name;
 pub mod otp_code;
 #[cfg(feature = "ssr")]
 pub mod phone;
+pub mod purpose;
 pub mod validation;
 
 pub use contact::{ContactType, OrgType, Provider};
 pub use email::Email;
+#[cfg(feature = "ssr")]
+pub use identity::{Channel, Identity};
 pub use ids::{ContactCode, ContactId};
 pub use name::PersonName;
 pub use otp_code::OtpCode;
 #[cfg(feature = "ssr")]
 pub use phone::PhoneNumber;
+pub use purpose::Purpose;
 pub use validation::{FieldError, ValidationErrors};

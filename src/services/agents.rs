@@ -3,7 +3,7 @@
 
 use crate::{
     domain::{Email, FieldError, ValidationErrors},
-    services::{auth::passwords::check_strength, Core, ServiceError, ServiceResult},
+    services::{auth::passwords::check_strength, limits::Limit, Core, ServiceError, ServiceResult},
     store::{self, agents::AgentRow, now_ms},
     views::AgentView,
 };
@@ -88,7 +88,7 @@ impl Core {
         let row = AgentRow {
             id: uuid::Uuid::new_v4().to_string(),
             email: email.as_str().to_owned(),
-            password_hash: self.passwords.hash(password).await?,
+            password_hash: self.passwords.hash(password, None).await?,
             role: role.as_str().to_owned(),
             disabled_at: None,
             created_at: now_ms(),
@@ -110,23 +110,28 @@ impl Core {
     }
 
     /// Email + password for an agent. One generic failure; at most N failures per account per hour.
-    pub async fn agent_sign_in(&self, email: &str, password: String) -> ServiceResult<Agent> {
+    pub async fn agent_sign_in(
+        &self,
+        email: &str,
+        password: String,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<Agent> {
         let email = email.trim().to_lowercase();
-        let attempt = self
-            .begin_attempt(format!("agent-login-fail:{email}"))
-            .await?;
+        let mut limits = vec![Limit::FailuresPerAccount(format!("AGENT:{email}"))];
+        limits.extend(client_ip.map(|ip| Limit::FailuresPerIp(ip.to_owned())));
+        let attempts = self.begin_attempts(&limits).await?;
         let row = store::agents::by_email(&self.db.pool, &email).await?;
         let stored = row
             .as_ref()
             .filter(|r| r.disabled_at.is_none())
             .map(|r| r.password_hash.clone());
-        if !self.passwords.verify(password, stored).await? {
+        if !self.passwords.verify(password, stored, client_ip).await? {
             // Failures are slowed (and capped above): guessing at the back office is costly.
             tokio::time::sleep(std::time::Duration::from_millis(400)).await;
             return Err(ServiceError::InvalidCredentials);
         }
         let row = row.ok_or(ServiceError::InvalidCredentials)?;
-        self.attempt_succeeded(attempt).await?;
+        self.attempts_succeeded(attempts).await?;
         Ok(Agent {
             id: row.id,
             email: row.email,

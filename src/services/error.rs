@@ -38,6 +38,8 @@ pub enum ServiceError {
     InvalidApiKey,
     #[error("we could not send the code; please try again")]
     DeliveryFailed,
+    #[error("the server is busy; please try again in a moment")]
+    Busy { retry_after_secs: i64 },
     #[error("{0} is not available on this server")]
     NotConfigured(&'static str),
     #[error(transparent)]
@@ -59,6 +61,18 @@ impl From<FieldError> for ServiceError {
 impl From<sqlx::Error> for ServiceError {
     fn from(error: sqlx::Error) -> Self {
         Self::Unexpected(anyhow::Error::new(error).context("database"))
+    }
+}
+
+impl From<crate::services::auth::passwords::HashError> for ServiceError {
+    fn from(error: crate::services::auth::passwords::HashError) -> Self {
+        use crate::services::auth::passwords::HashError;
+        match error {
+            HashError::Busy => Self::Busy {
+                retry_after_secs: 1,
+            },
+            HashError::Failed(e) => Self::Unexpected(e),
+        }
     }
 }
 

@@ -1,12 +1,12 @@
 //! The one core behind both faces: REST handlers and Leptos server functions call these.
 
 pub mod agents;
-pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod demo;
 pub mod error;
+pub mod limits;
 pub mod organisations;
 
 use std::sync::Arc;
@@ -24,6 +24,18 @@ pub struct Core {
     pub tokens: Arc<auth::tokens::TokenKeys>,
     pub passwords: auth::passwords::Hasher,
     pub secrets: Arc<auth::secrets::Secrets>,
+}
+
+impl Core {
+    /// Deletes what has expired: sessions, codes a day past their expiry, rate-limit counters
+    /// untouched for longer than the longest window.
+    pub async fn housekeeping(&self) -> anyhow::Result<()> {
+        let day_ago = crate::store::now_ms() - 25 * 3_600_000;
+        crate::store::sessions::delete_expired(&self.db).await?;
+        crate::store::otps::delete_expired(&self.db.pool, day_ago).await?;
+        crate::store::throttles::delete_stale(&self.db.pool, day_ago).await?;
+        Ok(())
+    }
 }
 
 /// Who did something, for the audit trail.

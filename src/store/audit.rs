@@ -28,15 +28,19 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &AuditRow) -
     Ok(())
 }
 
+/// The trail of a contact since `since` (its creation: an earlier contact that had the same id
+/// keeps its own history).
 pub async fn for_contact<'e>(
     ex: impl Executor<'e, Database = Any>,
     contact_id: &str,
+    since: i64,
 ) -> sqlx::Result<Vec<AuditRow>> {
     sqlx::query_as(
         "SELECT id, contact_id, actor_kind, actor_id, action, detail, created_at FROM audit_events \
-         WHERE contact_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200",
+         WHERE contact_id = $1 AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT 200",
     )
     .bind(contact_id)
+    .bind(since)
     .fetch_all(ex)
     .await
 }

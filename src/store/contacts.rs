@@ -19,17 +19,25 @@ pub struct ContactRow {
     pub is_verified: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Random per row: tokens, sessions and codes carry it, so none of them speaks for a later
+    /// contact that was given the same id.
+    pub incarnation: String,
+}
+
+/// A fresh incarnation for a new contact row.
+pub fn new_incarnation() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 const COLUMNS: &str =
     "id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
-     email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at";
+     email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, incarnation";
 
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contacts (id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
-         email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text, incarnation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&c.id)
     .bind(&c.code)
@@ -47,6 +55,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -
     .bind(c.created_at)
     .bind(c.updated_at)
     .bind(search_text(c))
+    .bind(&c.incarnation)
     .execute(ex)
     .await?;
     Ok(())
@@ -70,6 +79,37 @@ pub async fn find<'e>(
         .bind(id)
         .fetch_optional(ex)
         .await
+}
+
+/// The contact with this id, provided it is still the same row (not deleted and recreated).
+pub async fn find_incarnation<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    incarnation: &str,
+) -> sqlx::Result<Option<ContactRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE id = $1 AND incarnation = $2"
+    ))
+    .bind(id)
+    .bind(incarnation)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Marks a contact verified: one of its identities has just been proven.
+pub async fn mark_verified<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE contacts SET is_verified = 1, updated_at = $2 WHERE id = $1 AND is_verified = 0",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
 }
 
 /// Writes every editable column back (the service decides what changed).

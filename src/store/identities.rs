@@ -1,5 +1,7 @@
 use sqlx::{Any, Executor};
 
+use crate::domain::Provider;
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct IdentityRow {
     pub id: String,
@@ -13,13 +15,15 @@ pub struct IdentityRow {
 
 const COLUMNS: &str = "id, contact_id, provider, value, password_hash, verified_at, created_at";
 
+/// The proven identity with this value, if any. Every identity written is proven; the filter
+/// keeps it so should an unproven row ever appear (SECURITY.md, "unproven identities").
 pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
     provider: &str,
     value: &str,
 ) -> sqlx::Result<Option<IdentityRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM identities WHERE provider = $1 AND value = $2"
+        "SELECT {COLUMNS} FROM identities WHERE provider = $1 AND value = $2 AND verified_at IS NOT NULL"
     ))
     .bind(provider)
     .bind(value)
@@ -32,28 +36,37 @@ pub async fn for_contact<'e>(
     contact_id: &str,
 ) -> sqlx::Result<Vec<IdentityRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM identities WHERE contact_id = $1 ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM identities WHERE contact_id = $1 AND verified_at IS NOT NULL \
+         ORDER BY created_at, id"
     ))
     .bind(contact_id)
     .fetch_all(ex)
     .await
 }
 
+/// An identity as it is written: only once proven (a code sent to it, or the provider's token).
+pub struct ProvenIdentity<'a> {
+    pub contact_id: &'a str,
+    pub provider: Provider,
+    pub value: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub proven_at: i64,
+}
+
 pub async fn insert<'e>(
     ex: impl Executor<'e, Database = Any>,
-    row: &IdentityRow,
+    identity: &ProvenIdentity<'_>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO identities (id, contact_id, provider, value, password_hash, verified_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
-    .bind(&row.id)
-    .bind(&row.contact_id)
-    .bind(&row.provider)
-    .bind(&row.value)
-    .bind(&row.password_hash)
-    .bind(row.verified_at)
-    .bind(row.created_at)
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(identity.contact_id)
+    .bind(identity.provider.as_str())
+    .bind(identity.value)
+    .bind(identity.password_hash)
+    .bind(identity.proven_at)
     .execute(ex)
     .await?;
     Ok(())

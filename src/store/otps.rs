@@ -1,12 +1,23 @@
+//! One row per code issued. The code itself is never stored: only a keyed hash bound to the row.
+//! Rows come out typed (purpose, identity), converted here and nowhere else.
+
 use sqlx::{Any, Executor};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+use crate::domain::{Identity, Purpose};
+
+#[derive(Clone, Debug)]
 pub struct OtpRow {
     pub id: String,
     pub handle_hash: String,
-    pub identity_key: String,
-    pub purpose: String,
+    pub purpose: Purpose,
+    /// The identity the code proves: where it was sent (or, for a decoy, would have been).
+    pub identity: Identity,
+    /// The identifier the send limits counted (for a resend to count the same one).
+    pub limit_key: String,
+    /// Sent to nobody: answers for identities that are not on file look like the others.
+    pub decoy: bool,
     pub contact_id: Option<String>,
+    pub contact_incarnation: Option<String>,
     pub payload: Option<String>,
     pub code_hash: String,
     pub attempts: i64,
@@ -16,20 +27,75 @@ pub struct OtpRow {
     pub consumed_at: Option<i64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: String,
+    handle_hash: String,
+    purpose: String,
+    provider: String,
+    value: String,
+    limit_key: String,
+    decoy: i64,
+    contact_id: Option<String>,
+    contact_incarnation: Option<String>,
+    payload: Option<String>,
+    code_hash: String,
+    attempts: i64,
+    client_ip: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    consumed_at: Option<i64>,
+}
+
+fn corrupt(what: String) -> sqlx::Error {
+    sqlx::Error::Decode(what.into())
+}
+
+impl TryFrom<Stored> for OtpRow {
+    type Error = sqlx::Error;
+
+    fn try_from(s: Stored) -> Result<Self, Self::Error> {
+        let purpose = Purpose::from_stored(&s.purpose)
+            .ok_or_else(|| corrupt(format!("otp {}: unknown purpose {}", s.id, s.purpose)))?;
+        let identity = Identity::from_stored(&s.provider, &s.value)
+            .map_err(|e| corrupt(format!("otp {}: {}", s.id, e.message)))?;
+        Ok(OtpRow {
+            id: s.id,
+            handle_hash: s.handle_hash,
+            purpose,
+            identity,
+            limit_key: s.limit_key,
+            decoy: s.decoy != 0,
+            contact_id: s.contact_id,
+            contact_incarnation: s.contact_incarnation,
+            payload: s.payload,
+            code_hash: s.code_hash,
+            attempts: s.attempts,
+            client_ip: s.client_ip,
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+            consumed_at: s.consumed_at,
+        })
+    }
+}
+
 const COLUMNS: &str =
-    "id, handle_hash, identity_key, purpose, contact_id, payload, code_hash, attempts, \
-     client_ip, created_at, expires_at, consumed_at";
+    "id, handle_hash, purpose, provider, value, limit_key, decoy, contact_id, contact_incarnation, \
+     payload, code_hash, attempts, client_ip, created_at, expires_at, consumed_at";
 
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &OtpRow) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO otps (id, handle_hash, identity_key, purpose, contact_id, payload, code_hash, attempts, \
-         client_ip, created_at, expires_at, consumed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
+    sqlx::query(&format!(
+        "INSERT INTO otps ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    ))
     .bind(&row.id)
     .bind(&row.handle_hash)
-    .bind(&row.identity_key)
-    .bind(&row.purpose)
+    .bind(row.purpose.as_str())
+    .bind(row.identity.provider().as_str())
+    .bind(row.identity.value())
+    .bind(&row.limit_key)
+    .bind(i64::from(row.decoy))
     .bind(&row.contact_id)
+    .bind(&row.contact_incarnation)
     .bind(&row.payload)
     .bind(&row.code_hash)
     .bind(row.attempts)
@@ -46,66 +112,106 @@ pub async fn by_handle<'e>(
     ex: impl Executor<'e, Database = Any>,
     handle_hash: &str,
 ) -> sqlx::Result<Option<OtpRow>> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, Stored>(&format!(
         "SELECT {COLUMNS} FROM otps WHERE handle_hash = $1"
     ))
     .bind(handle_hash)
     .fetch_optional(ex)
-    .await
+    .await?
+    .map(OtpRow::try_from)
+    .transpose()
 }
 
-/// The newest code sent to an identity that is neither used nor expired.
-pub async fn newest_live<'e>(
+/// The newest code of an identity that is neither used nor expired, among codes that sign in
+/// (registration or sign-in): a claim, add-identity or reset code is never found this way.
+pub async fn newest_live_sign_in<'e>(
     ex: impl Executor<'e, Database = Any>,
-    identity_key: &str,
+    identity: &Identity,
     now: i64,
 ) -> sqlx::Result<Option<OtpRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM otps WHERE identity_key = $1 AND consumed_at IS NULL AND expires_at > $2 \
-         ORDER BY created_at DESC, id DESC LIMIT 1"
+    let purposes: Vec<&str> = Purpose::ALL
+        .into_iter()
+        .filter(|p| p.signs_in_by_identity())
+        .map(Purpose::as_str)
+        .collect();
+    sqlx::query_as::<_, Stored>(&format!(
+        "SELECT {COLUMNS} FROM otps WHERE provider = $1 AND value = $2 AND purpose IN ($3, $4) \
+         AND consumed_at IS NULL AND expires_at > $5 ORDER BY created_at DESC, id DESC LIMIT 1"
     ))
-    .bind(identity_key)
+    .bind(identity.provider().as_str())
+    .bind(identity.value())
+    .bind(purposes[0])
+    .bind(purposes[1])
     .bind(now)
     .fetch_optional(ex)
-    .await
+    .await?
+    .map(OtpRow::try_from)
+    .transpose()
 }
 
-/// Counts one wrong try, unless the code is already used up; gives the tries now on record.
-pub async fn record_wrong_try<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "UPDATE otps SET attempts = attempts + 1 WHERE id = $1 AND consumed_at IS NULL RETURNING attempts",
-    )
-    .bind(id)
-    .fetch_optional(ex)
-    .await
-}
-
-/// Marks the code used; false when another request used it first (single use under races).
-pub async fn consume<'e>(
+/// Takes one try of the code before it is compared, so parallel guesses cannot share a try:
+/// the tries now on record, or `None` when the code is used up (or already used).
+pub async fn take_try<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
     max_attempts: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "UPDATE otps SET attempts = attempts + 1 WHERE id = $1 AND consumed_at IS NULL AND attempts < $2 \
+         RETURNING attempts",
+    )
+    .bind(id)
+    .bind(max_attempts)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Marks the code used; false when another request used it first (single use under races) or it
+/// expired meanwhile. Its try was taken when it was checked.
+pub async fn consume<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE otps SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL AND attempts < $3 AND expires_at > $2",
+        "UPDATE otps SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2",
     )
     .bind(id)
     .bind(now)
-    .bind(max_attempts)
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// A code that could not be delivered must not stay usable or count as sent.
+/// A code that could not be delivered must not stay usable.
 pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM otps WHERE id = $1")
         .bind(id)
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// Every code issued for a contact (it is being deleted: nothing it started may finish).
+pub async fn delete_for_contact<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    contact_id: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM otps WHERE contact_id = $1")
+        .bind(contact_id)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Housekeeping: codes expired for more than a day serve no one.
+pub async fn delete_expired<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    before: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM otps WHERE expires_at < $1")
+        .bind(before)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
 }

@@ -92,16 +92,22 @@ pub async fn revoke_contact<'e>(
     Ok(())
 }
 
-/// Whether the sign-in an access token came from is still live (not signed out or revoked).
+/// Whether the sign-in an access token came from is still live (not signed out or revoked) and
+/// belongs to this very contact row (not to an earlier contact that had the same id).
 pub async fn family_is_live<'e>(
     ex: impl Executor<'e, Database = Any>,
     family_id: &str,
+    contact_id: &str,
+    incarnation: &str,
 ) -> sqlx::Result<bool> {
-    let live: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL",
+    let live: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM refresh_tokens r JOIN contacts c ON c.id = r.contact_id \
+         WHERE r.family_id = $1 AND r.revoked_at IS NULL AND r.contact_id = $2 AND c.incarnation = $3 LIMIT 1",
     )
     .bind(family_id)
-    .fetch_one(ex)
+    .bind(contact_id)
+    .bind(incarnation)
+    .fetch_optional(ex)
     .await?;
-    Ok(live > 0)
+    Ok(live.is_some())
 }

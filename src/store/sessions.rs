@@ -12,6 +12,8 @@ use tower_sessions::{
 use super::{now_ms, Db};
 
 pub const CONTACT_KEY: &str = "contact_id";
+/// The incarnation of the signed-in contact (see `contacts::ContactRow::incarnation`).
+pub const CONTACT_INCARNATION_KEY: &str = "contact_incarnation";
 pub const AGENT_KEY: &str = "agent_id";
 
 #[derive(Clone, Debug)]
@@ -107,11 +109,15 @@ impl SessionStore for DbSessionStore {
     }
 }
 
-/// Ends every portal session of a contact (password reset, say).
-pub async fn end_for_contact(db: &Db, contact_id: &str) -> sqlx::Result<()> {
+/// Ends every portal session of a contact (password reset, deletion), inside the caller's
+/// transaction when it has one.
+pub async fn end_for_contact<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    contact_id: &str,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE contact_id = $1")
         .bind(contact_id)
-        .execute(&db.pool)
+        .execute(ex)
         .await?;
     Ok(())
 }

@@ -112,22 +112,35 @@ pub async fn hit_returning_previous(
     Ok((verdict, last_at))
 }
 
-/// Reads a counter without counting: is `key` already over its window's limit?
-pub async fn is_blocked(
-    tx: &mut Tx<'_>,
+/// What a hit would get now, without counting it: lets cheap refusals come before expensive
+/// work (a password hash). The hit itself still decides, under the row lock.
+pub async fn peek<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     key: &str,
     rule: Rule,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, hits FROM throttles WHERE key = $1")
+) -> sqlx::Result<Verdict> {
+    let row: Option<(i64, i64, i64)> =
+        sqlx::query_as("SELECT window_start, hits, last_at FROM throttles WHERE key = $1")
             .bind(key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(ex)
             .await?;
-    Ok(row.and_then(|(start, hits)| {
-        (now - start < rule.window_ms && hits >= rule.max_hits)
-            .then(|| ((start + rule.window_ms - now) + 999) / 1000)
-    }))
+    Ok(match row {
+        Some((window_start, hits, last_at)) => decide(rule, now, window_start, hits, last_at).0,
+        None => Verdict::Allowed,
+    })
+}
+
+/// Housekeeping: counters untouched since `before` (older than the longest window) are done.
+pub async fn delete_stale<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    before: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM throttles WHERE last_at < $1 AND window_start < $1")
+        .bind(before)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

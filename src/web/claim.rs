@@ -1,6 +1,7 @@
 //! `/claim`: a customer whose contact was created in the back office takes it over: contact code,
 //! last name and the email or phone on file → a code to that channel → `/verify` → signed in,
-//! with that channel as a new identity.
+//! with that channel as a proven identity. A new email or phone asked for here gets a code of its
+//! own on `/verify` next, and is added only once that code is entered.
 
 use leptos::prelude::*;
 
@@ -22,6 +23,8 @@ pub async fn submit_claim(
     code: Option<String>,
     last_name: Option<String>,
     on_file: Option<String>,
+    new_identity: Option<String>,
+    password: Option<String>,
 ) -> Result<(), ServerFnError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::{
@@ -32,10 +35,12 @@ pub async fn submit_claim(
     let code = code.unwrap_or_default();
     let last_name = last_name.unwrap_or_default();
     let on_file = on_file.unwrap_or_default().trim().to_owned();
+    let new_identity = new_identity.unwrap_or_default().trim().to_owned();
     let mut form = FormState::default()
         .with_value("code", code.clone())
         .with_value("last_name", last_name.clone())
-        .with_value("on_file", on_file.clone());
+        .with_value("on_file", on_file.clone())
+        .with_value("new_identity", new_identity.clone());
     let mut errors = ValidationErrors::default();
     if code.trim().is_empty() {
         errors.push(FieldError::required("code", "Contact code"));
@@ -62,10 +67,24 @@ pub async fn submit_claim(
         on_file.clone(),
     ));
     let who = Identification::parse(&items, &mut ValidationErrors::default());
+    // From now on the customer signs in with the new email or phone, else the one on file.
+    let (wanted, wanted_field) = match new_identity.is_empty() {
+        true => (on_file.clone(), "on_file"),
+        false => (new_identity.clone(), "new_identity"),
+    };
+    let wants_email = wanted.contains('@');
+    if !wants_email && !wanted.starts_with('+') && wanted_field == "new_identity" {
+        errors.push(FieldError::new(
+            "new_identity",
+            "INVALID_PHONE_NUMBER",
+            "Write the phone number in international form, like +35799123456",
+        ));
+    }
     let identity = IdentityInput {
-        provider: Some(if is_email { "EMAIL" } else { "PHONE" }.into()),
-        email: is_email.then(|| on_file.clone()),
-        phone_number: (!is_email).then(|| on_file.clone()),
+        provider: Some(if wants_email { "EMAIL" } else { "PHONE" }.into()),
+        email: wants_email.then(|| wanted.clone()),
+        phone_number: (!wants_email).then(|| wanted.clone()),
+        password: password.filter(|p| !p.is_empty() && wants_email),
         ..Default::default()
     };
     let outcome = if errors.is_empty() {
@@ -99,11 +118,10 @@ pub async fn submit_claim(
         Err(error) => {
             form = super::outcome::into_form(form, error)?;
             for e in &mut form.errors {
-                if e.field.starts_with("identification")
-                    || e.field.starts_with("email")
-                    || e.field.starts_with("phone")
-                {
+                if e.field.starts_with("identification") {
                     e.field = "on_file".into();
+                } else if e.field.starts_with("email") || e.field.starts_with("phone") {
+                    e.field = wanted_field.into();
                 }
             }
             ssr::flash(&session, FORM, form).await?;
@@ -129,6 +147,8 @@ pub fn ClaimPage() -> impl IntoView {
                             <TextField form=form.clone() name="code" label="Contact code" hint="It is on your letters and receipts, for example C-7K2M9Q4XWP"/>
                             <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name"/>
                             <TextField form=form.clone() name="on_file" label="Email or Phone on file" hint="The email, or the phone number in international form (+35799123456)"/>
+                            <TextField form=form.clone() name="new_identity" label="New email or phone (optional)" hint="To sign in with something else from now on. We will send it a code of its own."/>
+                            <TextField form=form.clone() name="password" label="Password (optional)" kind="password" autocomplete="new-password" hint="With an email: at least 8 characters, to sign in without a code."/>
                             <div class="actions">
                                 <button type="submit" class="btn">"Send code"</button>
                             </div>

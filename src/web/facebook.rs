@@ -9,12 +9,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{forms::FormState, ssr::PendingCode};
-use crate::{
-    services::{
-        auth::facebook::{FacebookOutcome, FacebookStart},
-        Core,
-    },
-    store::sessions::CONTACT_KEY,
+use crate::services::{
+    auth::facebook::{FacebookOutcome, FacebookStart},
+    Core,
 };
 
 const START_KEY: &str = "facebook_start";
@@ -66,14 +63,15 @@ pub async fn callback(
     else {
         return fail("Facebook sign-in was cancelled or did not finish. Please try again.").await;
     };
-    let ip = crate::api::client::client_ip(&headers, Some(peer), core.settings.trust_proxy);
+    let ip = crate::client_ip::client_ip(&headers, Some(peer), core.settings.trust_proxy);
     match core
         .facebook_callback(&started, &state, &code, ip.as_deref())
         .await
     {
         Ok(FacebookOutcome::SignedIn(auth)) => {
-            if session.cycle_id().await.is_err()
-                || session.insert(CONTACT_KEY, &auth.contact.id).await.is_err()
+            if super::ssr::start_customer_session(&session, &auth.customer)
+                .await
+                .is_err()
             {
                 return fail("We could not sign you in. Please try again.").await;
             }

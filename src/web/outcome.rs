@@ -57,6 +57,10 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         ServiceError::DeliveryFailed => {
             form.alert = Some("We could not send the code. Please try again.".into())
         }
+        ServiceError::Busy { .. } => {
+            form.alert = Some("We are very busy right now. Please try again in a moment.".into())
+        }
+        ServiceError::IdentityTaken => form.alert = Some("This belongs to another account.".into()),
         ServiceError::ContactIdTaken => form
             .errors
             .push(field("id", "Another contact already has this ID.")),

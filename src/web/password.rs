@@ -64,7 +64,12 @@ pub async fn reset_password(
         (Some(_), Err(_)) => Err(ServiceError::InvalidOtp),
         (Some(handle), Ok(code)) => {
             ssr::core()?
-                .reset_password(&handle, &code, password.unwrap_or_default())
+                .reset_password(
+                    &handle,
+                    &code,
+                    password.unwrap_or_default(),
+                    ssr::client_ip().as_deref(),
+                )
                 .await
         }
     };

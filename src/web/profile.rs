@@ -24,11 +24,11 @@ pub struct ProfileState {
 pub async fn profile_page() -> Result<Option<ProfileState>, ServerFnError> {
     use super::ssr;
     let session = ssr::session().await?;
-    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+    let Some(customer) = ssr::signed_in_contact(&session).await? else {
         ssr::see_other("/sign-in");
         return Ok(None);
     };
-    let profile = match ssr::core()?.profile(&contact_id).await {
+    let profile = match ssr::core()?.profile(&customer).await {
         Ok(profile) => profile,
         Err(crate::services::ServiceError::ContactNotFound) => {
             session.flush().await.map_err(ssr::server_error)?;
@@ -68,7 +68,7 @@ pub async fn save_profile(
     use super::ssr;
     use crate::services::contacts::ProfileUpdate;
     let session = ssr::session().await?;
-    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+    let Some(customer) = ssr::signed_in_contact(&session).await? else {
         ssr::see_other("/sign-in");
         return Ok(());
     };
@@ -88,11 +88,12 @@ pub async fn save_profile(
         sms_opt_out: Some(sms_opt_out.is_some()),
         avatar: None,
     };
-    let form = match ssr::core()?.update_profile(&contact_id, update).await {
+    let form = match ssr::core()?.update_profile(&customer, update).await {
         Ok(_) => FormState {
             notice: Some("Saved".into()),
             ..Default::default()
         },
+        Err(crate::services::ServiceError::ContactNotFound) => return ended(&session).await,
         Err(error) => super::outcome::into_form(form, error)?,
     };
     ssr::flash(&session, FORM, form).await?;
@@ -107,16 +108,17 @@ pub async fn change_password(
 ) -> Result<(), ServerFnError> {
     use super::ssr;
     let session = ssr::session().await?;
-    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+    let Some(customer) = ssr::signed_in_contact(&session).await? else {
         ssr::see_other("/sign-in");
         return Ok(());
     };
     let core = ssr::core()?;
     match core
         .change_password(
-            &contact_id,
+            &customer,
             current_password.unwrap_or_default(),
             password.unwrap_or_default(),
+            ssr::client_ip().as_deref(),
         )
         .await
     {
@@ -131,6 +133,7 @@ pub async fn change_password(
             ssr::flash(&session, "sign-in", notice.with_value("method", "EMAIL")).await?;
             ssr::see_other("/sign-in");
         }
+        Err(crate::services::ServiceError::ContactNotFound) => return ended(&session).await,
         Err(error) => {
             ssr::flash(
                 &session,
@@ -154,7 +157,7 @@ pub async fn add_identity(
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::services::{auth::IdentityInput, ServiceError};
     let session = ssr::session().await?;
-    let Some(contact_id) = ssr::signed_in_contact(&session).await? else {
+    let Some(customer) = ssr::signed_in_contact(&session).await? else {
         ssr::see_other("/sign-in");
         return Ok(());
     };
@@ -173,7 +176,7 @@ pub async fn add_identity(
         ..Default::default()
     };
     match ssr::core()?
-        .add_identity(&contact_id, input, ssr::client_ip().as_deref())
+        .add_identity(&customer, input, ssr::client_ip().as_deref())
         .await
     {
         Ok(challenge) => {
@@ -187,6 +190,7 @@ pub async fn add_identity(
                 .map_err(ssr::server_error)?;
             ssr::see_other("/verify");
         }
+        Err(ServiceError::ContactNotFound) => return ended(&session).await,
         Err(ServiceError::IdentityTaken) => {
             let mut form = form;
             let field = if is_email { "email" } else { "phone_number" };
@@ -208,6 +212,15 @@ pub async fn add_identity(
             ssr::see_other("/profile");
         }
     }
+    Ok(())
+}
+
+/// The session's contact is gone (deleted, its id perhaps given to someone new): the session
+/// ends and the browser goes to `/sign-in`.
+#[cfg(feature = "ssr")]
+async fn ended(session: &tower_sessions::Session) -> Result<(), ServerFnError> {
+    session.flush().await.map_err(super::ssr::server_error)?;
+    super::ssr::see_other("/sign-in");
     Ok(())
 }
 

@@ -130,9 +130,12 @@ pub async fn sign_in_with_password(
         password,
         ..Default::default()
     };
-    match ssr::core()?.authenticate_password(input).await {
+    match ssr::core()?
+        .authenticate_password(input, ssr::client_ip().as_deref())
+        .await
+    {
         Ok(signed_in) => {
-            ssr::sign_in_session(&session, &signed_in.contact.id).await?;
+            ssr::sign_in_session(&session, &signed_in.customer).await?;
             ssr::see_other("/profile");
         }
         Err(error) => {

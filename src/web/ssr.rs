@@ -8,10 +8,14 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use tower_sessions::Session;
+use tower_sessions::{session, Session};
 
 use super::forms::FormState;
-use crate::{services::Core, state::AppState, store::sessions::CONTACT_KEY};
+use crate::{
+    services::{auth::CustomerRef, Core},
+    state::AppState,
+    store::sessions::{CONTACT_INCARNATION_KEY, CONTACT_KEY},
+};
 
 pub const PENDING_KEY: &str = "pending_otp";
 
@@ -55,8 +59,8 @@ pub fn client_ip() -> Option<String> {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let trust = use_context::<AppState>().is_some_and(|s| s.core.settings.trust_proxy);
-    crate::api::client::client_ip(&parts.headers, peer, trust)
+    let trusted_hops = use_context::<AppState>().map_or(0, |s| s.core.settings.trust_proxy);
+    crate::client_ip::client_ip(&parts.headers, peer, trusted_hops)
 }
 
 fn flash_key(form: &str) -> String {
@@ -80,22 +84,40 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<FormState, Serv
         .unwrap_or_default())
 }
 
-pub async fn signed_in_contact(session: &Session) -> Result<Option<String>, ServerFnError> {
-    session
-        .get::<String>(CONTACT_KEY)
-        .await
-        .map_err(server_error)
+/// The signed-in customer of a session, if any (checked against the contact by the services).
+pub async fn customer_of(session: &Session) -> Result<Option<CustomerRef>, session::Error> {
+    let id = session.get::<String>(CONTACT_KEY).await?;
+    let incarnation = session.get::<String>(CONTACT_INCARNATION_KEY).await?;
+    Ok(id
+        .zip(incarnation)
+        .map(|(contact_id, incarnation)| CustomerRef {
+            contact_id,
+            incarnation,
+        }))
 }
 
-/// A new session id at sign-in (no fixation), then the contact.
-pub async fn sign_in_session(session: &Session, contact_id: &str) -> Result<(), ServerFnError> {
-    session.cycle_id().await.map_err(server_error)?;
+/// A new session id at sign-in (no fixation), then the customer.
+pub async fn start_customer_session(
+    session: &Session,
+    customer: &CustomerRef,
+) -> Result<(), session::Error> {
+    session.cycle_id().await?;
+    session.remove_value(PENDING_KEY).await?;
+    session.insert(CONTACT_KEY, &customer.contact_id).await?;
     session
-        .remove_value(PENDING_KEY)
+        .insert(CONTACT_INCARNATION_KEY, &customer.incarnation)
         .await
-        .map_err(server_error)?;
-    session
-        .insert(CONTACT_KEY, contact_id)
+}
+
+pub async fn signed_in_contact(session: &Session) -> Result<Option<CustomerRef>, ServerFnError> {
+    customer_of(session).await.map_err(server_error)
+}
+
+pub async fn sign_in_session(
+    session: &Session,
+    customer: &CustomerRef,
+) -> Result<(), ServerFnError> {
+    start_customer_session(session, customer)
         .await
         .map_err(server_error)
 }

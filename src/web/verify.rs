@@ -15,6 +15,8 @@ pub struct VerifyState {
     pub form: FormState,
     /// Where the code went (masked); `None` when no code is pending in this session.
     pub sent_to: Option<String>,
+    /// How long a code lives (the `OTP_TTL_SECS` setting).
+    pub minutes: u64,
 }
 
 #[server(endpoint = "page/verify")]
@@ -26,6 +28,7 @@ pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
     Ok(VerifyState {
         form,
         sent_to: pending.map(|p| p.obfuscated_value),
+        minutes: (ssr::core()?.settings.limits.otp_ttl.as_secs() / 60).max(1),
     })
 }
 
@@ -53,7 +56,12 @@ pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
     let outcome = match OtpCode::parse("code", &typed) {
         Ok(code) => {
             ssr::core()?
-                .validate_otp(OtpLookup::Handle(pending.auth_otp), code, false)
+                .validate_otp(
+                    OtpLookup::Handle(pending.auth_otp),
+                    code,
+                    false,
+                    ssr::client_ip().as_deref(),
+                )
                 .await
         }
         Err(e) if e.code == "REQUIRED" => Err(ServiceError::Validation(e.into())),
@@ -61,8 +69,30 @@ pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
     };
     match outcome {
         Ok(signed_in) => {
-            ssr::sign_in_session(&session, &signed_in.contact.id).await?;
-            ssr::see_other("/profile");
+            ssr::sign_in_session(&session, &signed_in.customer).await?;
+            match signed_in.pending_identity {
+                // A claim asked for another way to sign in: it is proven by a code of its own.
+                Some(next) => {
+                    let notice = FormState {
+                        notice: Some(format!(
+                            "You are signed in. To add {} as a way to sign in, enter the code we just sent to it.",
+                            next.obfuscated_value
+                        )),
+                        ..Default::default()
+                    };
+                    let next = PendingCode {
+                        auth_otp: next.auth_otp,
+                        obfuscated_value: next.obfuscated_value,
+                    };
+                    session
+                        .insert(PENDING_KEY, next)
+                        .await
+                        .map_err(ssr::server_error)?;
+                    ssr::flash(&session, FORM, notice).await?;
+                    ssr::see_other("/verify");
+                }
+                None => ssr::see_other("/profile"),
+            }
         }
         Err(error) => {
             ssr::flash(&session, FORM, super::outcome::into_form(form, error)?).await?;
@@ -121,9 +151,9 @@ pub fn VerifyPage() -> impl IntoView {
         <Page title="Enter your code">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let VerifyState { form, sent_to } = state.await.unwrap_or_default();
+                    let VerifyState { form, sent_to, minutes } = state.await.unwrap_or_default();
                     let lead = match sent_to {
-                        Some(to) => format!("We sent a 6-digit code to {to}. It is valid for 10 minutes."),
+                        Some(to) => format!("We sent a 6-digit code to {to}. It is valid for {minutes} minutes."),
                         None => "Enter the 6-digit code we sent you.".to_owned(),
                     };
                     view! {

@@ -1,6 +1,5 @@
 //! The Back-Office API (DESIGN.md §4): contacts, search and paging, organisations, memberships.
 
-
 use crate::common::{assert_problem, body_json, field_errors, spawn_app, TestApp};
 use portal::services::auth::api_keys::ApiKeyKind;
 use reqwest::{Method, Response, StatusCode};

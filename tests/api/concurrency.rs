@@ -1,6 +1,5 @@
 //! Many customers at once, and one customer many times at once: no lost or doubled contacts.
 
-
 use std::{collections::HashSet, time::Duration};
 
 use crate::common::{body_json, e164, spawn_app_with, unique_phone};
@@ -98,7 +97,7 @@ async fn one_new_identity_registered_twenty_times_at_once_is_one_contact() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_code_validated_thirty_times_at_once_works_once() {
+async fn one_code_validated_fifteen_times_at_once_works_once() {
     let app = spawn_app_with(|_| {}).await;
     let national = unique_phone();
     let response = app.register_phone(&national, "Andy", "Steward").await;
@@ -108,7 +107,9 @@ async fn one_code_validated_thirty_times_at_once_works_once() {
         .to_owned();
     let code = app.latest_code(&e164(&national)).await;
 
-    let responses = join_all((0..30).map(|_| app.validate(&auth_otp, &code))).await;
+    // (Fewer than the 20 wrong codes an identity may have a day: every attempt is counted as a
+    // guess until it is checked, so more at once would meet that cap.)
+    let responses = join_all((0..15).map(|_| app.validate(&auth_otp, &code))).await;
     let mut accepted = 0;
     for response in responses {
         let status = response.status();

@@ -1,7 +1,6 @@
 //! Every credential of the mission: passwords (cap, reset, change), claiming a back-office
 //! contact, adding an identity.
 
-
 use crate::common::{
     assert_problem, body_json, e164, field_errors, spawn_app, spawn_app_with, unique_email,
     unique_phone, TestApp, CONTACTS,
@@ -254,6 +253,26 @@ async fn a_back_office_contact_is_claimed_with_a_code_sent_to_the_channel_on_fil
     );
     assert_eq!(tokens["contact"]["is_verified"], true);
     assert_eq!(app.contact_count().await, 1);
+    // The new address is not attached yet: it gets a code of its own first.
+    assert_eq!(
+        authenticate(&app, &new_email, "claimed password 1")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let pending = &tokens["pending_identity"];
+    assert_eq!(
+        pending["obfuscated_value"],
+        format!("{}***@example.com", &new_email[..1])
+    );
+    let added = app
+        .validate(
+            pending["auth_otp"].as_str().unwrap(),
+            &app.latest_code(&new_email).await,
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    assert_eq!(body_json(added).await["contact"]["id"], id);
     assert_eq!(
         authenticate(&app, &new_email, "claimed password 1")
             .await

@@ -1,14 +1,16 @@
 //! Real delivery: email through an SMTP server and SMS through an HTTP gateway, both started by
 //! the test on 127.0.0.1; failures leave nothing behind.
 
-
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use axum::{extract::State, http::HeaderMap, routing::post, Form, Router};
-use crate::common::{assert_problem, body_json, e164, spawn_app_with, unique_email, unique_phone};
+use crate::common::{
+    assert_problem, body_json, e164,
+    gateway::{param, Gateway, SmsGateway},
+    spawn_app_with, unique_email, unique_phone,
+};
 use portal::config::DeliveryKind;
 use reqwest::StatusCode;
 use tokio::{
@@ -126,63 +128,6 @@ async fn codes_by_email_go_through_smtp() {
     );
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Gateway {
-    Accept,
-    FailTimes(usize),
-    Refuse,
-    Slow,
-}
-
-/// One call to the gateway: its Authorization header and its form fields.
-type GatewayCall = (Option<String>, Vec<(String, String)>);
-
-#[derive(Clone)]
-struct GatewayState {
-    mode: Gateway,
-    calls: Arc<Mutex<Vec<GatewayCall>>>,
-}
-
-async fn sms(
-    State(state): State<GatewayState>,
-    headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
-) -> StatusCode {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let call = {
-        let mut calls = state.calls.lock().unwrap();
-        calls.push((auth, form));
-        calls.len()
-    };
-    match state.mode {
-        Gateway::Accept => StatusCode::CREATED,
-        Gateway::FailTimes(n) if call <= n => StatusCode::SERVICE_UNAVAILABLE,
-        Gateway::FailTimes(_) => StatusCode::CREATED,
-        Gateway::Refuse => StatusCode::BAD_REQUEST,
-        Gateway::Slow => {
-            tokio::time::sleep(Duration::from_secs(30)).await;
-            StatusCode::CREATED
-        }
-    }
-}
-
-async fn sms_gateway(mode: Gateway) -> (String, GatewayState) {
-    let state = GatewayState {
-        mode,
-        calls: Arc::default(),
-    };
-    let app = Router::new()
-        .route("/Messages.json", post(sms))
-        .with_state(state.clone());
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{address}/Messages.json"), state)
-}
-
 async fn app_with_gateway(url: String) -> crate::common::TestApp {
     spawn_app_with(|s| {
         s.sms_delivery = DeliveryKind::SmsHttp;
@@ -194,16 +139,10 @@ async fn app_with_gateway(url: String) -> crate::common::TestApp {
     .await
 }
 
-fn param<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn codes_by_sms_go_to_the_gateway_as_a_twilio_style_form() {
-    let (url, gateway) = sms_gateway(Gateway::Accept).await;
+    let gateway = SmsGateway::start(Gateway::Accept).await;
+    let url = gateway.url.clone();
     let app = app_with_gateway(url).await;
     let national = unique_phone();
     let response = app.register_phone(&national, "Andy", "Steward").await;
@@ -213,9 +152,7 @@ async fn codes_by_sms_go_to_the_gateway_as_a_twilio_style_form() {
         .unwrap()
         .to_owned();
     let (auth, form) = gateway
-        .calls
-        .lock()
-        .unwrap()
+        .calls()
         .first()
         .cloned()
         .expect("the gateway was called");
@@ -244,15 +181,12 @@ async fn codes_by_sms_go_to_the_gateway_as_a_twilio_style_form() {
 
 #[tokio::test]
 async fn a_gateway_5xx_is_retried() {
-    let (url, gateway) = sms_gateway(Gateway::FailTimes(2)).await;
+    let gateway = SmsGateway::start(Gateway::FailTimes(2)).await;
+    let url = gateway.url.clone();
     let app = app_with_gateway(url).await;
     let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    assert_eq!(
-        gateway.calls.lock().unwrap().len(),
-        3,
-        "two failures, then success"
-    );
+    assert_eq!(gateway.calls().len(), 3, "two failures, then success");
 }
 
 /// A failed send gives a clear 503, leaves no usable code, and does not count against the limits.
@@ -264,9 +198,10 @@ async fn assert_clean_failure(app: &crate::common::TestApp, national: &str) {
         problem["detail"].as_str().unwrap().contains("try again"),
         "{problem}"
     );
-    let live = portal::store::otps::newest_live(
+    let identity = portal::domain::Identity::from_stored("PHONE", &e164(national)).unwrap();
+    let live = portal::store::otps::newest_live_sign_in(
         &app.core.db.pool,
-        &format!("PHONE:{}", e164(national)),
+        &identity,
         crate::common::now_ms(),
     )
     .await
@@ -277,11 +212,12 @@ async fn assert_clean_failure(app: &crate::common::TestApp, national: &str) {
 
 #[tokio::test]
 async fn a_gateway_4xx_is_not_retried_and_nothing_is_half_written() {
-    let (url, gateway) = sms_gateway(Gateway::Refuse).await;
+    let gateway = SmsGateway::start(Gateway::Refuse).await;
+    let url = gateway.url.clone();
     let app = app_with_gateway(url).await;
     let national = unique_phone();
     assert_clean_failure(&app, &national).await;
-    assert_eq!(gateway.calls.lock().unwrap().len(), 1, "a 4xx is final");
+    assert_eq!(gateway.calls().len(), 1, "a 4xx is final");
     // The failed send did not start the cool-down: trying again is not refused with 429.
     assert_clean_failure(&app, &national).await;
 }
@@ -294,7 +230,8 @@ async fn a_gateway_that_is_down_or_slow_fails_within_the_time_limit() {
     let app = app_with_gateway(dead).await;
     assert_clean_failure(&app, &unique_phone()).await;
 
-    let (url, _) = sms_gateway(Gateway::Slow).await;
+    let gateway = SmsGateway::start(Gateway::Slow(Duration::from_secs(30))).await;
+    let url = gateway.url.clone();
     let app = app_with_gateway(url).await;
     let started = Instant::now();
     assert_clean_failure(&app, &unique_phone()).await;
@@ -307,7 +244,8 @@ async fn a_gateway_that_is_down_or_slow_fails_within_the_time_limit() {
 
 #[tokio::test]
 async fn email_and_sms_providers_are_set_apart() {
-    let (url, gateway) = sms_gateway(Gateway::Accept).await;
+    let gateway = SmsGateway::start(Gateway::Accept).await;
+    let url = gateway.url.clone();
     let app = app_with_gateway(url).await;
     let email = unique_email();
     assert_eq!(
@@ -319,5 +257,5 @@ async fn email_and_sms_providers_are_set_apart() {
         1,
         "email still goes to the outbox"
     );
-    assert!(gateway.calls.lock().unwrap().is_empty());
+    assert!(gateway.calls().is_empty());
 }

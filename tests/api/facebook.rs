@@ -1,11 +1,11 @@
 //! Facebook sign-in against a small OAuth provider started by the test on 127.0.0.1.
 
-
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
 };
 
+use crate::common::{assert_problem, body_json, spawn_app_with, unique_email, TestApp, CONTACTS};
 use axum::{
     extract::{Query, State},
     http::StatusCode as AxumStatus,
@@ -14,7 +14,6 @@ use axum::{
     Form, Json, Router,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use crate::common::{assert_problem, body_json, spawn_app_with, unique_email, TestApp, CONTACTS};
 use reqwest::{header, redirect, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};

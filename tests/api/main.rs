@@ -3,6 +3,7 @@
 
 mod common;
 
+mod account_safety;
 mod agents;
 mod backoffice_api;
 mod concurrency;

@@ -1,7 +1,6 @@
 //! Running it for real: production refusals and safeguards, several app servers on one database,
 //! metrics, request ids, graceful shutdown.
 
-
 use std::{process::Stdio, time::Duration};
 
 use crate::common::{body_json, e164, spawn_app_with, unique_phone, CONTACTS};

@@ -1,6 +1,5 @@
 //! One-time codes: single use, few tries, short life, limited sends, and no hint of who exists.
 
-
 use std::time::Duration;
 
 use crate::common::{

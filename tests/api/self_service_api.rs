@@ -1,6 +1,5 @@
 //! The Self-Service API as a customer's app uses it: register, prove, sign in, read and edit oneself.
 
-
 use crate::common::{
     assert_problem, body_json, e164, field_errors, now_ms, spawn_app, spawn_app_with, unique_email,
     unique_phone, TestApp, CONTACTS,

@@ -1,6 +1,5 @@
 //! Access and refresh tokens: rotation, reuse detection, sign-out, expiry, bad headers.
 
-
 use std::collections::HashSet;
 
 use crate::common::{
@@ -136,6 +135,7 @@ async fn an_expired_access_token_is_refused_as_expired() {
         .sign(&Claims {
             sub: live["sub"].as_str().unwrap().to_owned(),
             sid: live["sid"].as_str().unwrap().to_owned(),
+            inc: live["inc"].as_str().unwrap().to_owned(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now - 900,
@@ -161,6 +161,7 @@ async fn an_expired_access_token_is_refused_as_expired() {
         .sign(&Claims {
             sub: live["sub"].as_str().unwrap().to_owned(),
             sid: live["sid"].as_str().unwrap().to_owned(),
+            inc: live["inc"].as_str().unwrap().to_owned(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,

@@ -1,16 +1,17 @@
 //! Claiming a contact created in the back office: the customer identifies it (code, last name,
-//! email or phone on file); the code goes only to a channel already on file; the new identity is
-//! attached when that code is validated. The answer is the same whether anything matched or not.
+//! email or phone on file); the code goes only to a channel already on file, which it proves; a
+//! different identity the customer asks for gets a code of its own and is attached only when that
+//! code is validated. The answer is the same whether anything matched or not.
 
 use super::{
     identity::ParsedIdentity,
-    otp::{CodeRequest, OtpChallenge, Purpose},
+    otp::{CodeRequest, OtpChallenge},
     sign_in::PendingIdentity,
-    Identity, IdentityInput,
+    CustomerRef, Identity, IdentityInput,
 };
 use crate::{
-    domain::{Email, FieldError, PhoneNumber, ValidationErrors},
-    services::{Core, ServiceResult},
+    domain::{Email, FieldError, PhoneNumber, Purpose, ValidationErrors},
+    services::{limits::Limit, Core, ServiceError, ServiceResult},
     store::{self, contacts::ContactRow},
 };
 
@@ -94,6 +95,19 @@ impl Identification {
     }
 }
 
+impl Identification {
+    /// What the claim's limits count: the value the contact is looked up by (the code, else the
+    /// email, else the phone). A last name cannot be varied to get round them.
+    fn identifier(&self) -> String {
+        match (&self.code, &self.email, &self.phone) {
+            (Some(code), _, _) => format!("CODE:{}", code.to_lowercase()),
+            (None, Some(email), _) => Identity::Email(email.clone()).key(),
+            (None, None, Some(phone)) => Identity::Phone(phone.clone()).key(),
+            (None, None, None) => "NONE".to_owned(),
+        }
+    }
+}
+
 impl Core {
     async fn claim_candidates(&self, who: &Identification) -> ServiceResult<Vec<ContactRow>> {
         let rows = if let Some(code) = &who.code {
@@ -111,6 +125,35 @@ impl Core {
         Ok(rows.into_iter().filter(|c| who.matches(c)).collect())
     }
 
+    /// The contact a claim would take over and the channel on file the code goes to: exactly one
+    /// match, never claimed or registered (no identity yet), whose channel is nobody's identity.
+    async fn claim_target(
+        &self,
+        who: &Identification,
+    ) -> ServiceResult<Option<(ContactRow, Identity)>> {
+        let candidates = self.claim_candidates(who).await?;
+        let [contact] = candidates.as_slice() else {
+            return Ok(None);
+        };
+        if !store::identities::for_contact(&self.db.pool, &contact.id)
+            .await?
+            .is_empty()
+        {
+            return Ok(None);
+        }
+        let Some(channel) = who.channel_on_file(contact) else {
+            return Ok(None);
+        };
+        if self.contact_of(&channel).await?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some((contact.clone(), channel)))
+    }
+
+    /// Sends a code to the channel on file of the contact the identification names; the answer
+    /// (status, headers, body, limits) is the same whether or not anything matched. Validating the
+    /// code signs the customer in with that channel proven; an identity that differs from it gets
+    /// its own code then (`Authenticated::pending_identity`).
     #[tracing::instrument(skip_all)]
     pub async fn claim(
         &self,
@@ -126,67 +169,43 @@ impl Core {
                 ValidationErrors::from(FieldError::required("identity", "identity")).into(),
             );
         };
+        let identifier = who.identifier();
+        let limit_key = format!("CLAIM:{identifier}");
+        // Every claim counts toward the account's failure cap (a match too, so the count cannot
+        // tell them apart) and toward the client's claim cap; neither is taken back.
+        let mut counted = vec![Limit::FailuresPerAccount(identifier)];
+        counted.extend(client_ip.map(|ip| Limit::ClaimsPerIp(ip.to_owned())));
+        self.count_attempts(&counted).await?;
+        let mut sends = vec![Limit::SendsPerIdentifier(limit_key.clone())];
+        sends.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
+        self.precheck(&sends).await?;
+        // Hashed whether or not anything matches: the cost says nothing either.
         let password_hash = match password {
-            Some(p) => Some(self.passwords.hash(p).await?),
+            Some(p) => Some(self.passwords.hash(p, client_ip).await?),
             None => None,
         };
-        let candidates = self.claim_candidates(&who).await?;
-        let mut target = None;
-        if let [contact] = candidates.as_slice() {
-            let held = store::identities::for_contact(&self.db.pool, &contact.id).await?;
-            let kind_free = !held
-                .iter()
-                .any(|i| i.provider == identity.provider().as_str());
-            let value_free = store::identities::find(
-                &self.db.pool,
-                identity.provider().as_str(),
-                identity.value(),
-            )
-            .await?
-            .is_none();
-            if kind_free && value_free {
-                target = who
-                    .channel_on_file(contact)
-                    .map(|channel| (contact.id.clone(), channel));
-            }
-        }
-        let pending = PendingIdentity {
-            provider: identity.provider().as_str().to_owned(),
-            value: identity.value().to_owned(),
-            password_hash,
-        };
-        let payload = Some(serde_json::to_string(&pending).map_err(anyhow::Error::from)?);
-        match &target {
-            Some((contact_id, channel)) => {
-                self.issue_code(CodeRequest {
-                    identity: channel,
-                    purpose: Purpose::Claim,
-                    contact_id: Some(contact_id.clone()),
-                    payload,
-                    send_to: Some(channel),
-                    client_ip,
-                })
-                .await
-            }
-            // Nothing matched (or it is claimed already): a decoy, limited and answered alike.
-            None => {
-                self.issue_code(CodeRequest {
-                    identity: &identity,
-                    purpose: Purpose::Claim,
-                    contact_id: None,
-                    payload: None,
-                    send_to: None,
-                    client_ip,
-                })
-                .await
-            }
-        }
+        let target = self.claim_target(&who).await?;
+        let customer = target.as_ref().map(|(contact, _)| CustomerRef::of(contact));
+        let payload = serde_json::to_string(&PendingIdentity::new(&identity, password_hash))
+            .map_err(anyhow::Error::from)?;
+        self.issue_code(CodeRequest {
+            purpose: Purpose::Claim,
+            identity: target.as_ref().map_or(&identity, |(_, channel)| channel),
+            limit_key: Some(limit_key),
+            contact: customer.as_ref(),
+            payload: target.is_some().then_some(payload),
+            deliver: target.is_some(),
+            client_ip,
+            report_failure: false,
+        })
+        .await
     }
 
-    /// A signed-in contact adds another email or phone, proven by a code sent to it.
+    /// A signed-in contact adds another email or phone, proven by a code sent to it; it is
+    /// attached when that code is validated.
     pub async fn add_identity(
         &self,
-        contact_id: &str,
+        customer: &CustomerRef,
         identity: IdentityInput,
         client_ip: Option<&str>,
     ) -> ServiceResult<OtpChallenge> {
@@ -198,33 +217,31 @@ impl Core {
                 ValidationErrors::from(FieldError::required("identity", "identity")).into(),
             );
         };
-        if let Some(existing) = store::identities::find(
-            &self.db.pool,
-            identity.provider().as_str(),
-            identity.value(),
-        )
-        .await?
-        {
-            if existing.contact_id != contact_id {
-                return Err(crate::services::ServiceError::IdentityTaken);
+        self.current_contact(customer).await?;
+        // A signed-in caller may be told that the identity is someone else's.
+        if let Some(owner) = self.contact_of(&identity).await? {
+            if owner.contact_id != customer.contact_id {
+                return Err(ServiceError::IdentityTaken);
             }
         }
+        let mut limits = vec![Limit::SendsPerIdentifier(identity.key())];
+        limits.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
+        self.precheck(&limits).await?;
         let password_hash = match password {
-            Some(p) => Some(self.passwords.hash(p).await?),
+            Some(p) => Some(self.passwords.hash(p, client_ip).await?),
             None => None,
         };
-        let pending = PendingIdentity {
-            provider: identity.provider().as_str().to_owned(),
-            value: identity.value().to_owned(),
-            password_hash,
-        };
+        let payload = serde_json::to_string(&PendingIdentity::new(&identity, password_hash))
+            .map_err(anyhow::Error::from)?;
         self.issue_code(CodeRequest {
-            identity: &identity,
             purpose: Purpose::AddIdentity,
-            contact_id: Some(contact_id.to_owned()),
-            payload: Some(serde_json::to_string(&pending).map_err(anyhow::Error::from)?),
-            send_to: Some(&identity),
+            identity: &identity,
+            limit_key: None,
+            contact: Some(customer),
+            payload: Some(payload),
+            deliver: true,
             client_ip,
+            report_failure: true,
         })
         .await
     }

@@ -10,15 +10,15 @@ use oauth2::{
 use serde::Deserialize;
 
 use super::{
-    otp::{CodeRequest, OtpChallenge, Purpose},
+    otp::{CodeRequest, OtpChallenge},
     sign_in::{Authenticated, PendingIdentity},
     Identity,
 };
 use crate::{
     config::FacebookSettings,
-    domain::{ContactCode, ContactId, ContactType, Email, Provider},
+    domain::{ContactCode, ContactId, ContactType, Email, Provider, Purpose},
     services::{Actor, Core, ServiceError, ServiceResult},
-    store::{self, contacts::ContactRow, identities::IdentityRow, is_unique_violation, now_ms},
+    store::{self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms},
 };
 
 pub const CALLBACK_PATH: &str = "/auth/facebook/callback";
@@ -220,33 +220,37 @@ impl Core {
             let email = user
                 .email
                 .as_deref()
-                .and_then(|e| Email::parse("email", e).ok());
+                .and_then(|e| Email::parse("email", e).ok())
+                .map(Identity::Email);
             let owner = match &email {
-                Some(e) => {
-                    store::identities::find(&self.db.pool, Provider::Email.as_str(), e.as_str())
-                        .await?
-                }
+                Some(identity) => self.contact_of(identity).await?,
                 None => None,
             };
-            if let (Some(owner), Some(email)) = (owner, email) {
+            if let (Some(owner), Some(identity)) = (owner, email) {
                 // The email is someone's identity here: link only after they prove it.
-                let identity = Identity::Email(email);
+                let owner = Some(owner);
                 let pending = PendingIdentity {
-                    provider: provider.to_owned(),
+                    provider: Provider::Facebook,
                     value: user.id.clone(),
                     password_hash: None,
                 };
                 let challenge = self
-                    .issue_code(CodeRequest {
-                        identity: &identity,
-                        purpose: Purpose::AddIdentity,
-                        contact_id: Some(owner.contact_id),
-                        payload: Some(
-                            serde_json::to_string(&pending).map_err(anyhow::Error::from)?,
-                        ),
-                        send_to: Some(&identity),
-                        client_ip,
-                    })
+                    .issue_code_for(
+                        CodeRequest {
+                            purpose: Purpose::AddIdentity,
+                            identity: &identity,
+                            limit_key: None,
+                            contact: owner.as_ref(),
+                            payload: Some(
+                                serde_json::to_string(&pending).map_err(anyhow::Error::from)?,
+                            ),
+                            deliver: true,
+                            client_ip,
+                            // Whoever holds this Facebook account learns that the email is on file.
+                            report_failure: true,
+                        },
+                        Some(&identity),
+                    )
                     .await?;
                 return Ok(FacebookOutcome::ProveEmail(challenge));
             }
@@ -296,19 +300,18 @@ impl Core {
             is_verified: 1,
             created_at: now,
             updated_at: now,
+            incarnation: store::contacts::new_incarnation(),
         };
         let mut tx = self.db.begin().await?;
         store::contacts::insert(&mut *tx, &contact).await?;
         let inserted = store::identities::insert(
             &mut *tx,
-            &IdentityRow {
-                id: uuid::Uuid::new_v4().to_string(),
-                contact_id: contact.id.clone(),
-                provider: Provider::Facebook.as_str().to_owned(),
-                value: user.id.clone(),
+            &ProvenIdentity {
+                contact_id: &contact.id,
+                provider: Provider::Facebook,
+                value: &user.id,
                 password_hash: None,
-                verified_at: Some(now),
-                created_at: now,
+                proven_at: now,
             },
         )
         .await;

@@ -1,9 +1,7 @@
 use serde::Deserialize;
 
-use crate::{
-    delivery::Channel,
-    domain::{Email, FieldError, PhoneNumber, Provider, ValidationErrors},
-};
+pub use crate::domain::Identity;
+use crate::domain::{Email, FieldError, PhoneNumber, Provider, ValidationErrors};
 
 /// An identity as a client sends it; every field optional until parsed.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -14,67 +12,6 @@ pub struct IdentityInput {
     pub phone_number: Option<String>,
     pub country_code: Option<String>,
     pub token: Option<String>,
-}
-
-/// A proven-format identity that a one-time code can be sent to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Identity {
-    Email(Email),
-    Phone(PhoneNumber),
-}
-
-impl Identity {
-    pub fn provider(&self) -> Provider {
-        match self {
-            Identity::Email(_) => Provider::Email,
-            Identity::Phone(_) => Provider::Phone,
-        }
-    }
-
-    pub fn value(&self) -> &str {
-        match self {
-            Identity::Email(e) => e.as_str(),
-            Identity::Phone(p) => p.as_str(),
-        }
-    }
-
-    /// The key rate limits and codes are filed under: the identifier, not the contact.
-    pub fn key(&self) -> String {
-        format!("{}:{}", self.provider().as_str(), self.value())
-    }
-
-    pub fn channel(&self) -> Channel {
-        match self {
-            Identity::Email(_) => Channel::Email,
-            Identity::Phone(_) => Channel::Sms,
-        }
-    }
-
-    pub fn obfuscated(&self) -> String {
-        match self {
-            Identity::Email(e) => e.obfuscated(),
-            Identity::Phone(p) => p.obfuscated(),
-        }
-    }
-
-    /// `credentials: [{name: EMAIL|PHONE, value}]` as sent to request-otp/validate-otp.
-    pub fn from_credential(field: &str, name: &str, value: &str) -> Result<Self, FieldError> {
-        match name.trim().to_ascii_uppercase().as_str() {
-            "EMAIL" => Email::parse(&format!("{field}.value"), value).map(Identity::Email),
-            "PHONE" => {
-                PhoneNumber::parse_e164(&format!("{field}.value"), value).map(Identity::Phone)
-            }
-            "" => Err(FieldError::required(
-                &format!("{field}.name"),
-                "Credential name",
-            )),
-            _ => Err(FieldError::new(
-                format!("{field}.name"),
-                "INVALID_VALUE",
-                "Credential name must be EMAIL or PHONE",
-            )),
-        }
-    }
 }
 
 /// What an identity input parses to: an identity codes can reach, and an optional password.

@@ -14,6 +14,24 @@ pub mod sign_in;
 pub mod tokens;
 
 pub use identity::{Identity, IdentityInput};
+
+/// A signed-in customer: the contact, and the incarnation of the contact row it signed in to.
+/// Access tokens, portal sessions and codes carry both, so none of them speaks for a later
+/// contact that was given the same id after a delete.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerRef {
+    pub contact_id: String,
+    pub incarnation: String,
+}
+
+impl CustomerRef {
+    pub fn of(contact: &crate::store::contacts::ContactRow) -> Self {
+        Self {
+            contact_id: contact.id.clone(),
+            incarnation: contact.incarnation.clone(),
+        }
+    }
+}
 pub use otp::{OtpChallenge, OtpLookup};
 pub use register::RegisterInput;
 pub use sign_in::Authenticated;

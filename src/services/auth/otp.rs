@@ -1,24 +1,24 @@
-//! The one-time code rules: issue (with send limits), deliver, and check (expiry, tries, single use).
+//! The one-time code rules: issue (with send limits), deliver, and check (purpose, expiry, tries
+//! per code, wrong codes across codes, single use).
 
 use serde::Serialize;
 
 use super::{
     secrets::{random_code, random_token, sha256_hex},
-    Identity,
+    CustomerRef,
 };
 use crate::{
     delivery::OtpMessage,
-    domain::OtpCode,
-    services::{Core, ServiceError, ServiceResult},
-    store::{
-        self, now_ms,
-        otps::OtpRow,
-        throttles::{self, Rule, Verdict},
+    domain::{Identity, OtpCode, Purpose},
+    services::{
+        limits::{Attempts, Counted, Limit},
+        Core, ServiceError, ServiceResult,
     },
+    store::{self, now_ms, otps::OtpRow},
 };
 
 /// What a client gets back after a code was sent: an opaque handle to the code, and where it went.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct OtpChallenge {
     pub auth_otp: String,
     pub obfuscated_value: String,
@@ -29,132 +29,123 @@ pub struct OtpChallenge {
 pub enum OtpLookup {
     /// The `auth_otp` handle returned when the code was sent.
     Handle(String),
-    /// The newest live code of this identity.
+    /// The newest live sign-in code of this identity.
     Identity(Identity),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Register,
-    SignIn,
-    Claim,
-    AddIdentity,
-    ResetPassword,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Register => "REGISTER",
-            Purpose::SignIn => "SIGN_IN",
-            Purpose::Claim => "CLAIM",
-            Purpose::AddIdentity => "ADD_IDENTITY",
-            Purpose::ResetPassword => "RESET_PASSWORD",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "REGISTER" => Some(Purpose::Register),
-            "SIGN_IN" => Some(Purpose::SignIn),
-            "CLAIM" => Some(Purpose::Claim),
-            "ADD_IDENTITY" => Some(Purpose::AddIdentity),
-            "RESET_PASSWORD" => Some(Purpose::ResetPassword),
-            _ => None,
-        }
-    }
-}
-
-/// One code to issue: for whom, why, and where it goes.
-pub struct CodeRequest<'a> {
-    /// The identity the code proves (and the one rate limits count).
-    pub identity: &'a Identity,
+/// One code to issue: what for, which identity it proves, and who counts it.
+pub(crate) struct CodeRequest<'a> {
     pub purpose: Purpose,
-    pub contact_id: Option<String>,
+    /// The identity the code proves, and where it goes.
+    pub identity: &'a Identity,
+    /// The identifier the send limits count and the answer depends on; `None`: the identity. A
+    /// claim counts what the client typed, so that a match and a miss are counted alike.
+    pub limit_key: Option<String>,
+    /// The contact the code acts on (sign-in, claim, added identity, reset).
+    pub contact: Option<&'a CustomerRef>,
     pub payload: Option<String>,
-    /// Where the code is sent; `None` issues a decoy that nobody receives (unknown identities), so
-    /// that the answer and its cost look the same whether or not the identity exists.
-    pub send_to: Option<&'a Identity>,
+    /// `false` issues a decoy that nobody receives (identities not on file), so that the answer
+    /// and its cost look the same whether or not the identity exists.
+    pub deliver: bool,
     pub client_ip: Option<&'a str>,
+    /// Whether a failed delivery may be told to the caller: only where a code goes out whether or
+    /// not the identity exists, or the failure would tell which identities exist.
+    pub report_failure: bool,
 }
 
 impl Core {
-    fn send_rules(&self) -> (Rule, Rule) {
-        let limits = &self.settings.limits;
-        let hour = 3_600_000;
-        let identity = Rule {
-            cooldown_ms: i64::try_from(limits.otp_send_cooldown.as_millis()).unwrap_or(i64::MAX),
-            max_hits: limits.otp_sends_per_identity_per_hour,
-            window_ms: hour,
-        };
-        let ip = Rule {
-            cooldown_ms: 0,
-            max_hits: limits.otp_sends_per_ip_per_hour,
-            window_ms: hour,
-        };
-        (identity, ip)
+    fn ttl_ms(&self) -> i64 {
+        i64::try_from(self.settings.limits.otp_ttl.as_millis()).unwrap_or(600_000)
+    }
+
+    pub(crate) fn code_message(&self, row: &OtpRow, code: &str, target: &Identity) -> OtpMessage {
+        let minutes = (self.settings.limits.otp_ttl.as_secs() / 60).max(1);
+        OtpMessage::new(
+            row.identity.channel(),
+            row.identity.value(),
+            code,
+            &row.purpose.sentence(&target.obfuscated()),
+            minutes,
+        )
     }
 
     #[tracing::instrument(skip_all, fields(purpose = request.purpose.as_str()))]
     pub(crate) async fn issue_code(&self, request: CodeRequest<'_>) -> ServiceResult<OtpChallenge> {
+        self.issue_code_for(request, None).await
+    }
+
+    /// `adds`: the identity an add-identity code would attach, named in its message.
+    pub(crate) async fn issue_code_for(
+        &self,
+        request: CodeRequest<'_>,
+        adds: Option<&Identity>,
+    ) -> ServiceResult<OtpChallenge> {
         let now = now_ms();
-        let (identity_rule, ip_rule) = self.send_rules();
         let code = random_code();
         let handle = random_token(16);
         let id = uuid::Uuid::new_v4().to_string();
-        let row = OtpRow {
+        let channel_key = request.identity.key();
+        let limit_key = request
+            .limit_key
+            .clone()
+            .unwrap_or_else(|| channel_key.clone());
+        let mut row = OtpRow {
             code_hash: self.secrets.code_hash(&id, &code),
             id,
             handle_hash: sha256_hex(&handle),
-            identity_key: request.identity.key(),
-            purpose: request.purpose.as_str().to_owned(),
-            contact_id: request.contact_id,
+            purpose: request.purpose,
+            identity: request.identity.clone(),
+            limit_key: limit_key.clone(),
+            decoy: !request.deliver,
+            contact_id: request.contact.map(|c| c.contact_id.clone()),
+            contact_incarnation: request.contact.map(|c| c.incarnation.clone()),
             payload: request.payload,
             attempts: 0,
             client_ip: request.client_ip.map(str::to_owned),
             created_at: now,
-            expires_at: now
-                + i64::try_from(self.settings.limits.otp_ttl.as_millis()).unwrap_or(600_000),
+            expires_at: now + self.ttl_ms(),
             consumed_at: None,
         };
 
-        let identity_key = format!("otp-send:{}", row.identity_key);
-        let ip_key = request.client_ip.map(|ip| format!("otp-send-ip:{ip}"));
+        let mut limits = vec![Limit::SendsPerIdentifier(limit_key.clone())];
+        limits.extend(request.client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
         let mut tx = self.db.begin().await?;
-        let (verdict, identity_before) =
-            throttles::hit_returning_previous(&mut tx, &identity_key, identity_rule, now).await?;
-        if let Verdict::Refused { retry_after_secs } = verdict {
-            return Err(ServiceError::TooManyRequests { retry_after_secs });
-        }
-        let mut ip_before = None;
-        if let Some(ip_key) = &ip_key {
-            let (verdict, before) =
-                throttles::hit_returning_previous(&mut tx, ip_key, ip_rule, now).await?;
-            if let Verdict::Refused { retry_after_secs } = verdict {
-                return Err(ServiceError::TooManyRequests { retry_after_secs });
+        let mut counted = match self.count_sends(&mut tx, &limits, now).await? {
+            Counted::Allowed(counted) => counted,
+            Counted::Refused { retry_after_secs } => {
+                return Err(ServiceError::TooManyRequests { retry_after_secs })
             }
-            ip_before = Some(before);
+        };
+        // The channel keeps its own cap (no pumping texts to one phone through many claims);
+        // when it refuses, the caller still gets the answer the identifier's limits gave.
+        if !row.decoy && limit_key != channel_key {
+            match self
+                .count_sends(&mut tx, &[Limit::SendsPerIdentifier(channel_key)], now)
+                .await?
+            {
+                Counted::Allowed(more) => counted.extend(more),
+                Counted::Refused { .. } => row.decoy = true,
+            }
         }
         store::otps::insert(&mut *tx, &row).await?;
-        tx.commit().await.map_err(anyhow::Error::from)?;
+        tx.commit().await?;
 
-        if let Some(target) = request.send_to {
-            let message = OtpMessage::new(target.channel(), target.value(), &code);
+        if !row.decoy {
+            let message = self.code_message(&row, &code, adds.unwrap_or(&row.identity));
             if let Err(error) = self.delivery.send(&message).await {
                 tracing::error!(
-                    channel = target.channel().as_str(),
+                    channel = row.identity.channel().as_str(),
                     error = format!("{error:#}"),
                     "could not deliver a one-time code"
                 );
-                // Nothing half-done stays behind: no usable code, and the send does not count.
-                let mut tx = self.db.begin().await?;
-                store::otps::delete(&mut *tx, &row.id).await?;
-                throttles::undo(&mut *tx, &identity_key, identity_before).await?;
-                if let (Some(ip_key), Some(before)) = (&ip_key, ip_before) {
-                    throttles::undo(&mut *tx, ip_key, before).await?;
+                // Nothing half-done stays behind: no usable code.
+                store::otps::delete(&self.db.pool, &row.id).await?;
+                if request.report_failure {
+                    // The send does not count either: the customer may try again at once.
+                    self.uncount_sends(&counted).await?;
+                    return Err(ServiceError::DeliveryFailed);
                 }
-                tx.commit().await?;
-                return Err(ServiceError::DeliveryFailed);
+                // Otherwise the answer stays the one a decoy gets, limits counted alike.
             }
         }
         Ok(OtpChallenge {
@@ -163,8 +154,8 @@ impl Core {
         })
     }
 
-    /// Sends a fresh code for the same purpose as an earlier one (the "Send a new code" button);
-    /// the send limits apply as to any other code.
+    /// Sends a fresh code for the same purpose as an earlier one (the "Send a new code" button),
+    /// counted against the same identifier as the first; decoys stay decoys.
     pub async fn resend_code(
         &self,
         handle: &str,
@@ -173,52 +164,96 @@ impl Core {
         let row = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim()))
             .await?
             .ok_or(ServiceError::InvalidOtp)?;
-        let purpose = Purpose::parse(&row.purpose).ok_or(ServiceError::InvalidOtp)?;
-        let (provider, value) = row
-            .identity_key
-            .split_once(':')
-            .ok_or(ServiceError::InvalidOtp)?;
-        let identity = Identity::from_credential("identity", provider, value)
-            .map_err(|_| ServiceError::InvalidOtp)?;
-        // Decoys (issued for identities not on file) stay decoys: nothing is sent.
-        let is_decoy = purpose != Purpose::Register && row.contact_id.is_none();
-        self.issue_code(CodeRequest {
-            identity: &identity,
-            purpose,
-            contact_id: row.contact_id,
-            payload: row.payload,
-            send_to: (!is_decoy).then_some(&identity),
-            client_ip,
-        })
+        let contact = match (&row.contact_id, &row.contact_incarnation) {
+            (Some(id), Some(incarnation)) => Some(CustomerRef {
+                contact_id: id.clone(),
+                incarnation: incarnation.clone(),
+            }),
+            _ => None,
+        };
+        let adds = match row.purpose {
+            Purpose::AddIdentity => super::sign_in::pending_identity(&row)?.code_target(),
+            _ => None,
+        };
+        self.issue_code_for(
+            CodeRequest {
+                purpose: row.purpose,
+                identity: &row.identity,
+                limit_key: Some(row.limit_key.clone()),
+                contact: contact.as_ref(),
+                payload: row.payload.clone(),
+                deliver: !row.decoy,
+                client_ip,
+                report_failure: row.purpose == Purpose::Register,
+            },
+            adds.as_ref(),
+        )
         .await
     }
 
-    /// Finds the code meant and checks it. A wrong code counts a try; the right one is returned
-    /// unconsumed (the caller consumes it inside the transaction that acts on it).
+    /// Finds the code meant and checks it. Wrong codes count per code (5 tries), per identity
+    /// across its codes and per client IP, all before the comparison so parallel guesses cannot
+    /// slip past a cap. The right code comes back unconsumed (the caller consumes it inside the
+    /// transaction that acts on it) with the counted attempts, to be taken back then.
     pub(crate) async fn check_code(
         &self,
         lookup: &OtpLookup,
         code: &OtpCode,
-    ) -> ServiceResult<OtpRow> {
+        accepted: &[Purpose],
+        client_ip: Option<&str>,
+    ) -> ServiceResult<(OtpRow, Attempts)> {
         let now = now_ms();
         let row = match lookup {
             OtpLookup::Handle(handle) => {
                 store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim())).await?
             }
             OtpLookup::Identity(identity) => {
-                store::otps::newest_live(&self.db.pool, &identity.key(), now).await?
+                store::otps::newest_live_sign_in(&self.db.pool, identity, now).await?
             }
         };
-        let row = row.ok_or(ServiceError::InvalidOtp)?;
-        check_state(&row, now, self.settings.limits.otp_max_attempts)?;
-        if !self
-            .secrets
-            .code_matches(&row.id, code.as_str(), &row.code_hash)
+        let guessed = match lookup {
+            OtpLookup::Identity(identity) => Some(identity.key()),
+            OtpLookup::Handle(_) => row.as_ref().map(|r| r.identity.key()),
+        };
+        let mut limits: Vec<Limit> = guessed
+            .into_iter()
+            .map(Limit::WrongCodesPerIdentity)
+            .collect();
+        limits.extend(client_ip.map(|ip| Limit::WrongCodesPerIp(ip.to_owned())));
+        let attempts = self.begin_attempts(&limits).await?;
+
+        let row = row
+            .filter(|r| accepted.contains(&r.purpose))
+            .ok_or(ServiceError::InvalidOtp)?;
+        let max = self.settings.limits.otp_max_attempts;
+        check_state(&row, now, max)?;
+        if store::otps::take_try(&self.db.pool, &row.id, max)
+            .await?
+            .is_none()
         {
-            store::otps::record_wrong_try(&self.db.pool, &row.id).await?;
+            // Another request used the code, or its last tries, in the meantime.
+            let now_row = store::otps::by_handle(&self.db.pool, &row.handle_hash).await?;
+            if now_row.is_some_and(|r| r.consumed_at.is_none()) {
+                return Err(ServiceError::OtpAttemptsExceeded);
+            }
+            // Used by a parallel request: the right code is not a guess, so it is not counted.
+            if self
+                .secrets
+                .code_matches(&row.id, code.as_str(), &row.code_hash)
+            {
+                self.attempts_succeeded(attempts).await?;
+            }
             return Err(ServiceError::InvalidOtp);
         }
-        Ok(row)
+        // A decoy was sent to nobody: no code opens it, not even a lucky guess.
+        if row.decoy
+            || !self
+                .secrets
+                .code_matches(&row.id, code.as_str(), &row.code_hash)
+        {
+            return Err(ServiceError::InvalidOtp);
+        }
+        Ok((row, attempts))
     }
 }
 
@@ -239,14 +274,18 @@ pub fn check_state(row: &OtpRow, now: i64, max_attempts: i64) -> ServiceResult<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Email;
 
     fn row(attempts: i64, expires_at: i64, consumed_at: Option<i64>) -> OtpRow {
         OtpRow {
             id: "x".into(),
             handle_hash: String::new(),
-            identity_key: String::new(),
-            purpose: "SIGN_IN".into(),
+            purpose: Purpose::SignIn,
+            identity: Identity::Email(Email::parse("e", "a@example.com").unwrap()),
+            limit_key: String::new(),
+            decoy: false,
             contact_id: None,
+            contact_incarnation: None,
             payload: None,
             code_hash: String::new(),
             attempts,

@@ -2,13 +2,13 @@
 //! families are revoked and all portal sessions deleted.
 
 use super::{
-    otp::{CodeRequest, OtpChallenge, OtpLookup, Purpose},
+    otp::{CodeRequest, OtpChallenge, OtpLookup},
     passwords::check_strength,
-    Identity,
+    CustomerRef, Identity,
 };
 use crate::{
-    domain::{Email, FieldError, OtpCode, Provider, ValidationErrors},
-    services::{Actor, Core, ServiceError, ServiceResult},
+    domain::{Email, FieldError, OtpCode, Provider, Purpose, ValidationErrors},
+    services::{limits::Limit, Actor, Core, ServiceError, ServiceResult},
     store::{self, now_ms},
 };
 
@@ -21,18 +21,16 @@ impl Core {
     ) -> ServiceResult<OtpChallenge> {
         let email = Email::parse("email", email)?;
         let identity = Identity::Email(email);
-        let owner =
-            store::identities::find(&self.db.pool, Provider::Email.as_str(), identity.value())
-                .await?;
-        let contact_id = owner.map(|i| i.contact_id);
-        let send_to = contact_id.as_ref().map(|_| &identity);
+        let owner = self.contact_of(&identity).await?;
         self.issue_code(CodeRequest {
-            identity: &identity,
             purpose: Purpose::ResetPassword,
-            contact_id,
+            identity: &identity,
+            limit_key: None,
+            contact: owner.as_ref(),
             payload: None,
-            send_to,
+            deliver: owner.is_some(),
             client_ip,
+            report_failure: false,
         })
         .await
     }
@@ -43,43 +41,39 @@ impl Core {
         handle: &str,
         code: &OtpCode,
         new_password: String,
+        client_ip: Option<&str>,
     ) -> ServiceResult<()> {
         check_strength("password", &new_password)?;
-        let row = self
-            .check_code(&OtpLookup::Handle(handle.to_owned()), code)
+        let (row, attempts) = self
+            .check_code(
+                &OtpLookup::Handle(handle.to_owned()),
+                code,
+                &[Purpose::ResetPassword],
+                client_ip,
+            )
             .await?;
-        if row.purpose != Purpose::ResetPassword.as_str() {
-            return Err(ServiceError::InvalidOtp);
-        }
         let contact_id = row.contact_id.clone().ok_or(ServiceError::InvalidOtp)?;
-        let (_, email) = row
-            .identity_key
-            .split_once(':')
-            .ok_or(ServiceError::InvalidOtp)?;
-        let hash = self.passwords.hash(new_password).await?;
+        let hash = self.passwords.hash(new_password, client_ip).await?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        if !store::otps::consume(
-            &mut *tx,
-            &row.id,
-            self.settings.limits.otp_max_attempts,
-            now,
-        )
-        .await?
-        {
+        if !store::otps::consume(&mut *tx, &row.id, now).await? {
             return Err(ServiceError::InvalidOtp);
         }
-        let identity = store::identities::find(&mut *tx, Provider::Email.as_str(), email)
-            .await?
-            .filter(|i| i.contact_id == contact_id)
-            .ok_or(ServiceError::InvalidOtp)?;
+        let contact = store::contacts::find_incarnation(
+            &mut *tx,
+            &contact_id,
+            row.contact_incarnation.as_deref().unwrap_or_default(),
+        )
+        .await?
+        .ok_or(ServiceError::InvalidOtp)?;
+        let identity =
+            store::identities::find(&mut *tx, Provider::Email.as_str(), row.identity.value())
+                .await?
+                .filter(|i| i.contact_id == contact.id)
+                .ok_or(ServiceError::InvalidOtp)?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
-        sqlx::query("UPDATE identities SET verified_at = $2 WHERE id = $1 AND verified_at IS NULL")
-            .bind(&identity.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
         store::refresh_tokens::revoke_contact(&mut *tx, &contact_id, now).await?;
+        store::sessions::end_for_contact(&mut *tx, &contact_id).await?;
         self.audit(
             &mut *tx,
             Some(&contact_id),
@@ -89,17 +83,20 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        store::sessions::end_for_contact(&self.db, &contact_id).await?;
+        self.attempts_succeeded(attempts).await?;
         Ok(())
     }
 
     /// A signed-in contact changes its password, proving the current one.
     pub async fn change_password(
         &self,
-        contact_id: &str,
+        customer: &CustomerRef,
         current: String,
         new_password: String,
+        client_ip: Option<&str>,
     ) -> ServiceResult<()> {
+        let contact_id = customer.contact_id.as_str();
+        self.current_contact(customer).await?;
         let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
         let Some(identity) = identities
             .into_iter()
@@ -119,10 +116,14 @@ impl Core {
         }
         errors.check(check_strength("password", &new_password));
         errors.into_result()?;
+        // A stolen session must not become a way to guess the current password.
+        let attempts = self
+            .begin_attempts(&[Limit::FailuresPerAccount(format!("CONTACT:{contact_id}"))])
+            .await?;
         if identity.password_hash.is_some()
             && !self
                 .passwords
-                .verify(current, identity.password_hash.clone())
+                .verify(current, identity.password_hash.clone(), client_ip)
                 .await?
         {
             return Err(FieldError::new(
@@ -132,11 +133,13 @@ impl Core {
             )
             .into());
         }
-        let hash = self.passwords.hash(new_password).await?;
+        self.attempts_succeeded(attempts).await?;
+        let hash = self.passwords.hash(new_password, client_ip).await?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
         store::refresh_tokens::revoke_contact(&mut *tx, contact_id, now).await?;
+        store::sessions::end_for_contact(&mut *tx, contact_id).await?;
         self.audit(
             &mut *tx,
             Some(contact_id),
@@ -146,7 +149,6 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        store::sessions::end_for_contact(&self.db, contact_id).await?;
         Ok(())
     }
 }

@@ -1,10 +1,10 @@
 //! Email + password sign-in: one generic answer for every failure, similar timing whether or
 //! not the email exists, and at most N failures per account per hour.
 
-use super::{sign_in::Authenticated, IdentityInput};
+use super::{sign_in::Authenticated, Identity, IdentityInput};
 use crate::{
     domain::{Email, FieldError, Provider, ValidationErrors},
-    services::{Core, ServiceError, ServiceResult},
+    services::{limits::Limit, Core, ServiceError, ServiceResult},
     store,
 };
 
@@ -13,6 +13,7 @@ impl Core {
     pub async fn authenticate_password(
         &self,
         input: IdentityInput,
+        client_ip: Option<&str>,
     ) -> ServiceResult<Authenticated> {
         let mut errors = ValidationErrors::default();
         let provider = errors.check(Provider::parse(
@@ -39,23 +40,22 @@ impl Core {
             return Err(ServiceError::InvalidCredentials);
         };
 
-        let attempt = self
-            .begin_attempt(format!(
-                "login-fail:{}:{}",
-                Provider::Email.as_str(),
-                email.as_str()
-            ))
-            .await?;
+        // Counted before the (expensive) check, per account and per client, taken back on success.
+        let mut limits = vec![Limit::FailuresPerAccount(
+            Identity::Email(email.clone()).key(),
+        )];
+        limits.extend(client_ip.map(|ip| Limit::FailuresPerIp(ip.to_owned())));
+        let attempts = self.begin_attempts(&limits).await?;
         let identity =
             store::identities::find(&self.db.pool, Provider::Email.as_str(), email.as_str())
                 .await?;
         let stored = identity.as_ref().and_then(|i| i.password_hash.clone());
-        let matches = self.passwords.verify(password, stored).await?;
+        let matches = self.passwords.verify(password, stored, client_ip).await?;
         let identity = match (matches, identity) {
             (true, Some(identity)) => identity,
             _ => return Err(ServiceError::InvalidCredentials),
         };
-        self.attempt_succeeded(attempt).await?;
+        self.attempts_succeeded(attempts).await?;
 
         self.finish_sign_in(&identity.contact_id, "PASSWORD", true)
             .await

@@ -1,14 +1,17 @@
 //! argon2id password hashing, off the async runtime and with bounded concurrency, so a flood of
 //! password sign-ins queues here instead of starving the code and token paths.
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use anyhow::Context;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::FieldError;
 
@@ -50,21 +53,99 @@ pub fn check_strength(field: &str, password: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Why a hash could not start: the queue (or this client's share of it) is full.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("too many password checks are waiting")]
+    Busy,
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// argon2id off the async runtime: `concurrency` hashes at once, at most `queue` more waiting,
+/// and at most `per_client` running or waiting for one client IP, so one client's flood cannot
+/// make everyone else wait (it gets 503s instead).
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    running: Arc<Semaphore>,
+    admitted: Arc<Semaphore>,
+    per_client: usize,
+    clients: Clients,
+}
+
+/// How many hashes each client IP has running or waiting.
+type Clients = Arc<Mutex<HashMap<String, usize>>>;
+
+/// A client's place in the queue; leaving it (drop) frees the place.
+struct Place {
+    _admitted: OwnedSemaphorePermit,
+    client: Option<(String, Clients)>,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Some((ip, clients)) = &self.client {
+            let mut clients = clients.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(n) = clients.get_mut(ip) {
+                *n -= 1;
+                if *n == 0 {
+                    clients.remove(ip);
+                }
+            }
+        }
+    }
 }
 
 impl Hasher {
-    pub fn new(max_concurrent: usize) -> Self {
+    pub fn new(concurrency: usize, queue: usize, per_client: usize) -> Self {
+        let concurrency = concurrency.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            running: Arc::new(Semaphore::new(concurrency)),
+            admitted: Arc::new(Semaphore::new(concurrency + queue)),
+            per_client: per_client.max(1),
+            clients: Arc::default(),
         }
     }
 
-    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
-        let _permit = self.permits.acquire().await.context("hasher closed")?;
-        tokio::task::spawn_blocking(move || {
+    fn admit(&self, client: Option<&str>) -> Result<Place, HashError> {
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| HashError::Busy)?;
+        let client = match client {
+            Some(ip) => {
+                let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+                let n = clients.entry(ip.to_owned()).or_default();
+                if *n >= self.per_client {
+                    return Err(HashError::Busy);
+                }
+                *n += 1;
+                Some((ip.to_owned(), self.clients.clone()))
+            }
+            None => None,
+        };
+        Ok(Place {
+            _admitted: admitted,
+            client,
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        client: Option<&str>,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, HashError> {
+        let _place = self.admit(client)?;
+        let _running = self.running.acquire().await.context("hasher closed")?;
+        metrics::counter!("portal_password_hashes_total").increment(1);
+        Ok(tokio::task::spawn_blocking(work)
+            .await
+            .context("hashing task panicked")??)
+    }
+
+    pub async fn hash(&self, password: String, client: Option<&str>) -> Result<String, HashError> {
+        self.run(client, move || {
             let salt = SaltString::generate(&mut OsRng);
             argon2()
                 .hash_password(password.as_bytes(), &salt)
@@ -72,14 +153,17 @@ impl Hasher {
                 .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))
         })
         .await
-        .context("hashing task panicked")?
     }
 
     /// Verifies against `stored`, or against a dummy hash when there is none, so that a
     /// missing account costs the same time as a wrong password.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<bool> {
-        let _permit = self.permits.acquire().await.context("hasher closed")?;
-        tokio::task::spawn_blocking(move || {
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+        client: Option<&str>,
+    ) -> Result<bool, HashError> {
+        self.run(client, move || {
             let (hash, real) = match stored {
                 Some(h) => (h, true),
                 None => (dummy_hash().to_owned(), false),
@@ -92,7 +176,6 @@ impl Hasher {
             Ok(ok && real)
         })
         .await
-        .context("verification task panicked")?
     }
 }
 
@@ -130,17 +213,60 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify() {
-        let hasher = Hasher::new(1);
-        let hash = hasher.hash("correct horse battery".into()).await.unwrap();
+        let hasher = Hasher::new(1, 4, 4);
+        let hash = hasher
+            .hash("correct horse battery".into(), None)
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(hasher
-            .verify("correct horse battery".into(), Some(hash.clone()))
+            .verify("correct horse battery".into(), Some(hash.clone()), None)
             .await
             .unwrap());
         assert!(!hasher
-            .verify("wrong horse battery".into(), Some(hash))
+            .verify("wrong horse battery".into(), Some(hash), None)
             .await
             .unwrap());
-        assert!(!hasher.verify("anything at all".into(), None).await.unwrap());
+        assert!(!hasher
+            .verify("anything at all".into(), None, None)
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_queue_is_bounded_overall_and_per_client() {
+        let hasher = Hasher::new(1, 1, 1);
+        // The one hasher is busy: whoever is admitted waits, and places stay taken.
+        let busy = hasher.running.clone().acquire_owned().await.unwrap();
+        let spawn = |ip: &'static str| {
+            let h = hasher.clone();
+            tokio::spawn(async move { h.hash("correct horse battery".into(), Some(ip)).await })
+        };
+        let first = spawn("1.1.1.1");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // One client: its second hash is refused, whatever room the queue has.
+        assert!(matches!(
+            hasher
+                .hash("correct horse battery".into(), Some("1.1.1.1"))
+                .await,
+            Err(HashError::Busy)
+        ));
+        // Another client takes the last place; a third finds the queue full.
+        let second = spawn("2.2.2.2");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(matches!(
+            hasher
+                .hash("correct horse battery".into(), Some("3.3.3.3"))
+                .await,
+            Err(HashError::Busy)
+        ));
+        drop(busy);
+        assert!(first.await.unwrap().is_ok());
+        assert!(second.await.unwrap().is_ok());
+        // Places are given back: the first client may hash again.
+        assert!(hasher
+            .hash("correct horse battery".into(), Some("1.1.1.1"))
+            .await
+            .is_ok());
     }
 }

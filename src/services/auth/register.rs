@@ -5,13 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     identity::ParsedIdentity,
-    otp::{CodeRequest, OtpChallenge, Purpose},
+    otp::{CodeRequest, OtpChallenge},
     IdentityInput,
 };
 use crate::{
-    domain::{FieldError, PersonName, ValidationErrors},
-    services::{Core, ServiceResult},
-    store,
+    domain::{FieldError, PersonName, Purpose, ValidationErrors},
+    services::{limits::Limit, Core, ServiceResult},
 };
 
 /// A registration as a client sends it.
@@ -80,27 +79,19 @@ impl Core {
             unreachable!("no validation errors means every part parsed");
         };
 
+        // Refusals that need no password hash come first, so a flood is cheap to turn away.
+        let mut limits = vec![Limit::SendsPerIdentifier(identity.key())];
+        limits.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
+        self.precheck(&limits).await?;
         // Hash whenever a password is sent, even if it will be ignored, so timing does not tell
         // whether the identity exists.
         let password_hash = match password {
-            Some(p) => Some(self.passwords.hash(p).await?),
+            Some(p) => Some(self.passwords.hash(p, client_ip).await?),
             None => None,
         };
-        let existing = store::identities::find(
-            &self.db.pool,
-            identity.provider().as_str(),
-            identity.value(),
-        )
-        .await?;
-        let request = match existing {
-            Some(found) => CodeRequest {
-                identity: &identity,
-                purpose: Purpose::SignIn,
-                contact_id: Some(found.contact_id),
-                payload: None,
-                send_to: Some(&identity),
-                client_ip,
-            },
+        let owner = self.contact_of(&identity).await?;
+        let (purpose, payload) = match &owner {
+            Some(_) => (Purpose::SignIn, None),
             None => {
                 let pending = PendingRegistration {
                     title: title.map(PersonName::into_string),
@@ -110,15 +101,20 @@ impl Core {
                     sms_opt_out: input.sms_opt_out,
                     password_hash,
                 };
-                CodeRequest {
-                    identity: &identity,
-                    purpose: Purpose::Register,
-                    contact_id: None,
-                    payload: Some(serde_json::to_string(&pending).map_err(anyhow::Error::from)?),
-                    send_to: Some(&identity),
-                    client_ip,
-                }
+                let json = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
+                (Purpose::Register, Some(json))
             }
+        };
+        let request = CodeRequest {
+            purpose,
+            identity: &identity,
+            limit_key: None,
+            contact: owner.as_ref(),
+            payload,
+            deliver: true,
+            client_ip,
+            // A code goes out whether or not the identity exists: a failure tells nothing.
+            report_failure: true,
         };
         self.issue_code(request).await
     }

@@ -1,33 +1,97 @@
-//! Asking for a sign-in code, and turning a valid code into a signed-in contact.
+//! Asking for a sign-in code, and turning a valid code into a signed-in contact: each purpose
+//! does its own thing (sign in, create the contact, claim it, attach a proven identity).
+
+use serde::{Deserialize, Serialize};
 
 use super::{
-    otp::{CodeRequest, OtpChallenge, OtpLookup, Purpose},
+    otp::{CodeRequest, OtpChallenge, OtpLookup},
     register::PendingRegistration,
     tokens::TokenPair,
-    Identity,
+    CustomerRef, Identity,
 };
 use crate::{
-    domain::{ContactCode, ContactId, ContactType, OtpCode, Provider},
+    domain::{ContactCode, ContactId, ContactType, Email, OtpCode, PhoneNumber, Provider, Purpose},
     services::{Actor, Core, ServiceError, ServiceResult},
     store::{
-        self, contacts::ContactRow, flag, identities::IdentityRow, is_unique_violation, now_ms,
+        self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation, now_ms,
         organisations::OrganisationRow, otps::OtpRow, Tx,
     },
 };
 
 /// A contact that just proved who it is.
 pub struct Authenticated {
+    pub customer: CustomerRef,
     pub contact: ContactRow,
     pub organisations: Vec<OrganisationRow>,
     pub tokens: Option<TokenPair>,
     pub created: bool,
+    /// After a claim that asked for a new identity: the code sent to prove it (it is attached
+    /// when that code is validated).
+    pub pending_identity: Option<OtpChallenge>,
+}
+
+/// An identity waiting for its own code before it is attached: asked for in a claim, added on
+/// the profile, or a Facebook account linked to an email on file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingIdentity {
+    pub provider: Provider,
+    pub value: String,
+    /// Already an argon2id hash; set on the identity once it is proven (emails only).
+    pub password_hash: Option<String>,
+}
+
+impl PendingIdentity {
+    pub fn new(identity: &Identity, password_hash: Option<String>) -> Self {
+        Self {
+            provider: identity.provider(),
+            value: identity.value().to_owned(),
+            password_hash: password_hash.filter(|_| identity.provider() == Provider::Email),
+        }
+    }
+
+    /// The identity a code can prove it with (emails and phones; Facebook is proven by its token).
+    pub fn code_target(&self) -> Option<Identity> {
+        match self.provider {
+            Provider::Email => Email::parse("value", &self.value).ok().map(Identity::Email),
+            Provider::Phone => PhoneNumber::parse_e164("value", &self.value)
+                .ok()
+                .map(Identity::Phone),
+            Provider::Facebook => None,
+        }
+    }
+
+    fn is(&self, identity: &Identity) -> bool {
+        self.provider == identity.provider() && self.value == identity.value()
+    }
+}
+
+/// The pending identity a claim or add-identity code carries.
+pub(crate) fn pending_identity(row: &OtpRow) -> ServiceResult<PendingIdentity> {
+    serde_json::from_str(row.payload.as_deref().unwrap_or_default())
+        .map_err(|e| anyhow::anyhow!("pending identity of code {} unreadable: {e}", row.id).into())
 }
 
 enum Completion {
-    Done(Box<ContactRow>, bool, Option<TokenPair>),
+    Done {
+        contact: Box<ContactRow>,
+        created: bool,
+        tokens: Option<TokenPair>,
+        /// A claim asked for another identity: it needs its own code.
+        then_prove: Option<PendingIdentity>,
+    },
     /// Another request created the same identity first; run again and sign in to it.
     Raced,
+    /// A parallel request used this (right) code first.
+    AlreadyUsed,
 }
+
+/// The codes `validate-otp` (and the portal's `/verify`) redeem: all but password resets.
+const SIGN_IN_PURPOSES: &[Purpose] = &[
+    Purpose::Register,
+    Purpose::SignIn,
+    Purpose::Claim,
+    Purpose::AddIdentity,
+];
 
 impl Core {
     /// Always answers the same way: a code goes out only when the identity is on file.
@@ -37,23 +101,37 @@ impl Core {
         identity: Identity,
         client_ip: Option<&str>,
     ) -> ServiceResult<OtpChallenge> {
-        let existing = store::identities::find(
+        let owner = self.contact_of(&identity).await?;
+        self.issue_code(CodeRequest {
+            purpose: Purpose::SignIn,
+            identity: &identity,
+            limit_key: None,
+            contact: owner.as_ref(),
+            payload: None,
+            deliver: owner.is_some(),
+            client_ip,
+            report_failure: false,
+        })
+        .await
+    }
+
+    /// The contact a proven identity belongs to.
+    pub(crate) async fn contact_of(
+        &self,
+        identity: &Identity,
+    ) -> ServiceResult<Option<CustomerRef>> {
+        let Some(found) = store::identities::find(
             &self.db.pool,
             identity.provider().as_str(),
             identity.value(),
         )
-        .await?;
-        let contact_id = existing.map(|i| i.contact_id);
-        let send_to = contact_id.as_ref().map(|_| &identity);
-        self.issue_code(CodeRequest {
-            identity: &identity,
-            purpose: Purpose::SignIn,
-            contact_id,
-            payload: None,
-            send_to,
-            client_ip,
-        })
-        .await
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(store::contacts::find(&self.db.pool, &found.contact_id)
+            .await?
+            .map(|c| CustomerRef::of(&c)))
     }
 
     #[tracing::instrument(skip_all)]
@@ -62,13 +140,17 @@ impl Core {
         lookup: OtpLookup,
         code: OtpCode,
         issue_tokens: bool,
+        client_ip: Option<&str>,
     ) -> ServiceResult<Authenticated> {
-        let outcome = self.validate_otp_inner(lookup, code, issue_tokens).await;
+        let outcome = self
+            .validate_otp_inner(lookup, code, issue_tokens, client_ip)
+            .await;
         let label = match &outcome {
             Ok(_) => "verified",
             Err(ServiceError::InvalidOtp) => "invalid",
             Err(ServiceError::OtpExpired) => "expired",
             Err(ServiceError::OtpAttemptsExceeded) => "attempts_exceeded",
+            Err(ServiceError::TooManyRequests { .. }) => "capped",
             Err(_) => "error",
         };
         metrics::counter!("portal_otp_validations_total", "outcome" => label).increment(1);
@@ -80,23 +162,88 @@ impl Core {
         lookup: OtpLookup,
         code: OtpCode,
         issue_tokens: bool,
+        client_ip: Option<&str>,
     ) -> ServiceResult<Authenticated> {
-        let row = self.check_code(&lookup, &code).await?;
+        let (row, attempts) = self
+            .check_code(&lookup, &code, SIGN_IN_PURPOSES, client_ip)
+            .await?;
         for _ in 0..3 {
-            if let Completion::Done(contact, created, tokens) =
-                self.complete(&row, issue_tokens).await?
+            let completion = self.complete(&row, issue_tokens).await?;
+            if let Completion::AlreadyUsed = completion {
+                // The right code, used by a parallel request: not a guess, so not counted.
+                self.attempts_succeeded(attempts).await?;
+                return Err(ServiceError::InvalidOtp);
+            }
+            if let Completion::Done {
+                contact,
+                created,
+                tokens,
+                then_prove,
+            } = completion
             {
-                let organisations =
-                    store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-                return Ok(Authenticated {
-                    contact: *contact,
-                    organisations,
-                    tokens,
-                    created,
-                });
+                self.attempts_succeeded(attempts).await?;
+                let mut signed_in = self.signed_in(*contact, tokens, created).await?;
+                if let Some(pending) = then_prove {
+                    signed_in.pending_identity = self
+                        .prove_claimed_identity(&signed_in.customer, pending, client_ip)
+                        .await;
+                }
+                return Ok(signed_in);
             }
         }
         Err(anyhow::anyhow!("identity creation kept racing").into())
+    }
+
+    /// What every sign-in answers: the contact, its organisations, the tokens.
+    pub(crate) async fn signed_in(
+        &self,
+        contact: ContactRow,
+        tokens: Option<TokenPair>,
+        created: bool,
+    ) -> ServiceResult<Authenticated> {
+        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        Ok(Authenticated {
+            customer: CustomerRef::of(&contact),
+            contact,
+            organisations,
+            tokens,
+            created,
+            pending_identity: None,
+        })
+    }
+
+    /// After a claim: the new identity the customer asked for gets its own code. One that is
+    /// already someone's gets a decoy (the answer does not say so); a refused send, none.
+    async fn prove_claimed_identity(
+        &self,
+        customer: &CustomerRef,
+        pending: PendingIdentity,
+        client_ip: Option<&str>,
+    ) -> Option<OtpChallenge> {
+        let target = pending.code_target()?;
+        let outcome = async {
+            let taken = self.contact_of(&target).await?.is_some();
+            let payload = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
+            self.issue_code(CodeRequest {
+                purpose: Purpose::AddIdentity,
+                identity: &target,
+                limit_key: None,
+                contact: Some(customer),
+                payload: Some(payload),
+                deliver: !taken,
+                client_ip,
+                report_failure: false,
+            })
+            .await
+        }
+        .await;
+        match outcome {
+            Ok(challenge) => Some(challenge),
+            Err(error) => {
+                tracing::warn!(error = %error, "no code for the identity asked for in a claim");
+                None
+            }
+        }
     }
 
     /// Signs a contact in after a check that needs no code (a password, a Facebook token): one
@@ -109,8 +256,12 @@ impl Core {
     ) -> ServiceResult<Authenticated> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
+        let contact = store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(ServiceError::InvalidCredentials)?;
+        let customer = CustomerRef::of(&contact);
         let tokens = match issue_tokens {
-            true => Some(self.open_token_family(&mut tx, contact_id, now).await?),
+            true => Some(self.open_token_family(&mut tx, &customer, now).await?),
             false => None,
         };
         self.audit(
@@ -121,52 +272,30 @@ impl Core {
             Some(method),
         )
         .await?;
-        let contact = store::contacts::find(&mut *tx, contact_id)
-            .await?
-            .ok_or(ServiceError::InvalidCredentials)?;
         tx.commit().await?;
-        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-        Ok(Authenticated {
-            contact,
-            organisations,
-            tokens,
-            created: false,
-        })
+        self.signed_in(contact, tokens, false).await
     }
 
     /// One transaction: use up the code, act on it, and open the token family.
     async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> ServiceResult<Completion> {
         let now = now_ms();
-        let purpose = Purpose::parse(&row.purpose).ok_or(ServiceError::InvalidOtp)?;
-        let (provider, value) = row
-            .identity_key
-            .split_once(':')
-            .ok_or(ServiceError::InvalidOtp)?;
         let mut tx = self.db.begin().await?;
-        if !store::otps::consume(
-            &mut *tx,
-            &row.id,
-            self.settings.limits.otp_max_attempts,
-            now,
-        )
-        .await?
-        {
-            return Err(ServiceError::InvalidOtp);
+        if !store::otps::consume(&mut *tx, &row.id, now).await? {
+            return Ok(Completion::AlreadyUsed);
         }
-        let (contact_id, created, action) = match purpose {
+        let provider = row.identity.provider().as_str();
+        let mut then_prove = None;
+        let (contact_id, created, action) = match row.purpose {
             Purpose::Register | Purpose::SignIn => {
-                match store::identities::find(&mut *tx, provider, value).await? {
-                    Some(identity) => {
-                        mark_verified(&mut tx, &identity, now).await?;
-                        (identity.contact_id, false, "SIGNED_IN")
-                    }
-                    None if purpose == Purpose::Register => {
+                match store::identities::find(&mut *tx, provider, row.identity.value()).await? {
+                    Some(identity) => (identity.contact_id, false, "SIGNED_IN"),
+                    None if row.purpose == Purpose::Register => {
                         let pending: PendingRegistration =
                             serde_json::from_str(row.payload.as_deref().unwrap_or_default())
                                 .map_err(|e| {
                                     anyhow::anyhow!("pending registration unreadable: {e}")
                                 })?;
-                        match create_contact(&mut tx, provider, value, pending, now).await {
+                        match create_contact(&mut tx, &row.identity, pending, now).await {
                             Ok(id) => (id, true, "REGISTERED"),
                             Err(e) if is_unique_violation(&e) => return Ok(Completion::Raced),
                             Err(e) => return Err(e.into()),
@@ -176,25 +305,21 @@ impl Core {
                     None => return Err(ServiceError::InvalidOtp),
                 }
             }
-            Purpose::Claim | Purpose::AddIdentity => {
-                let contact_id = row.contact_id.clone().ok_or(ServiceError::InvalidOtp)?;
-                let pending: PendingIdentity =
-                    serde_json::from_str(row.payload.as_deref().unwrap_or_default())
-                        .map_err(|e| anyhow::anyhow!("pending identity unreadable: {e}"))?;
-                // The code went to `identity_key`: the new identity is proven when it is that one.
-                // (A Facebook identity was proven by its access token.)
-                let proven = row.identity_key == format!("{}:{}", pending.provider, pending.value)
-                    || pending.provider == Provider::Facebook.as_str();
-                attach_identity(&mut tx, &contact_id, &pending, proven, now).await?;
-                let action = if purpose == Purpose::Claim {
-                    "CLAIMED"
-                } else {
-                    "IDENTITY_ADDED"
-                };
-                (contact_id, false, action)
+            Purpose::Claim => {
+                let contact = code_contact(&mut tx, row).await?;
+                let pending = pending_identity(row)?;
+                claim_contact(&mut tx, &contact, row, &pending, now).await?;
+                then_prove = (!pending.is(&row.identity)).then_some(pending);
+                (contact.id, false, "CLAIMED")
+            }
+            Purpose::AddIdentity => {
+                let contact = code_contact(&mut tx, row).await?;
+                attach(&mut tx, &contact.id, &pending_identity(row)?, now).await?;
+                (contact.id, false, "IDENTITY_ADDED")
             }
             Purpose::ResetPassword => return Err(ServiceError::InvalidOtp),
         };
+        store::contacts::mark_verified(&mut *tx, &contact_id, now).await?;
         self.audit(
             &mut *tx,
             Some(&contact_id),
@@ -203,91 +328,110 @@ impl Core {
             Some(provider),
         )
         .await?;
-        let tokens = match issue_tokens {
-            true => Some(self.open_token_family(&mut tx, &contact_id, now).await?),
-            false => None,
-        };
         let contact = store::contacts::find(&mut *tx, &contact_id)
             .await?
             .ok_or(ServiceError::ContactNotFound)?;
+        let tokens = match issue_tokens {
+            true => {
+                let customer = CustomerRef::of(&contact);
+                Some(self.open_token_family(&mut tx, &customer, now).await?)
+            }
+            false => None,
+        };
         tx.commit().await?;
-        Ok(Completion::Done(Box::new(contact), created, tokens))
+        Ok(Completion::Done {
+            contact: Box::new(contact),
+            created,
+            tokens,
+            then_prove,
+        })
     }
 }
 
-/// An identity waiting for its code: claimed onto a contact, or added to one's own.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct PendingIdentity {
-    pub provider: String,
-    pub value: String,
-    pub password_hash: Option<String>,
+/// The contact a claim or add-identity code was issued for, if it is still that very row.
+async fn code_contact(tx: &mut Tx<'_>, row: &OtpRow) -> ServiceResult<ContactRow> {
+    let (Some(id), Some(incarnation)) = (&row.contact_id, &row.contact_incarnation) else {
+        return Err(ServiceError::InvalidOtp);
+    };
+    store::contacts::lock(&mut **tx, id).await?;
+    store::contacts::find_incarnation(&mut **tx, id, incarnation)
+        .await?
+        .ok_or(ServiceError::InvalidOtp)
 }
 
-async fn attach_identity(
+/// A claim proves the channel on file, which becomes the contact's first identity (with the
+/// password, when the customer asked for that very email). A contact someone claimed or
+/// registered meanwhile is not claimed again.
+async fn claim_contact(
+    tx: &mut Tx<'_>,
+    contact: &ContactRow,
+    row: &OtpRow,
+    pending: &PendingIdentity,
+    now: i64,
+) -> ServiceResult<()> {
+    let held = store::identities::for_contact(&mut **tx, &contact.id).await?;
+    if held.iter().any(|i| {
+        !(i.provider == row.identity.provider().as_str() && i.value == row.identity.value())
+    }) {
+        return Err(ServiceError::InvalidOtp);
+    }
+    let password = pending
+        .is(&row.identity)
+        .then(|| pending.password_hash.clone())
+        .flatten();
+    let channel = PendingIdentity::new(&row.identity, password);
+    match attach(tx, &contact.id, &channel, now).await {
+        Err(ServiceError::IdentityTaken) => Err(ServiceError::InvalidOtp),
+        other => other,
+    }
+}
+
+/// Attaches a proven identity (with its password, if one was given): it is the contact's own
+/// already, or nobody's.
+async fn attach(
     tx: &mut Tx<'_>,
     contact_id: &str,
     pending: &PendingIdentity,
-    proven: bool,
     now: i64,
 ) -> ServiceResult<()> {
-    match store::identities::find(&mut **tx, &pending.provider, &pending.value).await? {
-        Some(existing) if existing.contact_id == contact_id => {}
-        Some(_) => return Err(ServiceError::IdentityTaken),
+    let provider = pending.provider.as_str();
+    match store::identities::find(&mut **tx, provider, &pending.value).await? {
+        Some(existing) if existing.contact_id == contact_id => {
+            if let Some(hash) = &pending.password_hash {
+                store::identities::set_password(&mut **tx, &existing.id, hash).await?;
+            }
+            Ok(())
+        }
+        Some(_) => Err(ServiceError::IdentityTaken),
         None => {
             let inserted = store::identities::insert(
                 &mut **tx,
-                &IdentityRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    contact_id: contact_id.to_owned(),
-                    provider: pending.provider.clone(),
-                    value: pending.value.clone(),
-                    password_hash: pending.password_hash.clone(),
-                    verified_at: proven.then_some(now),
-                    created_at: now,
+                &ProvenIdentity {
+                    contact_id,
+                    provider: pending.provider,
+                    value: &pending.value,
+                    password_hash: pending.password_hash.as_deref(),
+                    proven_at: now,
                 },
             )
             .await;
             match inserted {
-                Err(e) if is_unique_violation(&e) => return Err(ServiceError::IdentityTaken),
-                other => other?,
+                Err(e) if is_unique_violation(&e) => Err(ServiceError::IdentityTaken),
+                other => Ok(other?),
             }
         }
     }
-    sqlx::query("UPDATE contacts SET is_verified = 1, updated_at = $2 WHERE id = $1")
-        .bind(contact_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-async fn mark_verified(tx: &mut Tx<'_>, identity: &IdentityRow, now: i64) -> sqlx::Result<()> {
-    if identity.verified_at.is_none() {
-        sqlx::query("UPDATE identities SET verified_at = $2 WHERE id = $1")
-            .bind(&identity.id)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-    }
-    sqlx::query(
-        "UPDATE contacts SET is_verified = 1, updated_at = $2 WHERE id = $1 AND is_verified = 0",
-    )
-    .bind(&identity.contact_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 async fn create_contact(
     tx: &mut Tx<'_>,
-    provider: &str,
-    value: &str,
+    identity: &Identity,
     pending: PendingRegistration,
     now: i64,
 ) -> sqlx::Result<String> {
     let id = ContactId::generate().as_str().to_owned();
-    let is_email = provider == Provider::Email.as_str();
+    let value = identity.value();
+    let is_email = identity.provider() == Provider::Email;
     let contact = ContactRow {
         id: id.clone(),
         code: ContactCode::generate().as_str().to_owned(),
@@ -304,22 +448,17 @@ async fn create_contact(
         is_verified: 1,
         created_at: now,
         updated_at: now,
+        incarnation: store::contacts::new_incarnation(),
     };
     store::contacts::insert(&mut **tx, &contact).await?;
     store::identities::insert(
         &mut **tx,
-        &IdentityRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            contact_id: id.clone(),
-            provider: provider.to_owned(),
-            value: value.to_owned(),
-            password_hash: if is_email {
-                pending.password_hash
-            } else {
-                None
-            },
-            verified_at: Some(now),
-            created_at: now,
+        &ProvenIdentity {
+            contact_id: &id,
+            provider: identity.provider(),
+            value,
+            password_hash: pending.password_hash.as_deref().filter(|_| is_email),
+            proven_at: now,
         },
     )
     .await?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     secrets::{random_token, sha256_hex},
     sign_in::Authenticated,
+    CustomerRef,
 };
 use crate::{
     services::{Core, ServiceError, ServiceResult},
@@ -23,6 +24,8 @@ pub struct Claims {
     pub sub: String,
     /// The sign-in (refresh-token family) this token belongs to.
     pub sid: String,
+    /// The incarnation of the contact row (`sub` alone may name a later contact with the same id).
+    pub inc: String,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -90,15 +93,16 @@ pub struct TokenPair {
 impl Core {
     fn access_token(
         &self,
-        contact_id: &str,
+        customer: &CustomerRef,
         family_id: &str,
         now: i64,
     ) -> ServiceResult<(String, i64)> {
         let ttl = i64::try_from(self.settings.access_token_ttl.as_secs()).unwrap_or(900);
         let iat = now / 1000;
         let claims = Claims {
-            sub: contact_id.to_owned(),
+            sub: customer.contact_id.clone(),
             sid: family_id.to_owned(),
+            inc: customer.incarnation.clone(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat,
@@ -139,12 +143,14 @@ impl Core {
     pub(crate) async fn open_token_family(
         &self,
         tx: &mut Tx<'_>,
-        contact_id: &str,
+        customer: &CustomerRef,
         now: i64,
     ) -> ServiceResult<TokenPair> {
         let family_id = uuid::Uuid::new_v4().to_string();
-        let refresh_token = self.refresh_row(tx, contact_id, &family_id, now).await?;
-        let (access_token, expires_at_ms) = self.access_token(contact_id, &family_id, now)?;
+        let refresh_token = self
+            .refresh_row(tx, &customer.contact_id, &family_id, now)
+            .await?;
+        let (access_token, expires_at_ms) = self.access_token(customer, &family_id, now)?;
         Ok(TokenPair {
             access_token,
             refresh_token,
@@ -152,12 +158,14 @@ impl Core {
         })
     }
 
-    /// Swaps a refresh token for a new pair. Presenting one that was already swapped is taken as
-    /// theft: the whole family is revoked.
+    /// Swaps a refresh token for a new pair, in one transaction that first marks the old one
+    /// rotated (so parallel uses, or a contact deleted meanwhile, are decided one way). Presenting
+    /// one that was already swapped is taken as theft: the whole family is revoked.
     #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> ServiceResult<Authenticated> {
         let now = now_ms();
-        let row = store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim()))
+        let hash = sha256_hex(refresh_token.trim());
+        let row = store::refresh_tokens::by_hash(&self.db.pool, &hash)
             .await?
             .ok_or(ServiceError::InvalidRefreshToken)?;
         if row.rotated_at.is_some() {
@@ -171,29 +179,35 @@ impl Core {
         let mut tx = self.db.begin().await?;
         if !store::refresh_tokens::rotate(&mut *tx, &row.id, now).await? {
             drop(tx);
-            store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now).await?;
-            return Err(ServiceError::RefreshTokenReused);
+            // Gone (its contact was deleted), revoked, or rotated by a parallel request.
+            return match store::refresh_tokens::by_hash(&self.db.pool, &hash).await? {
+                Some(again) if again.rotated_at.is_some() => {
+                    store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now)
+                        .await?;
+                    Err(ServiceError::RefreshTokenReused)
+                }
+                _ => Err(ServiceError::InvalidRefreshToken),
+            };
         }
-        let refresh_token = self
-            .refresh_row(&mut tx, &row.contact_id, &row.family_id, now)
-            .await?;
         let contact = store::contacts::find(&mut *tx, &row.contact_id)
             .await?
             .ok_or(ServiceError::InvalidRefreshToken)?;
+        let customer = CustomerRef::of(&contact);
+        let refresh_token = self
+            .refresh_row(&mut tx, &row.contact_id, &row.family_id, now)
+            .await?;
         tx.commit().await?;
-        let (access_token, expires_at_ms) =
-            self.access_token(&row.contact_id, &row.family_id, now)?;
-        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-        Ok(Authenticated {
+        let (access_token, expires_at_ms) = self.access_token(&customer, &row.family_id, now)?;
+        self.signed_in(
             contact,
-            organisations,
-            tokens: Some(TokenPair {
+            Some(TokenPair {
                 access_token,
                 refresh_token,
                 expires_at_ms,
             }),
-            created: false,
-        })
+            false,
+        )
+        .await
     }
 
     /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.
@@ -206,13 +220,24 @@ impl Core {
         Ok(())
     }
 
-    /// The contact an access token speaks for, provided its sign-in is still live.
-    pub async fn authenticate_access_token(&self, token: &str) -> ServiceResult<String> {
+    /// The customer an access token speaks for, provided its sign-in is still live and its
+    /// contact is the very row it was issued for.
+    pub async fn authenticate_access_token(&self, token: &str) -> ServiceResult<CustomerRef> {
         let claims = self.tokens.verify(token)?;
-        if !store::refresh_tokens::family_is_live(&self.db.pool, &claims.sid).await? {
+        if !store::refresh_tokens::family_is_live(
+            &self.db.pool,
+            &claims.sid,
+            &claims.sub,
+            &claims.inc,
+        )
+        .await?
+        {
             return Err(ServiceError::InvalidToken);
         }
-        Ok(claims.sub)
+        Ok(CustomerRef {
+            contact_id: claims.sub,
+            incarnation: claims.inc,
+        })
     }
 }
 
@@ -224,6 +249,7 @@ mod tests {
         Claims {
             sub: "c1".into(),
             sid: "f1".into(),
+            inc: "i1".into(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: 0,

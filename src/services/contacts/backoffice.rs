@@ -50,6 +50,18 @@ pub struct ContactPatch {
 
 pub const MAX_PAGE_SIZE: i64 = 100;
 
+/// An id or code sent empty: say how to get a generated one.
+fn not_empty(mut error: FieldError) -> FieldError {
+    if error.code == "REQUIRED" {
+        error.code = "EMPTY".into();
+        error.message = format!(
+            "{} must not be empty: leave it out to have one generated",
+            if error.field == "id" { "ID" } else { "Code" }
+        );
+    }
+    error
+}
+
 fn blank(v: &Option<String>) -> bool {
     v.as_deref().map(str::trim).unwrap_or("").is_empty()
 }
@@ -133,17 +145,13 @@ impl Core {
             "type",
             input.contact_type.as_deref().unwrap_or(""),
         ));
-        let id = match input.id.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            Some(raw) => errors.check(ContactId::parse("id", raw)),
+        // Absent means "generate one"; sent but empty is a mistake to report.
+        let id = match input.id.as_deref() {
+            Some(raw) => errors.check(ContactId::parse("id", raw).map_err(not_empty)),
             None => Some(ContactId::generate()),
         };
-        let code = match input
-            .code
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            Some(raw) => errors.check(ContactCode::parse("code", raw)),
+        let code = match input.code.as_deref() {
+            Some(raw) => errors.check(ContactCode::parse("code", raw).map_err(not_empty)),
             None => Some(ContactCode::generate()),
         };
         let title = optional_name(&mut errors, "title", "Title", input.title.as_deref());
@@ -205,6 +213,7 @@ impl Core {
             is_verified: 0,
             created_at: now,
             updated_at: now,
+            incarnation: store::contacts::new_incarnation(),
         };
         if contact_type.is_some() {
             check_names(&mut errors, &row);
@@ -332,11 +341,15 @@ impl Core {
         Ok(contact_view(&row))
     }
 
+    /// Deleting a contact ends everything it held, in the same transaction: identities and
+    /// refresh tokens (with the row), portal sessions, and codes not yet used.
     pub async fn delete_contact(&self, id: &str, actor: &Actor) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
         if !store::contacts::delete(&mut *tx, id).await? {
             return Err(ServiceError::ContactNotFound);
         }
+        store::sessions::end_for_contact(&mut *tx, id).await?;
+        store::otps::delete_for_contact(&mut *tx, id).await?;
         self.audit(&mut *tx, Some(id), actor, "CONTACT_DELETED", None)
             .await?;
         tx.commit().await?;
@@ -349,7 +362,7 @@ impl Core {
             .ok_or(ServiceError::ContactNotFound)?;
         let identities = store::identities::for_contact(&self.db.pool, id).await?;
         let organisations = store::organisations::for_contact(&self.db.pool, id).await?;
-        let audit = store::audit::for_contact(&self.db.pool, id).await?;
+        let audit = store::audit::for_contact(&self.db.pool, id, row.created_at).await?;
         Ok(ContactDetail {
             contact: contact_view(&row),
             identities: masked_identities(identities),

@@ -1,4 +1,4 @@
-//! Contacts: what a customer sees and edits of itself (and, later, what agents manage).
+//! Contacts: what a customer sees and edits of itself; `backoffice` is what agents manage.
 
 pub mod backoffice;
 mod convert;
@@ -7,7 +7,7 @@ pub use convert::{contact_view, rfc3339 as convert_time, summary};
 
 use crate::{
     domain::{FieldError, PersonName, ValidationErrors},
-    services::{Actor, Core, ServiceError, ServiceResult},
+    services::{auth::CustomerRef, Actor, Core, ServiceError, ServiceResult},
     store::{self, flag, now_ms},
     views::{IdentityView, OrganisationView, Profile},
 };
@@ -27,10 +27,24 @@ pub struct ProfileUpdate {
 pub const MAX_AVATAR_LEN: usize = 2048;
 
 impl Core {
-    pub async fn profile(&self, contact_id: &str) -> ServiceResult<Profile> {
-        let contact = store::contacts::find(&self.db.pool, contact_id)
-            .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+    /// The signed-in customer's contact, if it is still the row they signed in to; otherwise
+    /// `ContactNotFound` (deleted, perhaps with its id given to a new contact since).
+    pub(crate) async fn current_contact(
+        &self,
+        customer: &CustomerRef,
+    ) -> ServiceResult<store::contacts::ContactRow> {
+        store::contacts::find_incarnation(
+            &self.db.pool,
+            &customer.contact_id,
+            &customer.incarnation,
+        )
+        .await?
+        .ok_or(ServiceError::ContactNotFound)
+    }
+
+    pub async fn profile(&self, customer: &CustomerRef) -> ServiceResult<Profile> {
+        let contact = self.current_contact(customer).await?;
+        let contact_id = contact.id.as_str();
         let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
         let organisations = store::organisations::for_contact(&self.db.pool, contact_id).await?;
         Ok(Profile {
@@ -58,9 +72,10 @@ impl Core {
     #[tracing::instrument(skip_all, fields(contact_id))]
     pub async fn update_profile(
         &self,
-        contact_id: &str,
+        customer: &CustomerRef,
         update: ProfileUpdate,
     ) -> ServiceResult<Profile> {
+        let contact_id = customer.contact_id.as_str();
         let mut errors = ValidationErrors::default();
         let title = update.title.map(|t| {
             errors
@@ -97,9 +112,10 @@ impl Core {
 
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, contact_id).await?;
-        let mut contact = store::contacts::find(&mut *tx, contact_id)
-            .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+        let mut contact =
+            store::contacts::find_incarnation(&mut *tx, contact_id, &customer.incarnation)
+                .await?
+                .ok_or(ServiceError::ContactNotFound)?;
         if let Some(title) = title {
             contact.title = title.map(PersonName::into_string);
         }
@@ -129,6 +145,6 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        self.profile(contact_id).await
+        self.profile(customer).await
     }
 }

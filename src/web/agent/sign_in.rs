@@ -25,7 +25,11 @@ pub async fn agent_sign_in(
     let email = email.unwrap_or_default();
     let mut form = FormState::default().with_value("email", email.clone());
     match ssr::core()?
-        .agent_sign_in(&email, password.unwrap_or_default())
+        .agent_sign_in(
+            &email,
+            password.unwrap_or_default(),
+            ssr::client_ip().as_deref(),
+        )
         .await
     {
         Ok(agent) => {

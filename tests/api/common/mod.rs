@@ -4,6 +4,9 @@
 //! runs every test on its own new PostgreSQL database; without it each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod gateway;
+
 use std::{
     path::PathBuf,
     sync::{
@@ -30,6 +33,8 @@ pub struct TestApp {
     pub core: Core,
     /// A live self-service key.
     pub api_key: String,
+    /// A live back-office key.
+    pub backoffice_key: String,
     pub client: reqwest::Client,
     pub db_url: String,
     data_dir: PathBuf,
@@ -68,10 +73,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .create_api_key(ApiKeyKind::SelfService, None)
         .await
         .expect("an API key");
+    let backoffice_key = running
+        .core
+        .create_api_key(ApiKeyKind::Backoffice, None)
+        .await
+        .expect("a back-office key");
     TestApp {
         address: format!("http://{}", running.address),
         core: running.core,
         api_key,
+        backoffice_key,
         client: reqwest::Client::new(),
         db_url,
         data_dir,
@@ -234,6 +245,32 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Calls the Back-Office API (`/backoffice/v1` + `path`) with the back-office key.
+    pub async fn backoffice(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(&format!("/backoffice/v1{path}")))
+            .header("api_key", &self.backoffice_key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Creates a contact through the Back-Office API; its JSON.
+    pub async fn backoffice_contact(&self, body: Value) -> Value {
+        let response = self
+            .backoffice(reqwest::Method::POST, "/contacts", Some(body))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create a contact");
+        body_json(response).await
     }
 
     pub async fn get_me(&self, access_token: &str) -> Response {

@@ -1,0 +1,82 @@
+//! What a one-time code is for. A code answers only the purpose it was issued for (DESIGN §2.1).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Purpose {
+    /// Proves a new identity before its contact is created.
+    Register,
+    /// Signs in with an identity on file.
+    SignIn,
+    /// Proves the channel on file of a contact made in the back office.
+    Claim,
+    /// Proves an identity before it is attached to a contact that already exists.
+    AddIdentity,
+    ResetPassword,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 5] = [
+        Purpose::Register,
+        Purpose::SignIn,
+        Purpose::Claim,
+        Purpose::AddIdentity,
+        Purpose::ResetPassword,
+    ];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Register => "REGISTER",
+            Purpose::SignIn => "SIGN_IN",
+            Purpose::Claim => "CLAIM",
+            Purpose::AddIdentity => "ADD_IDENTITY",
+            Purpose::ResetPassword => "RESET_PASSWORD",
+        }
+    }
+
+    pub fn from_stored(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+
+    /// Codes that `validate-otp` by `credentials` may redeem: the ones that sign in. Claim and
+    /// add-identity codes are redeemed only with their own `auth_otp`.
+    pub fn signs_in_by_identity(self) -> bool {
+        matches!(self, Purpose::Register | Purpose::SignIn)
+    }
+
+    /// What the message says the code is for; `target` is the masked identity being added.
+    pub fn sentence(self, target: &str) -> String {
+        match self {
+            Purpose::Register => "Use it to finish creating your account.".to_owned(),
+            Purpose::SignIn => "Use it to sign in.".to_owned(),
+            Purpose::Claim => "Use it to claim your customer account.".to_owned(),
+            Purpose::AddIdentity => {
+                format!("Use it to add {target} as a way to sign in to your account.")
+            }
+            Purpose::ResetPassword => "Use it to reset your password.".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purposes_round_trip_and_only_sign_in_codes_work_by_identity() {
+        for p in Purpose::ALL {
+            assert_eq!(Purpose::from_stored(p.as_str()), Some(p));
+        }
+        assert_eq!(Purpose::from_stored("sign_in"), None);
+        let by_identity: Vec<_> = Purpose::ALL
+            .into_iter()
+            .filter(|p| p.signs_in_by_identity())
+            .collect();
+        assert_eq!(by_identity, [Purpose::Register, Purpose::SignIn]);
+        assert!(!Purpose::Claim.sentence("").contains("to sign in"));
+        assert!(Purpose::AddIdentity
+            .sentence("a***@example.com")
+            .contains("add a***@example.com as a way to sign in to your account"));
+    }
+}
