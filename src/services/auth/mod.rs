@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod claim;
 pub mod facebook;
 pub mod identity;
+pub mod jwt_crypto;
 pub mod otp;
 pub mod password_reset;
 pub mod password_sign_in;

@@ -42,6 +42,7 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Signs with `current`; also accepts tokens signed with `previous` while a secret is rotated.
     pub fn new(current: &[u8], previous: Option<&[u8]>) -> Self {
+        super::jwt_crypto::install();
         let mut validation = Validation::new(Algorithm::HS256);
         // jsonwebtoken compares `exp` with whole seconds rounded down, which already gives up to
         // 1 s of grace: no extra leeway, or an expired token would live up to 2 s longer.
