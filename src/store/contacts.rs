@@ -62,7 +62,9 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -
 }
 
 /// Locks a contact's row until the transaction ends (a no-op write: portable "FOR UPDATE"), so
-/// that read-modify-write edits of one contact run one after the other.
+/// that read-modify-write edits of one contact run one after the other. Every transaction that
+/// acts on a contact takes this lock before touching the contact's codes, tokens, identities or
+/// sessions, the order a delete takes them in: no two can deadlock.
 pub async fn lock<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE contacts SET updated_at = updated_at WHERE id = $1")
         .bind(id)

@@ -403,3 +403,661 @@ async fn an_empty_contact_id_is_refused_on_its_field() {
     let problem = assert_problem(response, StatusCode::BAD_REQUEST, "VALIDATION_FAILED").await;
     assert_eq!(problem["errors"][0]["field"], "id");
 }
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 rule 1: a code answers only the purpose it was issued for, and says what that is.
+
+/// A signed-in customer's token response and a fresh email it asked to add: (tokens, email,
+/// the add-identity `auth_otp`).
+async fn adding_an_email(app: &TestApp) -> (Value, String, String) {
+    let (_, tokens) = app.signed_up_phone().await;
+    let email = unique_email();
+    let response = app
+        .client
+        .post(app.url(&format!("{CONTACTS}/me/identities")))
+        .header("api_key", &app.api_key)
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .json(&json!({"provider": "EMAIL", "email": email}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let handle = auth_otp(&body_json(response).await);
+    (tokens, email, handle)
+}
+
+#[tokio::test]
+async fn an_add_identity_code_is_redeemed_only_with_its_own_auth_otp() {
+    let app = spawn_app().await;
+    let (tokens, email, handle) = adding_an_email(&app).await;
+    let code = app.latest_code(&email).await;
+    assert_problem(
+        validate_by_credentials(&app, "EMAIL", &email, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+    let body = app.outbox_to(&email).await[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let masked = format!("{}***@example.com", &email[..1]);
+    assert!(
+        body.contains(&format!(
+            "Use it to add {masked} as a way to sign in to your account."
+        )),
+        "{body}"
+    );
+    let added = app.validate(&handle, &code).await;
+    assert_eq!(added.status(), StatusCode::OK);
+    assert_eq!(
+        body_json(added).await["contact"]["id"],
+        tokens["contact"]["id"]
+    );
+}
+
+async fn forgot(app: &TestApp, email: &str) -> String {
+    let response = app
+        .post_json(
+            &format!("{CONTACTS}/forgot-password"),
+            json!({"email": email}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    auth_otp(&body_json(response).await)
+}
+
+async fn reset(app: &TestApp, handle: &str, code: &str) -> Response {
+    app.post_json(
+        &format!("{CONTACTS}/reset-password"),
+        json!({"auth_otp": handle, "code": code, "password": "a brand new password 1"}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn reset_codes_and_sign_in_codes_do_not_stand_in_for_each_other() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::ZERO).await;
+    let email = unique_email();
+    let response = app
+        .register_email(&email, Some("the first password 1"))
+        .await;
+    let handle = auth_otp(&body_json(response).await);
+    let code = app.latest_code(&email).await;
+    assert_eq!(app.validate(&handle, &code).await.status(), StatusCode::OK);
+
+    // A reset code signs nobody in, by its handle or by the email.
+    let reset_handle = forgot(&app, &email).await;
+    let reset_code = app.latest_code(&email).await;
+    let body = app.outbox_to(&email).await[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(body.contains("Use it to reset your password."), "{body}");
+    assert_problem(
+        app.validate(&reset_handle, &reset_code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+    assert_problem(
+        validate_by_credentials(&app, "EMAIL", &email, &reset_code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+
+    // A sign-in code resets no password.
+    let response = app.request_otp("EMAIL", &email).await;
+    let sign_in_handle = auth_otp(&body_json(response).await);
+    let sign_in_code = app.latest_code(&email).await;
+    let body = app.outbox_to(&email).await[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(body.contains("Use it to sign in."), "{body}");
+    assert_problem(
+        reset(&app, &sign_in_handle, &sign_in_code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+    assert_eq!(
+        authenticate(&app, &email, "a brand new password 1")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Each still does what it is for.
+    assert_eq!(
+        reset(&app, &reset_handle, &reset_code).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        authenticate(&app, &email, "a brand new password 1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 rule 2: an identity opens nothing until it is proven.
+
+/// A back-office contact claimed through its email on file, asking for `wanted` as well: the
+/// token response of the claim (with its `pending_identity`).
+async fn claimed_asking_for(app: &TestApp, code: &str, wanted: &str) -> Value {
+    let (_, on_file, _) = person_on_file(app, code).await;
+    let response = claim(
+        app,
+        json!([{"name": "CODE", "value": code}, {"name": "LAST_NAME", "value": "Georgiou"}]),
+        json!({"provider": "EMAIL", "email": wanted, "password": "wanted password 1"}),
+    )
+    .await;
+    let handle = auth_otp(&body_json(response).await);
+    let code = app.latest_code(&on_file).await;
+    let response = app.validate(&handle, &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    body_json(response).await
+}
+
+#[tokio::test]
+async fn a_pending_identity_is_found_by_no_sign_in_path() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::ZERO).await;
+    let wanted = unique_email();
+    let tokens = claimed_asking_for(&app, "RULE-2", &wanted).await;
+    assert!(
+        tokens["pending_identity"]["auth_otp"].is_string(),
+        "{tokens}"
+    );
+    let sent = app.outbox_to(&wanted).await.len();
+    assert_eq!(sent, 1, "the wanted address got a code to prove it");
+
+    // request-otp: answered as for a stranger, nothing sent.
+    let response = app.request_otp("EMAIL", &wanted).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.outbox_to(&wanted).await.len(), sent);
+    // Password sign-in: refused.
+    assert_problem(
+        authenticate(&app, &wanted, "wanted password 1").await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    // The profile does not list it.
+    let me = body_json(app.get_me(tokens["access_token"].as_str().unwrap()).await).await;
+    let values: Vec<&str> = me["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["value"].as_str())
+        .collect();
+    assert!(!values.contains(&wanted.as_str()), "{me}");
+}
+
+#[tokio::test]
+async fn a_pending_identity_expires_with_its_code() {
+    let app = spawn_app_with(|s| {
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.limits.otp_ttl = Duration::from_secs(1);
+    })
+    .await;
+    let wanted = unique_email();
+    let tokens = claimed_asking_for(&app, "RULE-2B", &wanted).await;
+    let pending = tokens["pending_identity"]["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&wanted).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_problem(
+        app.validate(&pending, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "OTP_EXPIRED",
+    )
+    .await;
+    assert_eq!(
+        authenticate(&app, &wanted, "wanted password 1")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_claim_asking_for_someone_elses_identity_sends_it_nothing() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::ZERO).await;
+    let victim = unique_email();
+    let response = app.register_email(&victim, None).await;
+    let handle = auth_otp(&body_json(response).await);
+    let code = app.latest_code(&victim).await;
+    assert_eq!(app.validate(&handle, &code).await.status(), StatusCode::OK);
+    let before = app.outbox_to(&victim).await.len();
+
+    let tokens = claimed_asking_for(&app, "RULE-2C", &victim).await;
+    // Answered like any other claim (a pending identity to prove), but nothing reaches the owner.
+    assert!(
+        tokens["pending_identity"]["auth_otp"].is_string(),
+        "{tokens}"
+    );
+    assert_eq!(app.outbox_to(&victim).await.len(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 rule 3: deleting a contact ends everything it held at once.
+
+#[tokio::test]
+async fn a_deleted_contacts_pending_codes_finish_nothing_for_a_new_contact_with_its_id() {
+    let app = spawn_app().await;
+    let (tokens, email, handle) = adding_an_email(&app).await;
+    let id = tokens["contact"]["id"].as_str().unwrap().to_owned();
+    let code = app.latest_code(&email).await;
+    let deleted = app
+        .backoffice(Method::DELETE, &format!("/contacts/{id}"), None)
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    app.backoffice_contact(
+        json!({"id": id, "type": "PERSON", "first_name": "Nina", "last_name": "New"}),
+    )
+    .await;
+    assert_problem(
+        app.validate(&handle, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
+    let detail = body_json(
+        app.backoffice(Method::GET, &format!("/contacts/{id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(detail["identities"], json!([]), "{detail}");
+    assert!(
+        detail["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["action"] != "SIGNED_IN" && a["action"] != "REGISTERED"),
+        "the new contact does not inherit the old one's history: {detail}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_delete_racing_a_refresh_leaves_no_live_token() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let (_, tokens) = app.signed_up_phone().await;
+        let id = tokens["contact"]["id"].as_str().unwrap().to_owned();
+        let path = format!("/contacts/{id}");
+        let (refreshed, deleted) = tokio::join!(
+            app.refresh(tokens["refresh_token"].as_str().unwrap()),
+            app.backoffice(Method::DELETE, &path, None)
+        );
+        assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+        app.backoffice_contact(
+            json!({"id": id, "type": "PERSON", "first_name": "Nina", "last_name": "New"}),
+        )
+        .await;
+        if refreshed.status() == StatusCode::OK {
+            let pair = body_json(refreshed).await;
+            assert_eq!(
+                app.get_me(pair["access_token"].as_str().unwrap())
+                    .await
+                    .status(),
+                StatusCode::UNAUTHORIZED
+            );
+            assert_eq!(
+                app.refresh(pair["refresh_token"].as_str().unwrap())
+                    .await
+                    .status(),
+                StatusCode::UNAUTHORIZED
+            );
+        } else {
+            assert_eq!(refreshed.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 rule 4: claims do not enumerate, and are capped.
+
+#[tokio::test]
+async fn claims_are_capped_per_client_ip() {
+    let app = spawn_app_with(|s| s.limits.claims_per_ip_per_hour = 2).await;
+    person_on_file(&app, "RULE-4").await;
+    for code in ["RULE-4", "NOT-A-CODE"] {
+        let response = claim(
+            &app,
+            json!([{"name": "CODE", "value": code}]),
+            json!({"provider": "EMAIL", "email": unique_email()}),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    let response = claim(
+        &app,
+        json!([{"name": "CODE", "value": "RULE-4"}]),
+        json!({"provider": "EMAIL", "email": unique_email()}),
+    )
+    .await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_claims_of_one_contact_send_one_code() {
+    let app = spawn_app().await;
+    let (_, on_file, _) = person_on_file(&app, "RULE-4P").await;
+    let claims = (0..10).map(|_| {
+        claim(
+            &app,
+            json!([{"name": "CODE", "value": "RULE-4P"}]),
+            json!({"provider": "EMAIL", "email": unique_email()}),
+        )
+    });
+    let statuses: Vec<StatusCode> = futures::future::join_all(claims)
+        .await
+        .iter()
+        .map(Response::status)
+        .collect();
+    let accepted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::ACCEPTED)
+        .count();
+    assert_eq!(accepted, 1, "{statuses:?}");
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(app.outbox_to(&on_file).await.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 rule 5: guesses are capped across codes and per client IP.
+
+#[tokio::test]
+async fn wrong_codes_are_capped_per_client_ip_across_identities() {
+    let app = spawn_app_with(|s| s.limits.wrong_codes_per_ip_per_hour = 5).await;
+    for i in 0..6 {
+        let phone = e164(&unique_phone());
+        let handle = auth_otp(&body_json(app.request_otp("PHONE", &phone).await).await);
+        let response = app.validate(&handle, "000000").await;
+        let expected = if i < 5 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(response.status(), expected, "guess {}", i + 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_guesses_across_codes_stop_at_the_cap() {
+    let app = spawn_app_with(|s| {
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.limits.otp_sends_per_identity_per_hour = 100;
+    })
+    .await;
+    let (national, _) = app.signed_up_phone().await;
+    let phone = e164(&national);
+    let mut handles = Vec::new();
+    for _ in 0..8 {
+        handles.push(auth_otp(
+            &body_json(app.request_otp("PHONE", &phone).await).await,
+        ));
+    }
+    let guesses = handles
+        .iter()
+        .flat_map(|h| (0..5).map(move |_| h))
+        .map(|h| {
+            // "000000" is wrong unless the CSPRNG gave it; then this run proves less, not more.
+            app.validate(h, "000000")
+        });
+    let statuses: Vec<StatusCode> = futures::future::join_all(guesses)
+        .await
+        .iter()
+        .map(Response::status)
+        .collect();
+    let counted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((counted, refused), (20, 20), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_guesses_on_one_code_get_five_tries() {
+    let app = spawn_app().await;
+    let national = unique_phone();
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    let handle = auth_otp(&body_json(response).await);
+    let code = app.latest_code(&e164(&national)).await;
+    let guess = wrong(&code);
+    let guesses = (0..15).map(|_| app.validate(&handle, &guess));
+    let mut invalid = 0;
+    for response in futures::future::join_all(guesses).await {
+        match body_json(response).await["code"].as_str() {
+            Some("INVALID_OTP") => invalid += 1,
+            Some("OTP_ATTEMPTS_EXCEEDED") => {}
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(
+        invalid, 5,
+        "five tries per code, also when they come at once"
+    );
+    assert_problem(
+        app.validate(&handle, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "OTP_ATTEMPTS_EXCEEDED",
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 rule 6 (hole 7): work before limits is cheap.
+
+/// The value of a Prometheus counter (summed over its label sets), 0 when absent.
+async fn counter(app: &TestApp, name: &str) -> f64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with(name) && !l.starts_with(&format!("{name}_")))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn a_client_over_its_send_cap_gets_no_password_hashed() {
+    let app = spawn_app_with(|s| s.limits.otp_sends_per_ip_per_hour = 1).await;
+    assert_eq!(
+        app.register_email(&unique_email(), None).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let hashed = counter(&app, "portal_password_hashes_total").await;
+    let response = app
+        .register_email(&unique_email(), Some("an expensive password 1"))
+        .await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    // (Other tests in this process hash too; the counter is process-wide, so only an increase
+    // here would be ours.)
+    assert_eq!(counter(&app, "portal_password_hashes_total").await, hashed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_hashing_queue_answers_503_with_retry_after() {
+    let app = spawn_app_with(|s| {
+        s.max_concurrent_hashes = 1;
+        s.password_hash_queue = 1;
+        s.password_hash_queue_per_ip = 1;
+    })
+    .await;
+    let emails: Vec<String> = (0..12).map(|_| unique_email()).collect();
+    let attempts = emails
+        .iter()
+        .map(|email| authenticate(&app, email, "some password 1"));
+    let mut busy = 0;
+    for response in futures::future::join_all(attempts).await {
+        if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+            assert!(response.headers().contains_key(header::RETRY_AFTER));
+            assert_problem(
+                response,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+            )
+            .await;
+            busy += 1;
+        } else {
+            assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS").await;
+        }
+    }
+    assert!(busy > 0, "twelve at once do not all wait for one hasher");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_clients_flood_of_password_guesses_does_not_lock_out_another() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = 1;
+        s.max_concurrent_hashes = 1;
+    })
+    .await;
+    let email = unique_email();
+    let response = app
+        .register_email(&email, Some("the real password 1"))
+        .await;
+    let handle = auth_otp(&body_json(response).await);
+    let code = app.latest_code(&email).await;
+    assert_eq!(app.validate(&handle, &code).await.status(), StatusCode::OK);
+
+    let from = |ip: &'static str, email: String, password: &'static str| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/authenticate")))
+            .header("api_key", &app.api_key)
+            .header("x-forwarded-for", ip)
+            .json(&json!({"provider": "EMAIL", "email": email, "password": password}))
+            .send()
+    };
+    let flood = futures::future::join_all(
+        (0..40).map(|_| from("198.51.100.66", unique_email(), "a guessed password 1")),
+    );
+    let real = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        from("203.0.113.7", email.clone(), "the real password 1").await
+    };
+    let (flooded, real) = tokio::join!(flood, real);
+    assert_eq!(real.unwrap().status(), StatusCode::OK);
+    assert!(flooded
+        .iter()
+        .any(|r| r.as_ref().unwrap().status() == StatusCode::SERVICE_UNAVAILABLE));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holes 8 and 9: /metrics cannot be grown by clients and is protected; the client IP is taken
+// from the proxies we trust, not from what the client wrote.
+
+#[tokio::test]
+async fn made_up_methods_do_not_grow_the_metrics() {
+    let app = spawn_app().await;
+    for method in ["ZZ1", "ZZ2", "ZZ3"] {
+        app.client
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                app.url("/healthz"),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("ZZ"), "made-up methods became labels");
+    assert!(text.contains("method=\"OTHER\""), "{text}");
+}
+
+#[tokio::test]
+async fn metrics_need_the_metrics_token_and_are_absent_in_production_without_one() {
+    let production = |token: Option<&'static str>| {
+        spawn_app_with(move |s| {
+            s.app_env = portal::config::AppEnv::Production;
+            s.email_delivery = portal::config::DeliveryKind::Smtp;
+            s.smtp_url = Some("smtp://127.0.0.1:9".into());
+            s.smtp_from = Some("no-reply@example.com".into());
+            s.metrics_token = token.map(str::to_owned);
+        })
+    };
+    let app = production(None).await;
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    let app = production(Some("a-long-metrics-token")).await;
+    let get = |token: Option<&str>| {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send()
+    };
+    assert_eq!(get(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(Some("wrong")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let ok = get(Some("a-long-metrics-token")).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(ok
+        .text()
+        .await
+        .unwrap()
+        .contains("portal_http_requests_total"));
+}
+
+#[tokio::test]
+async fn the_client_ip_is_the_one_our_proxy_saw_not_the_one_the_client_wrote() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = 1;
+        s.limits.otp_sends_per_ip_per_hour = 2;
+    })
+    .await;
+    let send = |forwarded: &'static str| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/request-otp")))
+            .header("api_key", &app.api_key)
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"credentials": [{"name": "PHONE", "value": e164(&unique_phone())}]}))
+            .send()
+    };
+    // The client writes a new address each time; our proxy appends the one it saw.
+    assert_eq!(
+        send("1.1.1.1, 203.0.113.9").await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        send("2.2.2.2, 203.0.113.9").await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        send("3.3.3.3, 203.0.113.9").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy is counted apart.
+    assert_eq!(
+        send("3.3.3.3, 203.0.113.10").await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+}

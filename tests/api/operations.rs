@@ -81,6 +81,24 @@ async fn production_refuses_unsafe_settings_with_one_clear_line() {
 }
 
 #[tokio::test]
+async fn the_old_trust_proxy_true_is_refused_with_what_to_set_instead() {
+    let dir = temp_dir();
+    let mut command = portal_command(&dir);
+    command.env("TRUST_PROXY", "true");
+    let output = tokio::time::timeout(Duration::from_secs(20), command.output())
+        .await
+        .expect("exits promptly")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("TRUST_PROXY") && stderr.contains("TRUST_PROXY=1"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn production_hides_dev_routes_and_hardens_cookies_and_transport() {
     let app = spawn_app_with(|s| {
         s.app_env = AppEnv::Production;

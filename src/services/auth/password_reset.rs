@@ -56,6 +56,7 @@ impl Core {
         let hash = self.passwords.hash(new_password, client_ip).await?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, &contact_id).await?;
         if !store::otps::consume(&mut *tx, &row.id, now).await? {
             return Err(ServiceError::InvalidOtp);
         }
@@ -137,6 +138,7 @@ impl Core {
         let hash = self.passwords.hash(new_password, client_ip).await?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, contact_id).await?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
         store::refresh_tokens::revoke_contact(&mut *tx, contact_id, now).await?;
         store::sessions::end_for_contact(&mut *tx, contact_id).await?;

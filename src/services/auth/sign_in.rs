@@ -256,6 +256,7 @@ impl Core {
     ) -> ServiceResult<Authenticated> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, contact_id).await?;
         let contact = store::contacts::find(&mut *tx, contact_id)
             .await?
             .ok_or(ServiceError::InvalidCredentials)?;
@@ -280,6 +281,10 @@ impl Core {
     async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> ServiceResult<Completion> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
+        // The contact first, then its code: the order every transaction on a contact keeps.
+        if let Some(id) = &row.contact_id {
+            store::contacts::lock(&mut *tx, id).await?;
+        }
         if !store::otps::consume(&mut *tx, &row.id, now).await? {
             return Ok(Completion::AlreadyUsed);
         }
@@ -353,7 +358,6 @@ async fn code_contact(tx: &mut Tx<'_>, row: &OtpRow) -> ServiceResult<ContactRow
     let (Some(id), Some(incarnation)) = (&row.contact_id, &row.contact_incarnation) else {
         return Err(ServiceError::InvalidOtp);
     };
-    store::contacts::lock(&mut **tx, id).await?;
     store::contacts::find_incarnation(&mut **tx, id, incarnation)
         .await?
         .ok_or(ServiceError::InvalidOtp)

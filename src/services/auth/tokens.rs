@@ -178,6 +178,9 @@ impl Core {
             return Err(ServiceError::InvalidRefreshToken);
         }
         let mut tx = self.db.begin().await?;
+        // The contact's row is locked first, as by every transaction that acts on a contact (a
+        // delete included): one order, no deadlock.
+        store::contacts::lock(&mut *tx, &row.contact_id).await?;
         if !store::refresh_tokens::rotate(&mut *tx, &row.id, now).await? {
             drop(tx);
             // Gone (its contact was deleted), revoked, or rotated by a parallel request.

@@ -265,6 +265,7 @@ impl Core {
         actor: &Actor,
     ) -> ServiceResult<ContactView> {
         let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, id).await?;
         let mut row = store::contacts::find(&mut *tx, id)
             .await?
             .ok_or(ServiceError::ContactNotFound)?;
