@@ -68,9 +68,11 @@ pub async fn create_contact(
         ("organisation_id", &organisation_id),
     ]);
     let is_company = contact_type.as_deref() == Some("COMPANY");
+    // An optional field left empty means "generate one" (the API says so by leaving it out).
+    let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let input = NewContact {
-        id,
-        code,
+        id: given(id),
+        code: given(code),
         // A company has no personal names; a person no company name: the other type's fields are ignored.
         title: title.filter(|_| !is_company),
         first_name: first_name.filter(|_| !is_company),
