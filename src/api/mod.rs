@@ -1,6 +1,7 @@
 //! JSON REST adapters: parse the request, call the service, shape the answer. No rules, no SQL.
 
 pub mod backoffice;
+pub mod bodies;
 pub mod body;
 pub mod client;
 pub mod dev;

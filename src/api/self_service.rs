@@ -11,17 +11,15 @@ use axum::{
 use serde::Serialize;
 
 use super::{
+    bodies,
     body::{Fields, JsonBody},
     client::{require_self_service_key, BearerCustomer, ClientIp},
     problem::{ApiError, ApiResult},
 };
 use crate::{
-    domain::{FieldError, OtpCode, ValidationErrors},
+    domain::{FieldError, ValidationErrors},
     services::{
-        auth::{
-            claim::Identification, otp::OtpChallenge, sign_in::Authenticated, Identity,
-            IdentityInput, OtpLookup, RegisterInput,
-        },
+        auth::{otp::OtpChallenge, sign_in::Authenticated},
         contacts::{summary, ProfileUpdate},
         Core, ServiceError,
     },
@@ -86,57 +84,13 @@ fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
     }))
 }
 
-fn identity_input(fields: &Fields, errors: &mut ValidationErrors) -> IdentityInput {
-    IdentityInput {
-        provider: fields.required_string("provider", "Provider", errors),
-        email: fields.string("email", errors),
-        password: fields.string("password", errors),
-        phone_number: fields.string("phone_number", errors),
-        country_code: fields.string("country_code", errors),
-        token: fields.string("token", errors),
-    }
-}
-
 async fn register(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let fields = Fields::new(&body);
-    let mut errors = ValidationErrors::default();
-    let identity = match fields.object("identity", &mut errors) {
-        Some(identity) => identity_input(&identity, &mut errors),
-        None => {
-            if !fields.has("identity") {
-                errors.push(FieldError::required("identity", "identity"));
-            }
-            IdentityInput::default()
-        }
-    };
-    // Facebook brings its own names; every other provider needs them.
-    let is_facebook = identity
-        .provider
-        .as_deref()
-        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"));
-    let name = |key: &str, label: &str, errors: &mut ValidationErrors| match is_facebook {
-        true => fields.string(key, errors),
-        false => fields.required_string(key, label, errors),
-    };
-    let input = RegisterInput {
-        title: fields.string("title", &mut errors),
-        first_name: name("first_name", "First name", &mut errors),
-        last_name: name("last_name", "Last name", &mut errors),
-        identity,
-        service_acceptance: fields
-            .boolean("service_acceptance", &mut errors)
-            .unwrap_or(false),
-        email_opt_out: fields
-            .boolean("email_opt_out", &mut errors)
-            .unwrap_or(false),
-        sms_opt_out: fields.boolean("sms_opt_out", &mut errors).unwrap_or(false),
-    };
-    // Type errors first: the service would only repeat them less precisely.
-    errors.into_result()?;
+    let input = bodies::register(&body)?;
+    let is_facebook = bodies::is_facebook(&input.identity);
     if is_facebook {
         return facebook(
             &core,
@@ -158,23 +112,6 @@ async fn register(
         .into_response())
 }
 
-/// The first credential of `credentials: [{name, value}]` as an identity.
-fn credential(fields: &Fields, errors: &mut ValidationErrors) -> Option<Identity> {
-    let list = fields.objects("credentials", errors)?;
-    let Some(first) = list.first() else {
-        errors.push(FieldError::required("credentials", "credentials"));
-        return None;
-    };
-    let name = first.required_string("name", "Credential name", errors);
-    let value = first.required_string("value", "Credential value", errors);
-    let (name, value) = (name?, value?);
-    errors.check(Identity::from_credential(
-        &fields.path("credentials[0]"),
-        &name,
-        &value,
-    ))
-}
-
 async fn request_otp(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -182,7 +119,7 @@ async fn request_otp(
 ) -> ApiResult<Response> {
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
-    let identity = credential(&fields, &mut errors);
+    let identity = bodies::credential(&fields, &mut errors);
     if identity.is_none() && !fields.has("credentials") {
         errors.push(FieldError::required("credentials", "credentials"));
     }
@@ -198,59 +135,12 @@ async fn request_otp(
         .into_response())
 }
 
-/// A malformed code is just a wrong code to the caller (but costs no try).
-pub fn parse_code(
-    field: &str,
-    raw: Option<String>,
-    errors: &mut ValidationErrors,
-) -> Result<Option<OtpCode>, ServiceError> {
-    match raw {
-        None => {
-            errors.push(FieldError::required(field, "Code"));
-            Ok(None)
-        }
-        Some(raw) => match OtpCode::parse(field, &raw) {
-            Ok(code) => Ok(Some(code)),
-            Err(e) if e.code == "REQUIRED" => {
-                errors.push(e);
-                Ok(None)
-            }
-            Err(_) => Err(ServiceError::InvalidOtp),
-        },
-    }
-}
-
 async fn validate_otp(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<TokenResponse>> {
-    let fields = Fields::new(&body);
-    let mut errors = ValidationErrors::default();
-    let lookup = match fields
-        .string("auth_otp", &mut errors)
-        .filter(|h| !h.trim().is_empty())
-    {
-        Some(handle) => Some(OtpLookup::Handle(handle)),
-        None if fields.has("credentials") => {
-            credential(&fields, &mut errors).map(OtpLookup::Identity)
-        }
-        None => {
-            errors.push(FieldError::new(
-                "auth_otp",
-                "REQUIRED",
-                "Send auth_otp or credentials",
-            ));
-            None
-        }
-    };
-    let code = parse_code("code", fields.string("code", &mut errors), &mut errors);
-    errors.into_result()?;
-    let (Some(lookup), Some(code)) = (lookup, code?) else {
-        return Err(ApiError::MalformedJson(
-            "auth_otp (or credentials) and code are required".into(),
-        ));
-    };
+    let (lookup, code) = bodies::validate_otp(&body)?;
     token_response(core.validate_otp(lookup, code, true, ip.as_deref()).await?)
 }
 
@@ -261,7 +151,7 @@ async fn authenticate(
 ) -> ApiResult<Response> {
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
-    let input = identity_input(&fields, &mut errors);
+    let input = bodies::identity_input(&fields, &mut errors);
     errors.into_result()?;
     if input
         .provider
@@ -418,29 +308,7 @@ async fn claim(
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let fields = Fields::new(&body);
-    let mut errors = ValidationErrors::default();
-    let mut items = Vec::new();
-    // (A missing identification is reported once, by `Identification::parse`.)
-    for item in fields
-        .objects("identification", &mut errors)
-        .unwrap_or_default()
-    {
-        let name = item.required_string("name", "Identification name", &mut errors);
-        let value = item.required_string("value", "Identification value", &mut errors);
-        if let (Some(name), Some(value)) = (name, value) {
-            items.push((name, value));
-        }
-    }
-    let identity = match fields.object("identity", &mut errors) {
-        Some(identity) => identity_input(&identity, &mut errors),
-        None => {
-            errors.push(FieldError::required("identity", "identity"));
-            IdentityInput::default()
-        }
-    };
-    let who = Identification::parse(&items, &mut errors);
-    errors.into_result()?;
+    let (who, identity) = bodies::claim(&body)?;
     Ok(accepted(
         core.claim(who, identity, ip.as_deref()).await?.auth_otp,
     ))
@@ -454,7 +322,7 @@ async fn add_identity(
 ) -> ApiResult<Response> {
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
-    let identity = identity_input(&fields, &mut errors);
+    let identity = bodies::identity_input(&fields, &mut errors);
     errors.into_result()?;
     Ok(accepted(
         core.add_identity(&customer, identity, ip.as_deref())
@@ -513,7 +381,7 @@ async fn reset_password(
     let mut errors = ValidationErrors::default();
     let handle = fields.required_string("auth_otp", "auth_otp", &mut errors);
     let password = fields.required_string("password", "Password", &mut errors);
-    let code = parse_code("code", fields.string("code", &mut errors), &mut errors);
+    let code = bodies::parse_code("code", fields.string("code", &mut errors), &mut errors);
     errors.into_result()?;
     let (Some(handle), Some(password), Some(code)) = (handle, password, code?) else {
         return Err(ApiError::MalformedJson(

@@ -9,6 +9,7 @@ mod backoffice_api;
 mod concurrency;
 mod credentials;
 mod delivery;
+mod docs;
 mod facebook;
 mod operations;
 mod otp_rules;

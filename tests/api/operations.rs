@@ -347,3 +347,134 @@ async fn sigterm_stops_the_server_cleanly() {
     assert!(rest.contains("stopped"), "{rest}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn codes_passwords_and_tokens_never_reach_the_logs() {
+    let dir = temp_dir();
+    let key = portal_command(&dir)
+        .args(["api-key", "create", "--kind", "self-service"])
+        .stdout(Stdio::piped())
+        .output()
+        .await
+        .unwrap();
+    assert!(key.status.success());
+    let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
+    let mut child = portal_command(&dir)
+        .env("RUST_LOG", "debug")
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let log = tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        let mut all = String::new();
+        let mut tx = Some(tx);
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(at) = line.find("listening on http://") {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(line[at + "listening on ".len()..].trim().to_owned());
+                }
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let address = tokio::time::timeout(Duration::from_secs(30), rx)
+        .await
+        .expect("starts in time")
+        .unwrap();
+    let client = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value| {
+        client
+            .post(format!("{address}{CONTACTS}/{path}"))
+            .header("api_key", &key)
+            .json(&body)
+            .send()
+    };
+    let email = crate::common::unique_email();
+    let password = "a password for the logs 1";
+    let registered = body_json(
+        post(
+            "register",
+            json!({"first_name": "Lo", "last_name": "Gs", "service_acceptance": true,
+                   "identity": {"provider": "EMAIL", "email": email, "password": password}}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    let outbox = body_json(reqwest::get(format!("{address}/dev/outbox")).await.unwrap()).await;
+    let code = outbox[0]["code"].as_str().unwrap().to_owned();
+    let tokens = body_json(
+        post(
+            "validate-otp",
+            json!({"auth_otp": registered["auth_otp"], "code": code}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    let signed_in = body_json(
+        post(
+            "authenticate",
+            json!({"provider": "EMAIL", "email": email, "password": password}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    let refreshed = body_json(
+        post(
+            "refresh-token",
+            json!({"refresh_token": signed_in["refresh_token"]}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(refreshed["access_token"].is_string(), "{refreshed}");
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    let logs = tokio::time::timeout(Duration::from_secs(10), log)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(logs.contains("listening on"), "the logs were read: {logs}");
+    // The code stands alone somewhere (a digit run inside a timestamp or an id is not it).
+    let alone = |text: &str, needle: &str| {
+        text.match_indices(needle).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + needle.len()..].chars().next();
+            let apart = |c: Option<char>| {
+                c.is_none_or(|c| !c.is_ascii_alphanumeric() && !matches!(c, '.' | ':' | '-'))
+            };
+            apart(before) && apart(after)
+        })
+    };
+    assert!(!alone(&logs, &code), "the code appears in the logs");
+    let secrets = [
+        ("the password", password.to_owned()),
+        ("the API key", key),
+        (
+            "the auth_otp",
+            registered["auth_otp"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "an access token",
+            tokens["access_token"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "a refresh token",
+            tokens["refresh_token"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "a rotated refresh token",
+            refreshed["refresh_token"].as_str().unwrap().to_owned(),
+        ),
+    ];
+    for (what, secret) in secrets {
+        assert!(!logs.contains(&secret), "{what} appears in the logs");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

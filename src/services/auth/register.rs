@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     identity::ParsedIdentity,
     otp::{CodeRequest, OtpChallenge},
-    IdentityInput,
+    Identity, IdentityInput,
 };
 use crate::{
     domain::{FieldError, PersonName, Purpose, ValidationErrors},
@@ -37,6 +37,61 @@ pub struct PendingRegistration {
     pub password_hash: Option<String>,
 }
 
+/// A registration whose every part parsed.
+pub struct Registration {
+    pub title: Option<PersonName>,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub identity: Identity,
+    pub password: Option<String>,
+}
+
+impl RegisterInput {
+    /// Every rule a registration must meet before anything is sent, all problems at once.
+    pub fn check(&self) -> Result<Registration, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let title = errors
+            .check(PersonName::parse_optional(
+                "title",
+                "Title",
+                self.title.as_deref(),
+            ))
+            .flatten();
+        let first_name = errors.check(PersonName::parse(
+            "first_name",
+            "First name",
+            self.first_name.as_deref().unwrap_or(""),
+        ));
+        let last_name = errors.check(PersonName::parse(
+            "last_name",
+            "Last name",
+            self.last_name.as_deref().unwrap_or(""),
+        ));
+        let parsed = self.identity.parse("identity", &mut errors);
+        if !self.service_acceptance {
+            errors.push(FieldError::new(
+                "service_acceptance",
+                "TERMS_NOT_ACCEPTED",
+                "You must accept the terms of service",
+            ));
+        }
+        match (first_name, last_name, parsed) {
+            (Some(first_name), Some(last_name), Some(ParsedIdentity { identity, password }))
+                if errors.is_empty() =>
+            {
+                Ok(Registration {
+                    title,
+                    first_name,
+                    last_name,
+                    identity,
+                    password,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 impl Core {
     /// Sends a code to prove the identity. For an identity that already exists the owner gets a
     /// sign-in code instead and the caller gets exactly the same answer (names and password ignored).
@@ -46,38 +101,13 @@ impl Core {
         input: RegisterInput,
         client_ip: Option<&str>,
     ) -> ServiceResult<OtpChallenge> {
-        let mut errors = ValidationErrors::default();
-        let title = errors
-            .check(PersonName::parse_optional(
-                "title",
-                "Title",
-                input.title.as_deref(),
-            ))
-            .flatten();
-        let first_name = errors.check(PersonName::parse(
-            "first_name",
-            "First name",
-            input.first_name.as_deref().unwrap_or(""),
-        ));
-        let last_name = errors.check(PersonName::parse(
-            "last_name",
-            "Last name",
-            input.last_name.as_deref().unwrap_or(""),
-        ));
-        let parsed = input.identity.parse("identity", &mut errors);
-        if !input.service_acceptance {
-            errors.push(FieldError::new(
-                "service_acceptance",
-                "TERMS_NOT_ACCEPTED",
-                "You must accept the terms of service",
-            ));
-        }
-        errors.into_result()?;
-        let (Some(first_name), Some(last_name), Some(ParsedIdentity { identity, password })) =
-            (first_name, last_name, parsed)
-        else {
-            unreachable!("no validation errors means every part parsed");
-        };
+        let Registration {
+            title,
+            first_name,
+            last_name,
+            identity,
+            password,
+        } = input.check()?;
 
         // Refusals that need no password hash come first, so a flood is cheap to turn away.
         let mut limits = vec![Limit::SendsPerIdentifier(identity.key())];
