@@ -13,6 +13,7 @@ cargo fuzz build --sanitizer none 2>&1 | tail -n 3
 status=0
 for t in "${TARGETS[@]}"; do
   mkdir -p "corpus/$t"
+  [[ -d "seeds/$t" ]] && cp -n seeds/"$t"/* "corpus/$t/"
   log="$(mktemp)"
   if cargo fuzz run --sanitizer none "$t" "corpus/$t" -- -max_total_time="$SECS" -print_final_stats=1 >"$log" 2>&1; then
     result=ok
