@@ -65,13 +65,8 @@ pub async fn main() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let grace = std::time::Duration::from_secs(
-        std::env::var("SHUTDOWN_GRACE_SECS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20),
-    );
-    let mut running = startup::spawn(settings).await?;
+    let grace = settings.shutdown_grace;
+    let mut running = startup::spawn(settings, startup::shutdown_signal()).await?;
     tracing::info!("listening on http://{}", running.address);
     // After SIGTERM the server stops accepting and finishes what is in flight, for at most `grace`.
     tokio::select! {

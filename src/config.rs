@@ -49,6 +49,8 @@ pub struct Settings {
     /// Folder for generated development files (the JWT secret when none is configured).
     pub data_dir: PathBuf,
     pub jwt_secret: Option<String>,
+    /// A previous secret still accepted (access tokens, queued messages) while one is rotated.
+    pub jwt_secret_previous: Option<String>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub email_delivery: DeliveryKind,
@@ -69,11 +71,13 @@ pub struct Settings {
     pub sms_http_url: Option<String>,
     pub sms_http_token: Option<String>,
     pub sms_http_from: String,
-    /// How long one send may take, retries included, before the request gives up.
+    /// How long one try of one message may take (the queue tries again later).
     pub delivery_timeout: Duration,
     pub facebook: Option<FacebookSettings>,
     /// The portal's address as browsers reach it (for OAuth redirects), e.g. https://portal.example.com
     pub public_url: String,
+    /// After SIGTERM, how long requests in flight may finish.
+    pub shutdown_grace: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -168,6 +172,7 @@ impl Settings {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("data")),
             jwt_secret: var("JWT_SECRET"),
+            jwt_secret_previous: var("JWT_SECRET_PREVIOUS"),
             access_token_ttl: Duration::from_secs(parse("ACCESS_TOKEN_TTL_SECS", 900u64)?),
             refresh_token_ttl: Duration::from_secs(parse(
                 "REFRESH_TOKEN_TTL_SECS",
@@ -215,6 +220,7 @@ impl Settings {
                 _ => None,
             },
             public_url: String::new(),
+            shutdown_grace: Duration::from_secs(parse("SHUTDOWN_GRACE_SECS", 20u64)?),
         };
         let mut settings = settings;
         settings.public_url = var("PUBLIC_URL")

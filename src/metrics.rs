@@ -1,5 +1,6 @@
 //! Prometheus metrics: request counts and latency by route and status, one-time codes by channel
-//! and outcome, database pool usage. Rendered at `/metrics`.
+//! and outcome, the delivery queue's depth and oldest message, database pool usage. Rendered at
+//! `/metrics`.
 
 use std::{sync::OnceLock, time::Instant};
 
@@ -98,6 +99,13 @@ pub async fn render(State(core): State<Core>, headers: HeaderMap) -> Response {
                     .into_response();
             }
         }
+    }
+    match crate::store::deliveries::depth(&core.db, crate::store::now_ms()).await {
+        Ok((depth, oldest_ms)) => {
+            metrics::gauge!("portal_delivery_queue_depth").set(depth as f64);
+            metrics::gauge!("portal_delivery_oldest_seconds").set(oldest_ms as f64 / 1000.0);
+        }
+        Err(error) => tracing::warn!(error = %error, "delivery queue depth unavailable"),
     }
     let pool = &core.db.pool;
     metrics::gauge!("portal_db_pool_connections").set(f64::from(pool.size()));

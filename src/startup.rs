@@ -26,7 +26,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use crate::{
     api,
     config::{DeliveryKind, Settings},
-    delivery::{outbox::Outbox, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
+    delivery::{outbox::Outbox, seal::SealKey, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
     services::{
         auth::{passwords::Hasher, secrets::Secrets, tokens::TokenKeys},
         Core,
@@ -43,15 +43,14 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let secrets = Secrets::load(&settings)?;
-    let previous = std::env::var("JWT_SECRET_PREVIOUS")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let tokens = TokenKeys::new(&secrets.jwt, previous.as_deref().map(str::as_bytes));
-    let delivery = Delivery {
-        email: deliverer(&settings.email_delivery, &settings, &db)?,
-        sms: deliverer(&settings.sms_delivery, &settings, &db)?,
-        time_limit: settings.delivery_timeout,
-    };
+    let tokens = TokenKeys::new(&secrets.jwt, secrets.previous.as_deref());
+    let (current, previous) = secrets.delivery_keys();
+    let delivery = Delivery::new(
+        deliverer(&settings.email_delivery, &settings, &db)?,
+        deliverer(&settings.sms_delivery, &settings, &db)?,
+        settings.delivery_timeout,
+        SealKey::new(current, previous),
+    );
     Ok(Core {
         passwords: Hasher::new(
             settings.max_concurrent_hashes,
@@ -71,7 +70,7 @@ fn deliverer(
     settings: &Settings,
     db: &Db,
 ) -> anyhow::Result<Arc<dyn Deliver>> {
-    let per_try = settings.delivery_timeout.min(Duration::from_secs(5));
+    let per_try = settings.delivery_timeout;
     Ok(match kind {
         DeliveryKind::Outbox => Arc::new(Outbox::new(db.clone())),
         DeliveryKind::Smtp => {
@@ -235,8 +234,13 @@ pub struct Running {
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Binds, spawns the server (and its housekeeping), and returns at once.
-pub async fn spawn(settings: Settings) -> anyhow::Result<Running> {
+/// Binds, spawns the server (with its delivery worker and housekeeping), and returns at once.
+/// The server stops accepting when `shutdown` completes (`shutdown_signal()` for the binary; tests
+/// pass a future that never does, so the test process keeps the default SIGTERM).
+pub async fn spawn(
+    settings: Settings,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(settings.bind_addr)
         .await
         .with_context(|| format!("could not listen on {}", settings.bind_addr))?;
@@ -244,13 +248,21 @@ pub async fn spawn(settings: Settings) -> anyhow::Result<Running> {
     let core = build_core(settings).await?;
     let app = router(core.clone());
     spawn_housekeeping(core.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(crate::delivery::worker::run(
+        core.db.clone(),
+        core.delivery.clone(),
+        stopped,
+    ));
     let handle = tokio::spawn(async move {
-        axum::serve(
+        let outcome = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        .with_graceful_shutdown(shutdown)
+        .await;
+        let _ = stop.send(true);
+        outcome
     });
     Ok(Running {
         address,

@@ -124,3 +124,13 @@ pub struct ApiKeyView {
     pub last_used_at: Option<String>,
     pub revoked: bool,
 }
+
+/// A message that could not be delivered, as the back office lists it (recipient masked).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DeliveryFailureView {
+    pub channel: String,
+    pub to: String,
+    pub attempts: i64,
+    pub error: String,
+    pub at: String,
+}

@@ -4,7 +4,7 @@
 // through playwright-core. No browser is ever downloaded: set CHROMIUM_PATH to
 // override the default /usr/bin/chromium.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,12 +94,20 @@ export async function withPage(browser, { js, name }, fn) {
 let counter = 0;
 const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
-/** A fresh Cyprus mobile number: national `99xxxxxx`, E.164 `+35799xxxxxx`. */
+const phonesHandedOut = new Set();
+
+/**
+ * A fresh Cyprus mobile number (`9[4-79]` and six random digits, E.164 `+357…`): random, so that
+ * test files running in other processes do not pick the same one (5 million to choose from).
+ */
 export function uniquePhone() {
-  counter += 1;
-  const six = String((Date.now() + counter * 7_919 + process.pid * 31) % 1_000_000).padStart(6, '0');
-  const national = `99${six}`;
-  return { country: 'CYP', national, e164: `+357${national}` };
+  for (;;) {
+    const prefix = ['94', '95', '96', '97', '99'][randomInt(5)];
+    const national = `${prefix}${String(randomInt(1_000_000)).padStart(6, '0')}`;
+    if (phonesHandedOut.has(national)) continue;
+    phonesHandedOut.add(national);
+    return { country: 'CYP', national, e164: `+357${national}` };
+  }
 }
 
 export function uniqueEmail(tag = 'user') {

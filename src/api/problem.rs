@@ -92,7 +92,6 @@ impl ApiError {
                 S::ContactCodeTaken => (StatusCode::CONFLICT, "CONTACT_CODE_TAKEN"),
                 S::IdentityTaken => (StatusCode::CONFLICT, "IDENTITY_TAKEN"),
                 S::InvalidApiKey => (StatusCode::UNAUTHORIZED, "INVALID_API_KEY"),
-                S::DeliveryFailed => (StatusCode::SERVICE_UNAVAILABLE, "DELIVERY_FAILED"),
                 S::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE"),
                 S::NotConfigured(_) => (StatusCode::BAD_REQUEST, "NOT_CONFIGURED"),
                 S::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::{Deliver, OtpMessage};
+use super::{Deliver, OtpMessage, SendError};
 use crate::{
     services::contacts::convert_time,
     store::{self, outbox::OutboxRow, Db},
@@ -26,9 +26,10 @@ fn micros_now() -> i64 {
 
 #[async_trait]
 impl Deliver for Outbox {
-    async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()> {
+    /// Recorded once per delivery, however many times it is tried (the key is the row's id).
+    async fn deliver(&self, message: &OtpMessage, key: &str) -> Result<(), SendError> {
         let row = OutboxRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: key.to_owned(),
             channel: message.channel.as_str().to_owned(),
             recipient: message.to.clone(),
             code: message.code.clone(),
@@ -36,8 +37,9 @@ impl Deliver for Outbox {
             created_at: store::now_ms(),
             seq: micros_now(),
         };
-        store::outbox::insert(&self.db.pool, &row).await?;
-        Ok(())
+        store::outbox::insert(&self.db.pool, &row)
+            .await
+            .map_err(|e| SendError::Retry(e.into()))
     }
 }
 

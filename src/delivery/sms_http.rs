@@ -1,20 +1,21 @@
 //! SMS through an HTTP gateway, Twilio-compatible: a form post of `To`, `From`, `Body` with basic
-//! auth (`SMS_HTTP_TOKEN` = `user:secret`). Each try has a timeout; 5xx and network errors are
-//! retried with back-off, 4xx are not (the request itself is wrong).
+//! auth (`SMS_HTTP_TOKEN` = `user:secret`) and an `Idempotency-Key` header (the same for every
+//! try of one message). One try per call: the delivery queue retries. 5xx, 408, 429 and network
+//! errors are worth another try; other 4xx are final (the message itself is wrong).
 
 use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
+use reqwest::StatusCode;
 
-use super::{Deliver, OtpMessage};
+use super::{Deliver, OtpMessage, SendError};
 
 pub struct SmsHttp {
     client: reqwest::Client,
     url: String,
     from: String,
     credentials: Option<(String, String)>,
-    tries: u32,
 }
 
 impl SmsHttp {
@@ -26,6 +27,7 @@ impl SmsHttp {
     ) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("could not build the HTTP client")?;
         let credentials = token.map(|t| match t.split_once(':') {
@@ -37,43 +39,40 @@ impl SmsHttp {
             url: url.to_owned(),
             from: from.to_owned(),
             credentials,
-            tries: 3,
         })
     }
 }
 
 #[async_trait]
 impl Deliver for SmsHttp {
-    async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()> {
+    async fn deliver(&self, message: &OtpMessage, key: &str) -> Result<(), SendError> {
         let form = [
             ("To", message.to.as_str()),
             ("From", self.from.as_str()),
             ("Body", message.body.as_str()),
         ];
-        let mut last_error = anyhow::anyhow!("no attempt made");
-        for attempt in 0..self.tries {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(attempt - 1))).await;
-            }
-            let mut request = self.client.post(&self.url).form(&form);
-            if let Some((user, secret)) = &self.credentials {
-                request = request.basic_auth(user, Some(secret));
-            }
-            match request.send().await {
-                Ok(response) if response.status().is_success() => return Ok(()),
-                Ok(response) if response.status().is_client_error() => {
-                    anyhow::bail!(
-                        "SMS gateway refused the message: HTTP {}",
-                        response.status()
-                    );
-                }
-                Ok(response) => {
-                    last_error = anyhow::anyhow!("SMS gateway answered HTTP {}", response.status())
-                }
-                Err(e) => last_error = anyhow::Error::new(e).context("SMS gateway unreachable"),
-            }
-            tracing::warn!(attempt = attempt + 1, error = %last_error, "SMS delivery attempt failed");
+        let mut request = self
+            .client
+            .post(&self.url)
+            .header("Idempotency-Key", key)
+            .form(&form);
+        if let Some((user, secret)) = &self.credentials {
+            request = request.basic_auth(user, Some(secret));
         }
-        Err(last_error)
+        let response = request.send().await.map_err(|e| {
+            SendError::Retry(anyhow::Error::new(e).context("SMS gateway unreachable"))
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let error = anyhow::anyhow!("SMS gateway answered HTTP {status}");
+        match status {
+            StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS => {
+                Err(SendError::Retry(error))
+            }
+            s if s.is_client_error() => Err(SendError::Refused(error)),
+            _ => Err(SendError::Retry(error)),
+        }
     }
 }

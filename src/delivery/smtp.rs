@@ -1,5 +1,7 @@
 //! Email through an SMTP server (lettre): `SMTP_URL` such as `smtp://user:pass@host:587?tls=required`
 //! (STARTTLS), `smtps://user:pass@host:465` (TLS), or `smtp://127.0.0.1:2525` (plain, local relays).
+//! Every try of one message has the same `Message-ID` (mail systems drop a repeat); permanent
+//! SMTP errors (5xx) are final, the rest worth another try.
 
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
-use super::{Deliver, OtpMessage};
+use super::{Deliver, OtpMessage, SendError};
 
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -53,12 +55,15 @@ fn html_body(message: &OtpMessage) -> String {
 
 #[async_trait]
 impl Deliver for Smtp {
-    async fn deliver(&self, message: &OtpMessage) -> anyhow::Result<()> {
+    async fn deliver(&self, message: &OtpMessage, key: &str) -> Result<(), SendError> {
         let to: Mailbox = message
             .to
             .parse()
-            .context("recipient is not a valid mailbox")?;
+            .context("recipient is not a valid mailbox")
+            .map_err(SendError::Refused)?;
+        let domain = self.from.email.domain().to_owned();
         let email = Message::builder()
+            .message_id(Some(format!("<{key}@{domain}>")))
             .from(self.from.clone())
             .to(to)
             .subject(&message.subject)
@@ -75,11 +80,16 @@ impl Deliver for Smtp {
                             .body(html_body(message)),
                     ),
             )
-            .context("could not build the email")?;
-        self.transport
-            .send(email)
-            .await
-            .context("SMTP delivery failed")?;
-        Ok(())
+            .context("could not build the email")
+            .map_err(SendError::Refused)?;
+        match self.transport.send(email).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(SendError::Refused(
+                anyhow::Error::new(e).context("the SMTP server refused the message"),
+            )),
+            Err(e) => Err(SendError::Retry(
+                anyhow::Error::new(e).context("SMTP delivery failed"),
+            )),
+        }
     }
 }

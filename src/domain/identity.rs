@@ -3,9 +3,11 @@
 use super::{Email, FieldError, PhoneNumber, Provider};
 
 /// How a code reaches a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Channel {
+    #[serde(rename = "EMAIL")]
     Email,
+    #[serde(rename = "SMS")]
     Sms,
 }
 

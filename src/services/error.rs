@@ -36,8 +36,6 @@ pub enum ServiceError {
     IdentityTaken,
     #[error("the API key is missing or not valid")]
     InvalidApiKey,
-    #[error("we could not send the code; please try again")]
-    DeliveryFailed,
     #[error("the server is busy; please try again in a moment")]
     Busy { retry_after_secs: i64 },
     #[error("{0} is not available on this server")]

@@ -130,34 +130,18 @@ impl Core {
         limits: &[Limit],
         now: i64,
     ) -> ServiceResult<Counted> {
-        let mut counted = Vec::with_capacity(limits.len());
         for limit in limits {
-            let key = limit.key();
-            let (verdict, previous) =
-                throttles::hit_returning_previous(tx, &key, self.rule(limit), now).await?;
+            let (verdict, _) =
+                throttles::hit_returning_previous(tx, &limit.key(), self.rule(limit), now).await?;
             if let Verdict::Refused { retry_after_secs } = verdict {
                 return Ok(Counted::Refused { retry_after_secs });
             }
-            counted.push((key, previous));
         }
-        Ok(Counted::Allowed(counted))
-    }
-
-    /// Takes back sends counted by `count_sends` (the message could not go out).
-    pub(crate) async fn uncount_sends(&self, counted: &[(String, i64)]) -> ServiceResult<()> {
-        let mut tx = self.db.begin().await?;
-        for (key, previous) in counted {
-            throttles::undo(&mut *tx, key, *previous).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        Ok(Counted::Allowed)
     }
 }
 
 pub(crate) enum Counted {
-    /// Counted: each key with its `last_at` before, for `uncount_sends`.
-    Allowed(Vec<(String, i64)>),
-    Refused {
-        retry_after_secs: i64,
-    },
+    Allowed,
+    Refused { retry_after_secs: i64 },
 }

@@ -4,6 +4,7 @@ pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
+pub mod deliveries;
 pub mod demo;
 pub mod error;
 pub mod limits;

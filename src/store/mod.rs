@@ -5,6 +5,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod contacts;
+pub mod deliveries;
 pub mod identities;
 pub mod organisations;
 pub mod otps;
@@ -113,11 +114,11 @@ impl Db {
 
     /// On SQLite the write lock is taken at BEGIN: a deferred transaction that reads and then
     /// writes fails at once ("database is locked") when another writer got in between.
-    pub async fn begin(&self) -> anyhow::Result<Tx<'static>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+    pub async fn begin(&self) -> sqlx::Result<Tx<'static>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub async fn ping(&self) -> anyhow::Result<()> {

@@ -16,7 +16,8 @@ pub async fn insert<'e>(
     row: &OutboxRow,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO outbox (id, channel, recipient, code, body, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO outbox (id, channel, recipient, code, body, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (id) DO NOTHING",
     )
     .bind(&row.id)
     .bind(&row.channel)

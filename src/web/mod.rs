@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agent/contacts/:id") view=agent::contact::AgentContactPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts/:id/edit") view=agent::contact::AgentEditContactPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/organisations") view=agent::admin::OrganisationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/deliveries") view=agent::deliveries::DeliveriesPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/agents") view=agent::admin::AgentsPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/api-keys") view=agent::admin::ApiKeysPage ssr=SsrMode::Async/>
             </Routes>

@@ -54,9 +54,6 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         ServiceError::InvalidCredentials => {
             form.alert = Some("The email or password is not correct.".into())
         }
-        ServiceError::DeliveryFailed => {
-            form.alert = Some("We could not send the code. Please try again.".into())
-        }
         ServiceError::Busy { .. } => {
             form.alert = Some("We are very busy right now. Please try again in a moment.".into())
         }

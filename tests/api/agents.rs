@@ -14,7 +14,7 @@ struct Browser {
 impl Browser {
     fn new() -> Self {
         Self {
-            client: Client::builder()
+            client: crate::common::client_builder()
                 .redirect(redirect::Policy::none())
                 .build()
                 .unwrap(),

@@ -1,5 +1,6 @@
-//! Real delivery: email through an SMTP server and SMS through an HTTP gateway, both started by
-//! the test on 127.0.0.1; failures leave nothing behind.
+//! Real delivery through the queue: email through an SMTP server and SMS through an HTTP gateway,
+//! both started by the test on 127.0.0.1. Requests never wait for a provider; messages are tried
+//! again until they go through (once) or their code expires.
 
 use std::{
     sync::{Arc, Mutex},
@@ -7,9 +8,9 @@ use std::{
 };
 
 use crate::common::{
-    assert_problem, body_json, e164,
-    gateway::{param, Gateway, SmsGateway},
-    spawn_app_with, unique_email, unique_phone,
+    body_json, e164,
+    gateway::{Gateway, SmsGateway},
+    spawn_app_with, unique_email, unique_phone, TestApp, CONTACTS,
 };
 use portal::config::DeliveryKind;
 use reqwest::StatusCode;
@@ -20,6 +21,11 @@ use tokio::{
 
 /// A minimal SMTP server that accepts everything and keeps each message's DATA.
 async fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
+    smtp_sink_taking(Duration::ZERO).await
+}
+
+/// The same, taking `delay` to accept each message.
+async fn smtp_sink_taking(delay: Duration) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let messages = Arc::new(Mutex::new(Vec::new()));
@@ -40,6 +46,7 @@ async fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
                     if in_data {
                         if line == "." {
                             in_data = false;
+                            tokio::time::sleep(delay).await;
                             store.lock().unwrap().push(std::mem::take(&mut data));
                             let _ = write.write_all(b"250 queued\r\n").await;
                         } else {
@@ -73,6 +80,18 @@ async fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
     (format!("smtp://{address}"), messages)
 }
 
+/// The messages the sink has received, waiting up to 5 s for at least `n`.
+async fn received(messages: &Arc<Mutex<Vec<String>>>, n: usize) -> Vec<String> {
+    for _ in 0..250 {
+        let now = messages.lock().unwrap().clone();
+        if now.len() >= n {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the SMTP server did not receive {n} messages");
+}
+
 #[tokio::test]
 async fn codes_by_email_go_through_smtp() {
     let (smtp_url, messages) = smtp_sink().await;
@@ -90,18 +109,17 @@ async fn codes_by_email_go_through_smtp() {
         .unwrap()
         .to_owned();
 
-    let message = messages
-        .lock()
-        .unwrap()
-        .first()
-        .cloned()
-        .expect("one message reached the SMTP server");
+    let message = received(&messages, 1).await.remove(0);
     assert!(
         message.contains("From: \"Contacts Portal\" <no-reply@example.com>")
             || message.contains("From: Contacts Portal <no-reply@example.com>"),
         "{message}"
     );
     assert!(message.contains(&format!("To: {email}")), "{message}");
+    assert!(
+        message.contains("@example.com>"),
+        "a Message-ID in the sender's domain: {message}"
+    );
     assert!(
         message.contains("text/plain") && message.contains("text/html"),
         "a plain and an HTML body: {message}"
@@ -128,7 +146,7 @@ async fn codes_by_email_go_through_smtp() {
     );
 }
 
-async fn app_with_gateway(url: String) -> crate::common::TestApp {
+async fn app_with_gateway(url: String) -> TestApp {
     spawn_app_with(|s| {
         s.sms_delivery = DeliveryKind::SmsHttp;
         s.sms_http_url = Some(url);
@@ -142,8 +160,7 @@ async fn app_with_gateway(url: String) -> crate::common::TestApp {
 #[tokio::test]
 async fn codes_by_sms_go_to_the_gateway_as_a_twilio_style_form() {
     let gateway = SmsGateway::start(Gateway::Accept).await;
-    let url = gateway.url.clone();
-    let app = app_with_gateway(url).await;
+    let app = app_with_gateway(gateway.url.clone()).await;
     let national = unique_phone();
     let response = app.register_phone(&national, "Andy", "Steward").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
@@ -151,102 +168,184 @@ async fn codes_by_sms_go_to_the_gateway_as_a_twilio_style_form() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (auth, form) = gateway
-        .calls()
-        .first()
-        .cloned()
-        .expect("the gateway was called");
+    let call = gateway
+        .wait_for_calls(1, Duration::from_secs(5))
+        .await
+        .remove(0);
     assert_eq!(
-        auth.as_deref(),
+        call.authorization.as_deref(),
         Some("Basic QUMxMjM6c2VjcmV0"),
         "basic auth with SMS_HTTP_TOKEN"
     );
-    assert_eq!(param(&form, "To"), e164(&national));
-    assert_eq!(param(&form, "From"), "+35722000000");
-    let body = param(&form, "Body");
+    assert!(call.idempotency_key.is_some(), "an Idempotency-Key header");
+    assert_eq!(call.param("To"), e164(&national));
+    assert_eq!(call.param("From"), "+35722000000");
+    let body = call.param("Body");
     assert!(
         body.contains("code"),
         "phones offer to fill in texts that say 'code': {body}"
     );
-    let code: String = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|p| p.len() == 6)
-        .expect("the code")
-        .into();
     assert_eq!(
-        app.validate(&auth_otp, &code).await.status(),
+        app.validate(&auth_otp, &call.code()).await.status(),
         StatusCode::OK
     );
 }
 
+/// The value of a counter with these labels in `/metrics`, 0 when absent.
+async fn messages_counted(app: &TestApp, channel: &str, outcome: &str) -> f64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("portal_otp_messages_total{"))
+        .filter(|l| {
+            l.contains(&format!("channel=\"{channel}\""))
+                && l.contains(&format!("outcome=\"{outcome}\""))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 #[tokio::test]
-async fn a_gateway_5xx_is_retried() {
+async fn a_gateway_5xx_is_tried_again_with_the_same_idempotency_key_until_it_goes_through() {
     let gateway = SmsGateway::start(Gateway::FailTimes(2)).await;
-    let url = gateway.url.clone();
-    let app = app_with_gateway(url).await;
+    let app = app_with_gateway(gateway.url.clone()).await;
+    let national = unique_phone();
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "the request does not wait for the gateway"
+    );
+    let handle = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let calls = gateway.wait_for_calls(3, Duration::from_secs(10)).await;
+    assert_eq!(
+        calls.iter().map(|c| c.accepted).collect::<Vec<_>>(),
+        [false, false, true],
+        "two failures, then success"
+    );
+    assert!(calls
+        .iter()
+        .all(|c| c.idempotency_key == calls[0].idempotency_key));
+    assert!(
+        calls[2].at - calls[1].at > calls[1].at - calls[0].at,
+        "the waits between tries grow"
+    );
+    assert_eq!(
+        app.validate(&handle, &calls[2].code()).await.status(),
+        StatusCode::OK
+    );
+    app.settle().await;
+    assert_eq!(messages_counted(&app, "SMS", "retried").await, 2.0);
+    assert_eq!(messages_counted(&app, "SMS", "sent").await, 1.0);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(gateway.calls().len(), 3, "nothing is sent twice");
+}
+
+#[tokio::test]
+async fn a_message_the_gateway_refuses_is_not_tried_again_and_is_counted_as_failed() {
+    let gateway = SmsGateway::start(Gateway::Refuse).await;
+    let app = app_with_gateway(gateway.url.clone()).await;
     let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    assert_eq!(gateway.calls().len(), 3, "two failures, then success");
-}
-
-/// A failed send gives a clear 503, leaves no usable code, and does not count against the limits.
-async fn assert_clean_failure(app: &crate::common::TestApp, national: &str) {
-    let response = app.register_phone(national, "Andy", "Steward").await;
-    let problem =
-        assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "DELIVERY_FAILED").await;
-    assert!(
-        problem["detail"].as_str().unwrap().contains("try again"),
-        "{problem}"
-    );
-    let identity = portal::domain::Identity::from_stored("PHONE", &e164(national)).unwrap();
-    let live = portal::store::otps::newest_live_sign_in(
-        &app.core.db.pool,
-        &identity,
-        crate::common::now_ms(),
-    )
-    .await
-    .unwrap();
-    assert!(live.is_none(), "no code is left behind");
-    assert_eq!(app.contact_count().await, 0);
-}
-
-#[tokio::test]
-async fn a_gateway_4xx_is_not_retried_and_nothing_is_half_written() {
-    let gateway = SmsGateway::start(Gateway::Refuse).await;
-    let url = gateway.url.clone();
-    let app = app_with_gateway(url).await;
-    let national = unique_phone();
-    assert_clean_failure(&app, &national).await;
+    gateway.wait_for_calls(1, Duration::from_secs(5)).await;
+    app.settle().await;
+    assert_eq!(messages_counted(&app, "SMS", "failed").await, 1.0);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
     assert_eq!(gateway.calls().len(), 1, "a 4xx is final");
-    // The failed send did not start the cool-down: trying again is not refused with 429.
-    assert_clean_failure(&app, &national).await;
+
+    // The back office lists it, the number masked.
+    app.core
+        .create_agent(
+            "watcher@example.com",
+            "agent",
+            "a watcher password 1".into(),
+        )
+        .await
+        .unwrap();
+    let mut agent = crate::common::browser::Browser::new(&app);
+    agent.get("/agent/sign-in").await;
+    agent
+        .post_form(
+            "/api/agent/sign-in",
+            &[
+                ("email", "watcher@example.com"),
+                ("password", "a watcher password 1"),
+            ],
+        )
+        .await;
+    let page = crate::common::browser::text_of(&agent.get_html("/agent/deliveries").await);
+    assert!(
+        page.contains("SMS") && page.contains("+357 99****"),
+        "{page}"
+    );
+    assert!(page.contains("HTTP 400"), "{page}");
 }
 
 #[tokio::test]
-async fn a_gateway_that_is_down_or_slow_fails_within_the_time_limit() {
+async fn requests_do_not_wait_for_a_slow_or_unreachable_gateway() {
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dead = format!("http://{}/Messages.json", closed.local_addr().unwrap());
     drop(closed);
-    let app = app_with_gateway(dead).await;
-    assert_clean_failure(&app, &unique_phone()).await;
+    let slow = SmsGateway::start(Gateway::Slow(Duration::from_secs(30))).await;
+    for url in [dead, slow.url.clone()] {
+        let app = app_with_gateway(url).await;
+        let started = Instant::now();
+        let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the request was held {:?}",
+            started.elapsed()
+        );
+    }
+}
 
-    let gateway = SmsGateway::start(Gateway::Slow(Duration::from_secs(30))).await;
-    let url = gateway.url.clone();
-    let app = app_with_gateway(url).await;
-    let started = Instant::now();
-    assert_clean_failure(&app, &unique_phone()).await;
-    assert!(
-        started.elapsed() < Duration::from_secs(8),
-        "the request was held {:?}",
-        started.elapsed()
-    );
+/// The provider is down for 20 s, then back: every message queued meanwhile arrives once, none
+/// twice, before its code expires.
+#[tokio::test]
+async fn a_provider_outage_delays_messages_but_loses_and_repeats_none() {
+    let gateway = SmsGateway::start(Gateway::Down).await;
+    let app = app_with_gateway(gateway.url.clone()).await;
+    let outage = Instant::now();
+    let mut phones = Vec::new();
+    for _ in 0..10 {
+        let national = unique_phone();
+        let response = app.register_phone(&national, "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let handle = body_json(response).await["auth_otp"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        phones.push((e164(&national), handle));
+    }
+    tokio::time::sleep(Duration::from_secs(20).saturating_sub(outage.elapsed())).await;
+    gateway.set(Gateway::Accept);
+    app.settle_within(Duration::from_secs(45)).await;
+    for (phone, handle) in &phones {
+        let accepted = gateway.accepted_to(phone);
+        assert_eq!(accepted.len(), 1, "exactly one message reached {phone}");
+        assert_eq!(
+            app.validate(handle, &accepted[0].code()).await.status(),
+            StatusCode::OK,
+            "delivered before its code expired"
+        );
+    }
 }
 
 #[tokio::test]
 async fn email_and_sms_providers_are_set_apart() {
     let gateway = SmsGateway::start(Gateway::Accept).await;
-    let url = gateway.url.clone();
-    let app = app_with_gateway(url).await;
+    let app = app_with_gateway(gateway.url.clone()).await;
     let email = unique_email();
     assert_eq!(
         app.register_email(&email, None).await.status(),
@@ -258,4 +357,112 @@ async fn email_and_sms_providers_are_set_apart() {
         "email still goes to the outbox"
     );
     assert!(gateway.calls().is_empty());
+}
+
+/// The median of `samples` in milliseconds.
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+/// Times one request.
+async fn timed(request: impl std::future::Future<Output = reqwest::Response>) -> f64 {
+    let started = Instant::now();
+    let response = request.await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// With providers that take 300 ms, identities that exist and identities that do not are
+/// answered in the same time: nothing waits for a provider (hole 5's timing half).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn known_and_unknown_identities_are_answered_in_the_same_time() {
+    let gateway = SmsGateway::start(Gateway::Slow(Duration::from_millis(300))).await;
+    let (smtp_url, mail) = smtp_sink_taking(Duration::from_millis(300)).await;
+    let app = spawn_app_with(|s| {
+        s.sms_delivery = DeliveryKind::SmsHttp;
+        s.sms_http_url = Some(gateway.url.clone());
+        s.email_delivery = DeliveryKind::Smtp;
+        s.smtp_url = Some(smtp_url);
+        s.smtp_from = Some("no-reply@example.com".into());
+        // This test is about time, not limits: let every request through.
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.limits.otp_sends_per_identity_per_hour = 10_000;
+        s.limits.otp_sends_per_ip_per_hour = 10_000;
+        s.limits.claims_per_ip_per_hour = 10_000;
+        s.limits.failed_logins_per_account_per_hour = 10_000;
+    })
+    .await;
+    let national = unique_phone();
+    let handle = body_json(app.register_phone(&national, "Andy", "Steward").await).await
+        ["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let phone = e164(&national);
+    assert_eq!(
+        app.validate(&handle, &gateway.code_for(&phone).await)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let known_email = unique_email();
+    let handle = body_json(app.register_email(&known_email, None).await).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let message = received(&mail, 1).await.remove(0);
+    let code: String = message
+        .split("code is ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(6)
+        .collect();
+    assert_eq!(app.validate(&handle, &code).await.status(), StatusCode::OK);
+    app.backoffice_contact(serde_json::json!({
+        "type": "PERSON", "code": "TIME-1", "first_name": "T", "last_name": "Ime",
+        "email": unique_email(),
+    }))
+    .await;
+    let stranger = unique_email();
+    let (forgot_path, claim_path) = (
+        format!("{CONTACTS}/forgot-password"),
+        format!("{CONTACTS}/claim"),
+    );
+    let claim = |code: &str| {
+        serde_json::json!({"identification": [{"name": "CODE", "value": code}],
+                           "identity": {"provider": "EMAIL", "email": unique_email()}})
+    };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for _ in 0..50 {
+        known.push(timed(app.request_otp("PHONE", &phone)).await);
+        unknown.push(timed(app.request_otp("PHONE", &e164(&unique_phone()))).await);
+    }
+    let otp = (median(known.clone()), median(unknown.clone()));
+    let (mut known_f, mut unknown_f) = (Vec::new(), Vec::new());
+    let (mut known_c, mut unknown_c) = (Vec::new(), Vec::new());
+    for _ in 0..50 {
+        known_f.push(
+            timed(app.post_json(&forgot_path, serde_json::json!({"email": known_email}))).await,
+        );
+        unknown_f
+            .push(timed(app.post_json(&forgot_path, serde_json::json!({"email": stranger}))).await);
+        known_c.push(timed(app.post_json(&claim_path, claim("TIME-1"))).await);
+        unknown_c.push(timed(app.post_json(&claim_path, claim("TIME-X"))).await);
+    }
+    let forgot = (median(known_f), median(unknown_f));
+    let claims = (median(known_c), median(unknown_c));
+    println!("medians ms (known, unknown): request-otp {otp:?}, forgot-password {forgot:?}, claim {claims:?}");
+    for (what, (k, u)) in [
+        ("request-otp", otp),
+        ("forgot-password", forgot),
+        ("claim", claims),
+    ] {
+        assert!(
+            (k - u).abs() < 10.0,
+            "{what}: known {k:.1} ms, unknown {u:.1} ms"
+        );
+        assert!(k < 150.0, "{what} waited for the provider: {k:.1} ms");
+    }
 }

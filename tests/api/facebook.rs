@@ -214,7 +214,7 @@ async fn an_email_already_on_file_is_proven_before_facebook_is_linked() {
 #[tokio::test]
 async fn the_browser_flow_checks_state_and_pkce_and_codes_are_single_use() {
     let (app, fb) = app_with_facebook().await;
-    let client = reqwest::Client::builder()
+    let client = crate::common::client_builder()
         .redirect(redirect::Policy::none())
         .build()
         .unwrap();

@@ -180,7 +180,7 @@ async fn the_profile_needs_a_session() {
 async fn cross_site_form_posts_are_refused() {
     let app = spawn_app().await;
     let national = unique_phone();
-    let client = reqwest::Client::builder()
+    let client = crate::common::client_builder()
         .redirect(Policy::none())
         .build()
         .unwrap();

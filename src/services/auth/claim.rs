@@ -196,7 +196,6 @@ impl Core {
             payload: target.is_some().then_some(payload),
             deliver: target.is_some(),
             client_ip,
-            report_failure: false,
         })
         .await
     }
@@ -241,7 +240,6 @@ impl Core {
             payload: Some(payload),
             deliver: true,
             client_ip,
-            report_failure: true,
         })
         .await
     }

@@ -246,8 +246,6 @@ impl Core {
                             ),
                             deliver: true,
                             client_ip,
-                            // Whoever holds this Facebook account learns that the email is on file.
-                            report_failure: true,
                         },
                         Some(&identity),
                     )

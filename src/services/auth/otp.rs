@@ -48,9 +48,6 @@ pub(crate) struct CodeRequest<'a> {
     /// and its cost look the same whether or not the identity exists.
     pub deliver: bool,
     pub client_ip: Option<&'a str>,
-    /// Whether a failed delivery may be told to the caller: only where a code goes out whether or
-    /// not the identity exists, or the failure would tell which identities exist.
-    pub report_failure: bool,
 }
 
 impl Core {
@@ -110,43 +107,31 @@ impl Core {
         let mut limits = vec![Limit::SendsPerIdentifier(limit_key.clone())];
         limits.extend(request.client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
         let mut tx = self.db.begin().await?;
-        let mut counted = match self.count_sends(&mut tx, &limits, now).await? {
-            Counted::Allowed(counted) => counted,
-            Counted::Refused { retry_after_secs } => {
-                return Err(ServiceError::TooManyRequests { retry_after_secs })
-            }
-        };
+        if let Counted::Refused { retry_after_secs } =
+            self.count_sends(&mut tx, &limits, now).await?
+        {
+            return Err(ServiceError::TooManyRequests { retry_after_secs });
+        }
         // The channel keeps its own cap (no pumping texts to one phone through many claims);
         // when it refuses, the caller still gets the answer the identifier's limits gave.
         if !row.decoy && limit_key != channel_key {
-            match self
-                .count_sends(&mut tx, &[Limit::SendsPerIdentifier(channel_key)], now)
-                .await?
-            {
-                Counted::Allowed(more) => counted.extend(more),
-                Counted::Refused { .. } => row.decoy = true,
+            let channel = [Limit::SendsPerIdentifier(channel_key)];
+            if let Counted::Refused { .. } = self.count_sends(&mut tx, &channel, now).await? {
+                row.decoy = true;
             }
         }
         store::otps::insert(&mut *tx, &row).await?;
-        tx.commit().await?;
-
+        // The message is queued with its code, in one transaction: both or neither. The request
+        // does not wait for the provider (so it answers in the same time whoever it is for).
         if !row.decoy {
             let message = self.code_message(&row, &code, adds.unwrap_or(&row.identity));
-            if let Err(error) = self.delivery.send(&message).await {
-                tracing::error!(
-                    channel = row.identity.channel().as_str(),
-                    error = format!("{error:#}"),
-                    "could not deliver a one-time code"
-                );
-                // Nothing half-done stays behind: no usable code.
-                store::otps::delete(&self.db.pool, &row.id).await?;
-                if request.report_failure {
-                    // The send does not count either: the customer may try again at once.
-                    self.uncount_sends(&counted).await?;
-                    return Err(ServiceError::DeliveryFailed);
-                }
-                // Otherwise the answer stays the one a decoy gets, limits counted alike.
-            }
+            self.delivery
+                .enqueue(&mut tx, &row.id, &message, now, row.expires_at)
+                .await?;
+        }
+        tx.commit().await?;
+        if !row.decoy {
+            self.delivery.wake();
         }
         Ok(OtpChallenge {
             auth_otp: handle,
@@ -184,7 +169,6 @@ impl Core {
                 payload: row.payload.clone(),
                 deliver: !row.decoy,
                 client_ip,
-                report_failure: row.purpose == Purpose::Register,
             },
             adds.as_ref(),
         )

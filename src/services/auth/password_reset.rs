@@ -30,7 +30,6 @@ impl Core {
             payload: None,
             deliver: owner.is_some(),
             client_ip,
-            report_failure: false,
         })
         .await
     }

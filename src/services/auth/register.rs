@@ -143,8 +143,6 @@ impl Core {
             payload,
             deliver: true,
             client_ip,
-            // A code goes out whether or not the identity exists: a failure tells nothing.
-            report_failure: true,
         };
         self.issue_code(request).await
     }

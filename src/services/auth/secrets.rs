@@ -13,6 +13,8 @@ use crate::config::Settings;
 pub struct Secrets {
     /// Signs access tokens.
     pub jwt: Vec<u8>,
+    /// The one before, during a rotation (`JWT_SECRET_PREVIOUS`).
+    pub previous: Option<Vec<u8>>,
     /// Keys the hashes of one-time codes (derived from the JWT secret, so one secret to manage).
     otp_key: Vec<u8>,
 }
@@ -20,20 +22,40 @@ pub struct Secrets {
 impl Secrets {
     pub fn from_bytes(jwt: Vec<u8>) -> Self {
         let otp_key = hmac_bytes(&jwt, b"portal/otp-code/v1");
-        Self { jwt, otp_key }
+        Self {
+            jwt,
+            previous: None,
+            otp_key,
+        }
     }
 
     /// `JWT_SECRET`, or in development one generated once and kept in `data/jwt_secret`.
     pub fn load(settings: &Settings) -> anyhow::Result<Self> {
-        if let Some(secret) = &settings.jwt_secret {
-            return Ok(Self::from_bytes(secret.as_bytes().to_vec()));
-        }
-        anyhow::ensure!(
-            !settings.is_production(),
-            "JWT_SECRET is required in production"
-        );
-        let path = settings.data_dir.join("jwt_secret");
-        Ok(Self::from_bytes(load_or_create(&path)?))
+        let mut secrets = match &settings.jwt_secret {
+            Some(secret) => Self::from_bytes(secret.as_bytes().to_vec()),
+            None => {
+                anyhow::ensure!(
+                    !settings.is_production(),
+                    "JWT_SECRET is required in production"
+                );
+                Self::from_bytes(load_or_create(&settings.data_dir.join("jwt_secret"))?)
+            }
+        };
+        secrets.previous = settings
+            .jwt_secret_previous
+            .as_ref()
+            .map(|s| s.as_bytes().to_vec());
+        Ok(secrets)
+    }
+
+    /// Seals queued messages (derived from the JWT secret), and the previous secret's key.
+    pub fn delivery_keys(&self) -> ([u8; 32], Option<[u8; 32]>) {
+        let key = |secret: &[u8]| {
+            let mut out = [0u8; 32];
+            out.copy_from_slice(&hmac_bytes(secret, b"portal/delivery/v1"));
+            out
+        };
+        (key(&self.jwt), self.previous.as_deref().map(key))
     }
 
     /// The stored form of a code: bound to the row it was issued for, useless without the key.

@@ -110,7 +110,6 @@ impl Core {
             payload: None,
             deliver: owner.is_some(),
             client_ip,
-            report_failure: false,
         })
         .await
     }
@@ -232,7 +231,6 @@ impl Core {
                 payload: Some(payload),
                 deliver: !taken,
                 client_ip,
-                report_failure: false,
             })
             .await
         }

@@ -9,6 +9,7 @@ pub fn AgentPage(#[prop(optional)] is_admin: bool, children: Children) -> impl I
             <nav class="site-nav" aria-label="Back office">
                 <a href="/agent/contacts">"Contacts"</a>
                 <a href="/agent/organisations">"Organisations"</a>
+                <a href="/agent/deliveries">"Deliveries"</a>
                 {is_admin.then(|| view! {
                     <a href="/agent/agents">"Agents"</a>
                     <a href="/agent/api-keys">"API keys"</a>

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod contact;
 pub mod contacts;
+pub mod deliveries;
 pub mod layout;
 pub mod new_contact;
 pub mod sign_in;

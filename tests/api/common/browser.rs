@@ -18,7 +18,7 @@ impl<'a> Browser<'a> {
     pub fn new(app: &'a TestApp) -> Self {
         Self {
             app,
-            client: reqwest::Client::builder()
+            client: super::client_builder()
                 .redirect(Policy::none())
                 .build()
                 .unwrap(),

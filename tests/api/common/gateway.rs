@@ -22,8 +22,31 @@ pub enum Gateway {
     Slow(Duration),
 }
 
-/// One call to the gateway: its Authorization header and its form fields.
-pub type GatewayCall = (Option<String>, Vec<(String, String)>);
+/// One call to the gateway.
+#[derive(Clone, Debug)]
+pub struct GatewayCall {
+    pub authorization: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub form: Vec<(String, String)>,
+    /// What the gateway answered.
+    pub accepted: bool,
+    pub at: std::time::Instant,
+}
+
+impl GatewayCall {
+    pub fn param(&self, name: &str) -> &str {
+        param(&self.form, name)
+    }
+
+    /// The six digits after "code is" in the text.
+    pub fn code(&self) -> String {
+        self.param("Body")
+            .split("code is ")
+            .nth(1)
+            .map(|rest| rest.chars().take(6).collect())
+            .unwrap_or_default()
+    }
+}
 
 #[derive(Clone)]
 pub struct SmsGateway {
@@ -57,13 +80,40 @@ impl SmsGateway {
         self.calls.lock().unwrap().clone()
     }
 
-    /// The `Body` of every message sent to `to`, oldest first.
-    pub fn bodies_to(&self, to: &str) -> Vec<String> {
+    /// The calls for messages to `to` that the gateway accepted, oldest first.
+    pub fn accepted_to(&self, to: &str) -> Vec<GatewayCall> {
         self.calls()
-            .iter()
-            .filter(|(_, form)| param(form, "To") == to)
-            .map(|(_, form)| param(form, "Body").to_owned())
+            .into_iter()
+            .filter(|c| c.accepted && c.param("To") == to)
             .collect()
+    }
+
+    /// Waits (at most `within`) until `n` calls were made; all calls so far.
+    pub async fn wait_for_calls(&self, n: usize, within: Duration) -> Vec<GatewayCall> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let calls = self.calls();
+            if calls.len() >= n {
+                return calls;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the gateway got {} calls, not {n}, within {within:?}",
+                calls.len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The code of the first accepted message to `to`, waiting for it a few seconds.
+    pub async fn code_for(&self, to: &str) -> String {
+        for _ in 0..250 {
+            if let Some(call) = self.accepted_to(to).first() {
+                return call.code();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no message reached the gateway for {to}");
     }
 }
 
@@ -79,19 +129,17 @@ async fn answer(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> StatusCode {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let call = {
-        let mut calls = gateway.calls.lock().unwrap();
-        calls.push((auth, form));
-        calls.len()
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     };
     let mode = *gateway.mode.lock().unwrap();
-    match mode {
+    let made = gateway.calls.lock().unwrap().len() + 1;
+    let status = match mode {
         Gateway::Accept => StatusCode::CREATED,
-        Gateway::FailTimes(n) if call <= n => StatusCode::SERVICE_UNAVAILABLE,
+        Gateway::FailTimes(n) if made <= n => StatusCode::SERVICE_UNAVAILABLE,
         Gateway::FailTimes(_) => StatusCode::CREATED,
         Gateway::Down => StatusCode::INTERNAL_SERVER_ERROR,
         Gateway::Refuse => StatusCode::BAD_REQUEST,
@@ -99,5 +147,13 @@ async fn answer(
             tokio::time::sleep(delay).await;
             StatusCode::CREATED
         }
-    }
+    };
+    gateway.calls.lock().unwrap().push(GatewayCall {
+        authorization: header("authorization"),
+        idempotency_key: header("idempotency-key"),
+        form,
+        accepted: status.is_success(),
+        at: std::time::Instant::now(),
+    });
+    status
 }

@@ -65,7 +65,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     configure(&mut settings);
     let db_url = settings.database_url.clone();
 
-    let running = portal::startup::spawn(settings)
+    let running = portal::startup::spawn(settings, std::future::pending())
         .await
         .expect("the app starts");
     let api_key = running
@@ -83,10 +83,20 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         core: running.core,
         api_key,
         backoffice_key,
-        client: reqwest::Client::new(),
+        client: client(),
         db_url,
         data_dir,
     }
+}
+
+/// An HTTP client whose every request gives up after 20 s: a server that never answers fails
+/// the test with a message instead of hanging it.
+pub fn client() -> reqwest::Client {
+    client_builder().build().expect("an HTTP client")
+}
+
+pub fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(20))
 }
 
 fn random_chars(n: usize) -> String {
@@ -294,8 +304,37 @@ impl TestApp {
             .expect("request sent")
     }
 
-    /// Every message the outbox delivery recorded, newest first.
+    /// Waits (a few seconds at most) until the delivery queue is empty: every message queued so
+    /// far has been sent (or given up), so the outbox shows what will ever be sent.
+    pub async fn settle(&self) {
+        self.settle_within(std::time::Duration::from_secs(5)).await;
+    }
+
+    /// Like `settle`, for up to `within`.
+    pub async fn settle_within(&self, within: std::time::Duration) {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            let response = self.client.get(self.url("/metrics")).send().await;
+            let Ok(response) = response else { return };
+            if response.status() != StatusCode::OK {
+                return;
+            }
+            let text = response.text().await.unwrap_or_default();
+            let depth = text
+                .lines()
+                .find_map(|l| l.strip_prefix("portal_delivery_queue_depth "))
+                .and_then(|v| v.trim().parse::<f64>().ok());
+            if depth == Some(0.0) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the delivery queue did not empty within {within:?}");
+    }
+
+    /// Every message the outbox delivery recorded, newest first (once the queue is empty).
     pub async fn outbox(&self) -> Vec<Value> {
+        self.settle().await;
         let response = self
             .client
             .get(self.url("/dev/outbox"))
