@@ -81,7 +81,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let db = Db::connect(&settings.database_url).await?;
+    let db = Db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
     db.migrate().await?;
     println!("migrations applied");
     Ok(())

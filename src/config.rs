@@ -78,6 +78,14 @@ pub struct Settings {
     pub public_url: String,
     /// After SIGTERM, how long requests in flight may finish.
     pub shutdown_grace: Duration,
+    /// A request's headers must arrive within this (idle keep-alive connections too).
+    pub header_read_timeout: Duration,
+    /// A request must be answered within this (503 otherwise).
+    pub request_timeout: Duration,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// How long a request waits for a database connection before it is answered 503.
+    pub db_acquire_timeout: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +229,12 @@ impl Settings {
             },
             public_url: String::new(),
             shutdown_grace: Duration::from_secs(parse("SHUTDOWN_GRACE_SECS", 20u64)?),
+            header_read_timeout: Duration::from_secs(
+                parse("HEADER_READ_TIMEOUT_SECS", 10u64)?.max(1),
+            ),
+            request_timeout: Duration::from_secs(parse("REQUEST_TIMEOUT_SECS", 30u64)?.max(1)),
+            max_connections: parse("MAX_CONNECTIONS", 2048usize)?.max(1),
+            db_acquire_timeout: Duration::from_secs(parse("DB_ACQUIRE_TIMEOUT_SECS", 3u64)?.max(1)),
         };
         let mut settings = settings;
         settings.public_url = var("PUBLIC_URL")

@@ -27,6 +27,7 @@ use crate::{
     api,
     config::{DeliveryKind, Settings},
     delivery::{outbox::Outbox, seal::SealKey, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
+    server::ConnectionLimits,
     services::{
         auth::{passwords::Hasher, secrets::Secrets, tokens::TokenKeys},
         Core,
@@ -40,7 +41,7 @@ pub const SESSION_COOKIE: &str = "portal_session";
 
 /// Connects, migrates and assembles the core services.
 pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
-    let db = Db::connect(&settings.database_url).await?;
+    let db = Db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
     db.migrate().await?;
     let secrets = Secrets::load(&settings)?;
     let tokens = TokenKeys::new(&secrets.jwt, secrets.previous.as_deref());
@@ -141,6 +142,10 @@ pub fn router(core: Core) -> Router {
         .merge(facebook)
         .layer(middleware::from_fn(same_origin_posts))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            core.clone(),
+            unavailable_pages,
+        ))
         .layer(RequestBodyLimitLayer::new(api::MAX_BODY_BYTES));
 
     let mut app = Router::new()
@@ -159,7 +164,11 @@ pub fn router(core: Core) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
     crate::metrics::handle();
-    app.layer(middleware::from_fn(crate::metrics::track))
+    let request_timeout = settings.request_timeout;
+    app.layer(middleware::from_fn(move |request: Request, next: Next| {
+        time_limit(request_timeout, request, next)
+    }))
+    .layer(middleware::from_fn(crate::metrics::track))
         .layer(security_headers())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -178,6 +187,21 @@ pub fn router(core: Core) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
+/// A request still unanswered after `limit` gets a 503 (problem+json) instead of holding its
+/// connection: a slow upload, a stuck dependency.
+async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?limit, "request timed out");
+            api::problem::ApiError::from(crate::services::ServiceError::Unavailable {
+                retry_after_secs: 1,
+            })
+            .into_response()
+        }
+    }
+}
+
 fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,
@@ -189,13 +213,40 @@ fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
 }
 
 async fn readyz(State(core): State<Core>) -> Response {
-    match core.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-        }
+    let error = match tokio::time::timeout(Duration::from_secs(2), core.db.ping()).await {
+        Ok(Ok(())) => return "ready".into_response(),
+        Ok(Err(e)) => format!("{e:#}"),
+        Err(_) => "no answer within 2 s".to_owned(),
+    };
+    tracing::warn!(error = %error, "readiness check failed");
+    (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+}
+
+/// A page that failed because the database is away says so (503, try again) instead of 500.
+async fn unavailable_pages(State(core): State<Core>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
     }
+    let reachable = matches!(
+        tokio::time::timeout(Duration::from_secs(1), core.db.ping()).await,
+        Ok(Ok(()))
+    );
+    if reachable {
+        return response;
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, HeaderValue::from_static("5")),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+        ],
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Unavailable</title>\
+         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page\">\
+         <h1>Back in a moment</h1><p class=\"lead\">The service is unavailable right now. Please try \
+         again shortly.</p></main></body></html>",
+    )
+        .into_response()
 }
 
 /// CSRF defence for the portal's forms (beside `SameSite=Lax`): a state-changing request whose
@@ -254,13 +305,12 @@ pub async fn spawn(
         core.delivery.clone(),
         stopped,
     ));
+    let limits = ConnectionLimits {
+        header_read_timeout: core.settings.header_read_timeout,
+        max_connections: core.settings.max_connections,
+    };
     let handle = tokio::spawn(async move {
-        let outcome = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let outcome = crate::server::serve(listener, app, limits, shutdown).await;
         let _ = stop.send(true);
         outcome
     });

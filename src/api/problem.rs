@@ -92,7 +92,9 @@ impl ApiError {
                 S::ContactCodeTaken => (StatusCode::CONFLICT, "CONTACT_CODE_TAKEN"),
                 S::IdentityTaken => (StatusCode::CONFLICT, "IDENTITY_TAKEN"),
                 S::InvalidApiKey => (StatusCode::UNAUTHORIZED, "INVALID_API_KEY"),
-                S::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE"),
+                S::Busy { .. } | S::Unavailable { .. } => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
+                }
                 S::NotConfigured(_) => (StatusCode::BAD_REQUEST, "NOT_CONFIGURED"),
                 S::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
             },
@@ -147,7 +149,8 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Service(
                 ServiceError::TooManyRequests { retry_after_secs }
-                | ServiceError::Busy { retry_after_secs },
+                | ServiceError::Busy { retry_after_secs }
+                | ServiceError::Unavailable { retry_after_secs },
             ) => {
                 headers.insert(
                     header::RETRY_AFTER,

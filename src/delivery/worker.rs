@@ -22,15 +22,24 @@ const MAX_BACKOFF_MS: i64 = 60_000;
 /// Runs until `stop` turns true; the sends under way then finish (each within its try timeout).
 pub async fn run(db: Db, delivery: Delivery, mut stop: watch::Receiver<bool>) {
     let lease_ms = i64::try_from(delivery.try_timeout.as_millis()).unwrap_or(10_000) + 30_000;
+    let mut unreadable = false;
     loop {
         if *stop.borrow() {
             return;
         }
         let now = now_ms();
         let claimed = match store::deliveries::claim_due(&db, now, now + lease_ms, BATCH).await {
-            Ok(claimed) => claimed,
+            Ok(claimed) => {
+                if std::mem::take(&mut unreadable) {
+                    tracing::info!("the delivery queue can be read again");
+                }
+                claimed
+            }
             Err(error) => {
-                tracing::warn!(error = %error, "the delivery queue could not be read; retrying");
+                // Said once per outage, not at every poll.
+                if !std::mem::replace(&mut unreadable, true) {
+                    tracing::warn!(error = %error, "the delivery queue cannot be read; trying again");
+                }
                 Vec::new()
             }
         };

@@ -38,6 +38,9 @@ pub enum ServiceError {
     InvalidApiKey,
     #[error("the server is busy; please try again in a moment")]
     Busy { retry_after_secs: i64 },
+    /// The database (or another dependency) cannot be reached right now.
+    #[error("the service is unavailable right now; please try again shortly")]
+    Unavailable { retry_after_secs: i64 },
     #[error("{0} is not available on this server")]
     NotConfigured(&'static str),
     #[error(transparent)]
@@ -58,6 +61,12 @@ impl From<FieldError> for ServiceError {
 
 impl From<sqlx::Error> for ServiceError {
     fn from(error: sqlx::Error) -> Self {
+        if crate::store::is_unavailable(&error) {
+            tracing::warn!(error = %error, "database unavailable");
+            return Self::Unavailable {
+                retry_after_secs: 5,
+            };
+        }
         Self::Unexpected(anyhow::Error::new(error).context("database"))
     }
 }

@@ -48,7 +48,7 @@ pub fn flag(value: bool) -> i64 {
 }
 
 impl Db {
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, acquire_timeout: Duration) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -70,6 +70,7 @@ impl Db {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(8)
+                    .acquire_timeout(acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(
@@ -88,7 +89,7 @@ impl Db {
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(20)
-                    .acquire_timeout(Duration::from_secs(10))
+                    .acquire_timeout(acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("SET plan_cache_mode = force_custom_plan")
@@ -145,6 +146,29 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
             .with_context(|| format!("could not create {}", parent.display()))?;
     }
     Ok(())
+}
+
+/// True when the database cannot be reached or cannot take writes right now (it is down, the pool
+/// waited too long, the disk is full, the file read-only): a 503 to try again, not a 500.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if code.len() == 5 {
+                // PostgreSQL's SQLSTATE: connection exceptions (08…), shutting down or starting
+                // up (57P0x), out of disk or memory (53…).
+                code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
+            } else {
+                // SQLite: busy, locked, read-only, I/O error, full, cannot open (and their
+                // extended codes, whose low byte is the primary one).
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+            }
+        }
+        _ => false,
+    }
 }
 
 /// True when an insert failed on a unique constraint (both backends word it differently).

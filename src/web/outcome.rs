@@ -57,6 +57,10 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         ServiceError::Busy { .. } => {
             form.alert = Some("We are very busy right now. Please try again in a moment.".into())
         }
+        ServiceError::Unavailable { .. } => {
+            form.alert =
+                Some("The service is unavailable right now. Please try again shortly.".into())
+        }
         ServiceError::IdentityTaken => form.alert = Some("This belongs to another account.".into()),
         ServiceError::ContactIdTaken => form
             .errors

@@ -7,6 +7,7 @@ mod account_safety;
 mod agents;
 mod backoffice_api;
 mod concurrency;
+mod connections;
 mod credentials;
 mod delivery;
 mod docs;

@@ -75,7 +75,10 @@ impl Core {
             .await?
             .filter(|row| row.kind == kind.as_str())
             .ok_or(ServiceError::InvalidApiKey)?;
-        store::api_keys::touch(&self.db.pool, &row.id, now_ms()).await?;
+        // When it was last used is a courtesy to admins: a failed stamp fails no request.
+        if let Err(error) = store::api_keys::touch(&self.db.pool, &row.id, now_ms()).await {
+            tracing::debug!(error = %error, "could not stamp an API key's last use");
+        }
         Ok(row.id)
     }
 }

@@ -52,6 +52,26 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns the app after `configure` has had its say on the settings (limits, lifetimes…).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(configure, None).await
+}
+
+/// Spawns a second server on `other`'s database with its API keys (a server that could not create
+/// keys of its own: on a read-only database, say).
+pub async fn spawn_app_beside(other: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let db_url = other.db_url.clone();
+    let secret = other.core.settings.jwt_secret.clone();
+    spawn(
+        move |s| {
+            s.database_url = db_url;
+            s.jwt_secret = secret;
+            configure(s);
+        },
+        Some((other.api_key.clone(), other.backoffice_key.clone())),
+    )
+    .await
+}
+
+async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, String)>) -> TestApp {
     let run_id = uuid::Uuid::new_v4().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("portal-test-{run_id}"));
     std::fs::create_dir_all(&data_dir).expect("temp dir");
@@ -68,16 +88,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let running = portal::startup::spawn(settings, std::future::pending())
         .await
         .expect("the app starts");
-    let api_key = running
-        .core
-        .create_api_key(ApiKeyKind::SelfService, None)
-        .await
-        .expect("an API key");
-    let backoffice_key = running
-        .core
-        .create_api_key(ApiKeyKind::Backoffice, None)
-        .await
-        .expect("a back-office key");
+    let (api_key, backoffice_key) = match keys {
+        Some(keys) => keys,
+        None => (
+            running
+                .core
+                .create_api_key(ApiKeyKind::SelfService, None)
+                .await
+                .expect("an API key"),
+            running
+                .core
+                .create_api_key(ApiKeyKind::Backoffice, None)
+                .await
+                .expect("a back-office key"),
+        ),
+    };
     TestApp {
         address: format!("http://{}", running.address),
         core: running.core,

@@ -1,0 +1,171 @@
+//! Slow and idle clients, time limits and connection caps: no client can hold the server.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use crate::common::{assert_problem, spawn_app_with, unique_phone, TestApp};
+
+fn authority(app: &TestApp) -> String {
+    app.address.trim_start_matches("http://").to_owned()
+}
+
+/// Reads until the server closes the connection (or `within` passes); what it sent.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Option<String> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        match tokio::time::timeout(left, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(String::from_utf8_lossy(&got).into_owned()),
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn headers_sent_a_byte_at_a_time_are_cut_off_and_others_are_served_meanwhile() {
+    let app = spawn_app_with(|s| s.header_read_timeout = Duration::from_secs(2)).await;
+    let mut slow = TcpStream::connect(authority(&app)).await.unwrap();
+    let sender = async {
+        let started = Instant::now();
+        for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1234567890\r\n\r\n" {
+            if slow.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        started.elapsed()
+    };
+    let others = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let started = Instant::now();
+        let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        started.elapsed()
+    };
+    let (cut_after, normal) = tokio::join!(sender, others);
+    println!("slow sender cut after {cut_after:?}; a registration meanwhile took {normal:?}");
+    assert!(
+        normal < Duration::from_secs(1),
+        "the normal client waited {normal:?}"
+    );
+    assert!(
+        cut_after < Duration::from_secs(5),
+        "the slow sender was held {cut_after:?}"
+    );
+    let answer = read_until_closed(&mut slow, Duration::from_secs(2)).await;
+    assert!(
+        !answer.unwrap_or_default().contains("200 OK"),
+        "a request whose headers took too long is not served"
+    );
+}
+
+#[tokio::test]
+async fn a_thousand_idle_connections_do_not_keep_a_client_out() {
+    let app = spawn_app_with(|_| {}).await;
+    let mut idle = Vec::new();
+    for _ in 0..1000 {
+        idle.push(TcpStream::connect(authority(&app)).await.unwrap());
+    }
+    let started = Instant::now();
+    let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+    let took = started.elapsed();
+    println!("with 1,000 idle connections open, a registration took {took:?}");
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    drop(idle);
+}
+
+#[tokio::test]
+async fn the_connection_cap_holds_and_idle_connections_give_their_place_back() {
+    let app = spawn_app_with(|s| {
+        s.max_connections = 4;
+        s.header_read_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(TcpStream::connect(authority(&app)).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A fifth is accepted by the kernel but not served while four are open...
+    let started = Instant::now();
+    let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let waited = started.elapsed();
+    // ...until the idle ones time out and make room.
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        waited >= Duration::from_millis(500),
+        "served at once: the cap did not hold ({waited:?})"
+    );
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    for mut stream in idle {
+        assert!(
+            read_until_closed(&mut stream, Duration::from_secs(3))
+                .await
+                .is_some(),
+            "idle connections are closed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_takes_too_long_gets_a_503_problem() {
+    let app = spawn_app_with(|s| s.request_timeout = Duration::from_secs(1)).await;
+    // A body announced but sent too slowly: the handler waits for it past the limit.
+    let mut stream = TcpStream::connect(authority(&app)).await.unwrap();
+    let head = format!(
+        "POST /self-service/v1/contacts/request-otp HTTP/1.1\r\nHost: x\r\napi_key: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{",
+        app.api_key
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .unwrap_or_default();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(answer.contains("SERVICE_UNAVAILABLE"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn a_read_only_database_gives_clean_503s_and_reads_still_work() {
+    let app = spawn_app_with(|_| {}).await;
+    let (_, tokens) = app.signed_up_phone().await;
+    let read_only = app.db_url.replace("mode=rwc", "mode=ro");
+    if !read_only.starts_with("sqlite:") {
+        return; // a SQLite file's trouble
+    }
+    let ro = crate::common::spawn_app_beside(&app, |s| s.database_url = read_only).await;
+    let response = ro.register_phone(&unique_phone(), "Andy", "Steward").await;
+    assert!(response
+        .headers()
+        .contains_key(reqwest::header::RETRY_AFTER));
+    assert_problem(
+        response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+    )
+    .await;
+    assert_eq!(
+        ro.client
+            .get(ro.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // What needs no write still works: the signed-in customer reads the profile.
+    let me = ro.get_me(tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(me.status(), StatusCode::OK);
+}
