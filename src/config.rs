@@ -68,6 +68,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    /// A CA certificate (PEM file) to trust for the SMTP server besides the public roots.
+    pub smtp_ca_file: Option<PathBuf>,
     pub sms_http_url: Option<String>,
     pub sms_http_token: Option<String>,
     pub sms_http_from: String,
@@ -213,6 +215,7 @@ impl Settings {
             metrics_token: var("METRICS_TOKEN"),
             smtp_url: var("SMTP_URL"),
             smtp_from: var("SMTP_FROM"),
+            smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
             sms_http_url: var("SMS_HTTP_URL"),
             sms_http_token: var("SMS_HTTP_TOKEN"),
             sms_http_from: var("SMS_HTTP_FROM").unwrap_or_else(|| "Portal".into()),

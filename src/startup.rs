@@ -83,7 +83,18 @@ fn deliverer(
                 .smtp_from
                 .as_deref()
                 .context("SMTP_FROM is required for smtp delivery")?;
-            Arc::new(Smtp::new(url, from, settings.delivery_timeout)?)
+            let ca = match &settings.smtp_ca_file {
+                Some(path) => Some(std::fs::read(path).with_context(|| {
+                    format!("SMTP_CA_FILE {} could not be read", path.display())
+                })?),
+                None => None,
+            };
+            Arc::new(Smtp::new(
+                url,
+                from,
+                settings.delivery_timeout,
+                ca.as_deref(),
+            )?)
         }
         DeliveryKind::SmsHttp => {
             let url = settings

@@ -9,6 +9,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    transport::smtp::client::{Certificate, Tls, TlsParameters},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
@@ -20,14 +21,52 @@ pub struct Smtp {
 }
 
 impl Smtp {
-    pub fn new(url: &str, from: &str, timeout: Duration) -> anyhow::Result<Self> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+    /// `ca_pem`: a certificate authority to trust besides the public ones (`SMTP_CA_FILE`), for
+    /// a relay with a certificate of its own company's CA.
+    pub fn new(
+        url: &str,
+        from: &str,
+        timeout: Duration,
+        ca_pem: Option<&[u8]>,
+    ) -> anyhow::Result<Self> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .context("SMTP_URL could not be parsed")?
-            .timeout(Some(timeout))
-            .build();
+            .timeout(Some(timeout));
+        if let Some(pem) = ca_pem {
+            builder = builder.tls(tls_trusting(url, pem)?);
+        }
         let from = from.parse().context("SMTP_FROM is not a valid mailbox")?;
-        Ok(Self { transport, from })
+        Ok(Self {
+            transport: builder.build(),
+            from,
+        })
     }
+}
+
+/// The TLS mode `SMTP_URL` asks for (`smtps://` implicit TLS, `?tls=required` STARTTLS,
+/// `?tls=opportunistic`), trusting `pem` as well as the public roots.
+fn tls_trusting(url: &str, pem: &[u8]) -> anyhow::Result<Tls> {
+    let parsed = reqwest::Url::parse(url).context("SMTP_URL could not be parsed")?;
+    let host = parsed
+        .host_str()
+        .context("SMTP_URL names no host")?
+        .to_owned();
+    let parameters = TlsParameters::builder(host)
+        .add_root_certificate(
+            Certificate::from_pem(pem).context("SMTP_CA_FILE is not a PEM certificate")?,
+        )
+        .build_rustls()
+        .context("TLS for SMTP could not be set up")?;
+    let asked = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    Ok(match (parsed.scheme(), asked.as_deref()) {
+        ("smtps", _) => Tls::Wrapper(parameters),
+        (_, Some("required")) => Tls::Required(parameters),
+        (_, Some("opportunistic")) => Tls::Opportunistic(parameters),
+        _ => Tls::None,
+    })
 }
 
 fn escape(text: &str) -> String {

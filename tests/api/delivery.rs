@@ -466,3 +466,140 @@ async fn known_and_unknown_identities_are_answered_in_the_same_time() {
         assert!(k < 150.0, "{what} waited for the provider: {k:.1} ms");
     }
 }
+
+/// The Python that has aiosmtpd and trustme (`.ci/test` makes one and sets PORTAL_TEST_PYTHON);
+/// `None` skips the TLS tests, unless PORTAL_REQUIRE_TLS_SMTP says they must run.
+fn tls_python() -> Option<String> {
+    let python = std::env::var("PORTAL_TEST_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty());
+    if python.is_none() {
+        assert!(
+            std::env::var("PORTAL_REQUIRE_TLS_SMTP").is_err(),
+            "PORTAL_TEST_PYTHON must name a Python with aiosmtpd and trustme"
+        );
+        println!("skipped: set PORTAL_TEST_PYTHON to a Python with aiosmtpd and trustme");
+    }
+    python
+}
+
+struct TlsSmtp {
+    starttls: u16,
+    implicit: u16,
+    ca: String,
+    received: std::path::PathBuf,
+    _server: tokio::process::Child,
+    _dir: std::path::PathBuf,
+}
+
+/// aiosmtpd with a test CA: one port that requires STARTTLS, one with implicit TLS.
+async fn tls_smtp(python: &str) -> TlsSmtp {
+    let dir = std::env::temp_dir().join(format!("portal-smtp-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/smtp_tls_server.py"
+    );
+    let mut server = tokio::process::Command::new(python)
+        .args([script, dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the SMTP test server starts");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the SMTP test server says where it listens")
+        .unwrap()
+        .expect("a line");
+    let info: serde_json::Value = serde_json::from_str(&line).unwrap();
+    TlsSmtp {
+        starttls: info["starttls"].as_u64().unwrap() as u16,
+        implicit: info["implicit"].as_u64().unwrap() as u16,
+        ca: info["ca"].as_str().unwrap().to_owned(),
+        received: info["received"].as_str().unwrap().into(),
+        _server: server,
+        _dir: dir,
+    }
+}
+
+impl TlsSmtp {
+    /// Messages received so far (waiting up to 10 s for `n`).
+    async fn received(&self, n: usize) -> Vec<serde_json::Value> {
+        for _ in 0..500 {
+            let text = std::fs::read_to_string(&self.received).unwrap_or_default();
+            let got: Vec<serde_json::Value> = text
+                .lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the TLS SMTP server did not receive {n} messages");
+    }
+}
+
+#[tokio::test]
+async fn codes_go_by_email_over_starttls_and_implicit_tls() {
+    let Some(python) = tls_python() else { return };
+    let smtp = tls_smtp(&python).await;
+    for (n, url) in [
+        (
+            1,
+            format!("smtp://127.0.0.1:{}?tls=required", smtp.starttls),
+        ),
+        (2, format!("smtps://127.0.0.1:{}", smtp.implicit)),
+    ] {
+        let app = spawn_app_with(|s| {
+            s.email_delivery = DeliveryKind::Smtp;
+            s.smtp_url = Some(url.clone());
+            s.smtp_from = Some("no-reply@example.com".into());
+            s.smtp_ca_file = Some(smtp.ca.clone().into());
+        })
+        .await;
+        let email = unique_email();
+        let response = app.register_email(&email, None).await;
+        let handle = body_json(response).await["auth_otp"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let message = smtp.received(n).await.remove(n - 1);
+        assert_eq!(message["tls"], true, "{url}: the message came over TLS");
+        assert_eq!(message["rcpt"][0], email.as_str());
+        let data = message["data"].as_str().unwrap();
+        let code: String = data
+            .split("code is ")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(6)
+            .collect();
+        assert_eq!(
+            app.validate(&handle, &code).await.status(),
+            StatusCode::OK,
+            "{url}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_smtp_server_whose_certificate_is_not_trusted_gets_nothing() {
+    let Some(python) = tls_python() else { return };
+    let smtp = tls_smtp(&python).await;
+    // Without SMTP_CA_FILE the test CA is unknown: the handshake fails and no code is sent.
+    let app = spawn_app_with(|s| {
+        s.email_delivery = DeliveryKind::Smtp;
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{}?tls=required", smtp.starttls));
+        s.smtp_from = Some("no-reply@example.com".into());
+    })
+    .await;
+    let response = app.register_email(&unique_email(), None).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(std::fs::read_to_string(&smtp.received)
+        .unwrap_or_default()
+        .is_empty());
+    assert!(messages_counted(&app, "EMAIL", "retried").await >= 1.0);
+}
