@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::{config::Settings, services::auth::api_keys::ApiKeyKind, startup, store::Db};
+use crate::{config::Settings, domain::ApiKeyKind, services::Actor, startup, store::Db};
 
 const USAGE: &str = "usage: portal [serve]
        portal migrate
@@ -93,11 +93,15 @@ fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
 
 async fn create_api_key(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
     let kind = flag(args, "--kind")
-        .and_then(ApiKeyKind::parse)
+        .and_then(|k| ApiKeyKind::parse("kind", k).ok())
         .ok_or_else(|| anyhow::anyhow!("--kind must be self-service or backoffice"))?;
     let core = startup::build_core(settings).await?;
     let key = core
-        .create_api_key(kind, flag(args, "--label").map(str::to_owned))
+        .create_api_key(
+            &Actor::System,
+            kind,
+            flag(args, "--label").map(str::to_owned),
+        )
         .await?;
     println!("{key}");
     Ok(())
@@ -115,7 +119,7 @@ async fn create_agent(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     let core = startup::build_core(settings).await?;
     let agent = core
-        .create_agent(email, role, password)
+        .create_agent(&Actor::System, email, role, password)
         .await
         .map_err(|e| match e {
             crate::services::ServiceError::Validation(v) => anyhow::anyhow!("{}", v.summary()),

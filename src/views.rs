@@ -109,7 +109,7 @@ pub struct ContactPage {
 pub struct AgentView {
     pub id: String,
     pub email: String,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub disabled: bool,
     pub created_at: String,
 }
@@ -117,7 +117,7 @@ pub struct AgentView {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ApiKeyView {
     pub id: String,
-    pub kind: String,
+    pub kind: crate::domain::ApiKeyKind,
     pub prefix: String,
     pub label: Option<String>,
     pub created_at: String,

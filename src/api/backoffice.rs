@@ -243,6 +243,7 @@ async fn list_organisations(State(core): State<Core>) -> ApiResult<Json<serde_js
 
 async fn create_organisation(
     State(core): State<Core>,
+    Extension(actor): Extension<Actor>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<OrganisationView>)> {
     let fields = Fields::new(&body);
@@ -254,7 +255,7 @@ async fn create_organisation(
     Ok((
         StatusCode::CREATED,
         Json(
-            core.create_organisation(name.as_deref(), org_type.as_deref())
+            core.create_organisation(&actor, name.as_deref(), org_type.as_deref())
                 .await?,
         ),
     ))

@@ -10,9 +10,9 @@ use axum::{
 };
 
 use super::problem::ApiError;
-use crate::services::{
-    auth::{api_keys::ApiKeyKind, CustomerRef},
-    Actor, Core, ServiceError,
+use crate::{
+    domain::ApiKeyKind,
+    services::{auth::CustomerRef, Actor, Core, ServiceError},
 };
 
 pub struct ClientIp(pub Option<String>);

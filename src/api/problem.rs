@@ -92,6 +92,7 @@ impl ApiError {
                 S::ContactCodeTaken => (StatusCode::CONFLICT, "CONTACT_CODE_TAKEN"),
                 S::IdentityTaken => (StatusCode::CONFLICT, "IDENTITY_TAKEN"),
                 S::InvalidApiKey => (StatusCode::UNAUTHORIZED, "INVALID_API_KEY"),
+                S::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
                 S::Busy { .. } | S::Unavailable { .. } => {
                     (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
                 }

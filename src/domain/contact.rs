@@ -7,6 +7,12 @@ macro_rules! string_enum {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
@@ -14,16 +20,26 @@ macro_rules! string_enum {
                 match self { $($name::$variant => $text),+ }
             }
 
+            /// Case-insensitive, trimmed: what a person or a client typed.
             pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-                match raw.trim().to_ascii_uppercase().as_str() {
-                    $($text => Ok($name::$variant),)+
-                    "" => Err(FieldError::required(field, $field)),
-                    _ => Err(FieldError::new(
+                let raw = raw.trim();
+                if raw.is_empty() {
+                    return Err(FieldError::required(field, $field));
+                }
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str().eq_ignore_ascii_case(raw))
+                    .ok_or_else(|| FieldError::new(
                         field,
                         $code,
                         format!("{} must be one of {}", $field, [$($text),+].join(", ")),
-                    )),
-                }
+                    ))
+            }
+
+            /// The stored form exactly (rows were written by `as_str`).
+            pub fn from_stored(raw: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
             }
         }
     };
@@ -34,6 +50,18 @@ string_enum!(Provider, "Provider", "INVALID_PROVIDER", { Email => "EMAIL", Phone
 string_enum!(OrgType, "Organisation type", "INVALID_VALUE", {
     Business => "BUSINESS", Merchant => "MERCHANT", ServiceOwner => "SERVICE_OWNER", Venue => "VENUE",
 });
+string_enum!(Role, "Role", "INVALID_VALUE", { Admin => "admin", Agent => "agent" });
+string_enum!(ApiKeyKind, "Kind", "INVALID_VALUE", { SelfService => "self-service", Backoffice => "backoffice" });
+
+impl ApiKeyKind {
+    /// How a key of this kind starts: `pk_` (public, in apps) or `sk_` (secret, on servers).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            ApiKeyKind::SelfService => "pk_",
+            ApiKeyKind::Backoffice => "sk_",
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -49,6 +77,13 @@ mod tests {
         assert_eq!(
             ContactType::parse("t", "robot").unwrap_err().code,
             "INVALID_VALUE"
+        );
+        assert_eq!(Role::parse("r", " Admin ").unwrap(), Role::Admin);
+        assert_eq!(Role::from_stored("admin"), Some(Role::Admin));
+        assert_eq!(Role::from_stored("ADMIN"), None);
+        assert_eq!(
+            ApiKeyKind::parse("k", "self-service").unwrap(),
+            ApiKeyKind::SelfService
         );
     }
 }

@@ -1,39 +1,15 @@
 //! Back-office agents: created from the CLI or by an admin, sign in with argon2id passwords,
-//! roles `admin` and `agent`; disabling one ends their sessions at once.
+//! roles `admin` and `agent`; disabling one ends their sessions at once. Who may do what is
+//! decided here (the actor), and every change is in the audit trail.
 
 use crate::{
-    domain::{Email, FieldError, ValidationErrors},
-    services::{auth::passwords::check_strength, limits::Limit, Core, ServiceError, ServiceResult},
+    domain::{Email, FieldError, Role, ValidationErrors},
+    services::{
+        auth::passwords::check_strength, limits::Limit, Actor, Core, ServiceError, ServiceResult,
+    },
     store::{self, agents::AgentRow, now_ms},
     views::AgentView,
 };
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Agent,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Agent => "agent",
-        }
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "admin" => Ok(Role::Admin),
-            "agent" => Ok(Role::Agent),
-            _ => Err(FieldError::new(
-                field,
-                "INVALID_VALUE",
-                "Role must be admin or agent",
-            )),
-        }
-    }
-}
 
 /// A signed-in, enabled agent.
 #[derive(Clone, Debug)]
@@ -47,25 +23,40 @@ impl Agent {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
-}
 
-pub fn agent_view(row: &AgentRow) -> AgentView {
-    AgentView {
-        id: row.id.clone(),
-        email: row.email.clone(),
-        role: row.role.clone(),
-        disabled: row.disabled_at.is_some(),
-        created_at: super::contacts::convert_time(row.created_at),
+    /// This agent as the actor of a service call.
+    pub fn actor(&self) -> Actor {
+        Actor::Agent {
+            id: self.id.clone(),
+            role: self.role,
+        }
     }
 }
 
+fn agent_view(row: &AgentRow) -> Option<AgentView> {
+    Some(AgentView {
+        id: row.id.clone(),
+        email: row.email.clone(),
+        role: Role::from_stored(&row.role)?,
+        disabled: row.disabled_at.is_some(),
+        created_at: super::contacts::convert_time(row.created_at),
+    })
+}
+
+fn not_found() -> ServiceError {
+    FieldError::new("agent", "NOT_FOUND", "No such agent").into()
+}
+
 impl Core {
+    #[tracing::instrument(skip_all)]
     pub async fn create_agent(
         &self,
+        actor: &Actor,
         email: &str,
         role: &str,
         password: String,
     ) -> ServiceResult<AgentView> {
+        actor.require_admin()?;
         let mut errors = ValidationErrors::default();
         let email = errors.check(Email::parse("email", email));
         let role = errors.check(Role::parse("role", role));
@@ -74,16 +65,18 @@ impl Core {
         let (Some(email), Some(role)) = (email, role) else {
             return Err(ServiceError::Validation(ValidationErrors::default()));
         };
+        let taken = || {
+            ServiceError::from(FieldError::new(
+                "email",
+                "TAKEN",
+                "An agent with this email already exists",
+            ))
+        };
         if store::agents::by_email(&self.db.pool, email.as_str())
             .await?
             .is_some()
         {
-            return Err(FieldError::new(
-                "email",
-                "TAKEN",
-                "An agent with this email already exists",
-            )
-            .into());
+            return Err(taken());
         }
         let row = AgentRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -93,20 +86,19 @@ impl Core {
             disabled_at: None,
             created_at: now_ms(),
         };
-        store::agents::insert(&self.db.pool, &row)
-            .await
-            .map_err(|e| {
-                if store::is_unique_violation(&e) {
-                    ServiceError::from(FieldError::new(
-                        "email",
-                        "TAKEN",
-                        "An agent with this email already exists",
-                    ))
-                } else {
-                    e.into()
-                }
-            })?;
-        Ok(agent_view(&row))
+        let mut tx = self.db.begin().await?;
+        if let Err(e) = store::agents::insert(&mut *tx, &row).await {
+            return Err(if store::is_unique_violation(&e) {
+                taken()
+            } else {
+                e.into()
+            });
+        }
+        let detail = format!("{} ({})", row.email, role.as_str());
+        self.audit(&mut *tx, None, actor, "AGENT_CREATED", Some(&detail))
+            .await?;
+        tx.commit().await?;
+        agent_view(&row).ok_or_else(|| anyhow::anyhow!("agent role unreadable").into())
     }
 
     /// Email + password for an agent. One generic failure; at most N failures per account per hour.
@@ -135,7 +127,7 @@ impl Core {
         Ok(Agent {
             id: row.id,
             email: row.email,
-            role: Role::parse("role", &row.role)?,
+            role: Role::from_stored(&row.role).ok_or(ServiceError::InvalidCredentials)?,
         })
     }
 
@@ -143,7 +135,7 @@ impl Core {
     pub async fn active_agent(&self, id: &str) -> ServiceResult<Option<Agent>> {
         let row = store::agents::by_id(&self.db.pool, id).await?;
         Ok(row.filter(|r| r.disabled_at.is_none()).and_then(|r| {
-            Role::parse("role", &r.role).ok().map(|role| Agent {
+            Role::from_stored(&r.role).map(|role| Agent {
                 id: r.id,
                 email: r.email,
                 role,
@@ -151,31 +143,61 @@ impl Core {
         }))
     }
 
-    pub async fn agents(&self) -> ServiceResult<Vec<AgentView>> {
+    pub async fn agents(&self, actor: &Actor) -> ServiceResult<Vec<AgentView>> {
+        actor.require_admin()?;
         Ok(store::agents::list(&self.db.pool)
             .await?
             .iter()
-            .map(agent_view)
+            .filter_map(agent_view)
             .collect())
     }
 
-    /// Disabling ends every session the agent has, on every server.
-    pub async fn set_agent_disabled(&self, id: &str, disabled: bool) -> ServiceResult<()> {
-        let at = disabled.then(now_ms);
-        if !store::agents::set_disabled(&self.db.pool, id, at).await? {
-            return Err(FieldError::new("agent", "NOT_FOUND", "No such agent").into());
+    /// Disabling ends every session the agent has, on every server. Nobody disables themselves.
+    pub async fn set_agent_disabled(
+        &self,
+        actor: &Actor,
+        id: &str,
+        disabled: bool,
+    ) -> ServiceResult<()> {
+        actor.require_admin()?;
+        if disabled && actor.id().as_deref() == Some(id) {
+            return Err(ServiceError::Forbidden("you cannot disable yourself"));
         }
+        let mut tx = self.db.begin().await?;
+        let target = store::agents::by_id(&mut *tx, id)
+            .await?
+            .ok_or_else(not_found)?;
+        store::agents::set_disabled(&mut *tx, id, disabled.then(now_ms)).await?;
         if disabled {
-            store::sessions::end_for_agent(&self.db, id).await?;
+            store::sessions::end_for_agent(&mut *tx, id).await?;
         }
+        let action = if disabled {
+            "AGENT_DISABLED"
+        } else {
+            "AGENT_ENABLED"
+        };
+        self.audit(&mut *tx, None, actor, action, Some(&target.email))
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn set_agent_role(&self, id: &str, role: &str) -> ServiceResult<()> {
+    /// Nobody demotes themselves (there would be no admin left to undo it, perhaps).
+    pub async fn set_agent_role(&self, actor: &Actor, id: &str, role: &str) -> ServiceResult<()> {
+        actor.require_admin()?;
         let role = Role::parse("role", role)?;
-        if !store::agents::set_role(&self.db.pool, id, role.as_str()).await? {
-            return Err(FieldError::new("agent", "NOT_FOUND", "No such agent").into());
+        if role != Role::Admin && actor.id().as_deref() == Some(id) {
+            return Err(ServiceError::Forbidden("you cannot demote yourself"));
         }
+        let mut tx = self.db.begin().await?;
+        let target = store::agents::by_id(&mut *tx, id)
+            .await?
+            .ok_or_else(not_found)?;
+        store::agents::set_role(&mut *tx, id, role.as_str()).await?;
+        let detail = format!("{} is now {}", target.email, role.as_str());
+        self.audit(&mut *tx, None, actor, "AGENT_ROLE_CHANGED", Some(&detail))
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,7 +1,12 @@
+//! The audit trail: who did what, written in the same transaction as the change.
+
 use sqlx::{Any, Executor};
 
-use super::{Actor, Core, ServiceResult};
-use crate::store::{self, audit::AuditRow, now_ms};
+use super::{contacts::convert_time, Actor, Core, ServiceResult};
+use crate::{
+    store::{self, audit::AuditRow, now_ms},
+    views::AuditView,
+};
 
 impl Core {
     /// Records who did what to which contact; written in the same transaction as the change.
@@ -24,5 +29,54 @@ impl Core {
         };
         store::audit::insert(ex, &row).await?;
         Ok(())
+    }
+
+    /// Names the actors of audit entries (agents by email, API keys by prefix).
+    pub(crate) async fn audit_views(
+        &self,
+        rows: Vec<store::audit::AuditRow>,
+    ) -> ServiceResult<Vec<AuditView>> {
+        let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut views = Vec::with_capacity(rows.len());
+        for a in rows {
+            let id = a.actor_id.clone().unwrap_or_default();
+            let actor = match a.actor_kind.as_str() {
+                "CUSTOMER" => "the customer".to_owned(),
+                "SYSTEM" => "the operator".to_owned(),
+                kind => {
+                    if !names.contains_key(&id) {
+                        let name = match kind {
+                            "AGENT" => store::agents::by_id(&self.db.pool, &id)
+                                .await?
+                                .map(|g| format!("agent {}", g.email)),
+                            _ => store::api_keys::by_id(&self.db.pool, &id)
+                                .await?
+                                .map(|k| format!("API key {}…", k.prefix)),
+                        };
+                        names.insert(
+                            id.clone(),
+                            name.unwrap_or_else(|| format!("{} (removed)", kind.to_lowercase())),
+                        );
+                    }
+                    names[&id].clone()
+                }
+            };
+            views.push(AuditView {
+                actor_kind: a.actor_kind,
+                actor_id: a.actor_id,
+                actor,
+                action: a.action,
+                detail: a.detail,
+                at: convert_time(a.created_at),
+            });
+        }
+        Ok(views)
+    }
+
+    /// What admins did (agents, roles, API keys, organisations), newest first: admins only.
+    pub async fn admin_audit(&self, actor: &Actor, limit: i64) -> ServiceResult<Vec<AuditView>> {
+        actor.require_admin()?;
+        let rows = store::audit::admin_trail(&self.db.pool, limit).await?;
+        self.audit_views(rows).await
     }
 }

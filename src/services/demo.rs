@@ -33,7 +33,11 @@ pub async fn load(core: &Core) -> anyhow::Result<String> {
     ];
     let mut org_ids = Vec::new();
     for (name, kind) in orgs {
-        org_ids.push(core.create_organisation(Some(name), Some(kind)).await?.id);
+        org_ids.push(
+            core.create_organisation(&actor, Some(name), Some(kind))
+                .await?
+                .id,
+        );
     }
     let contacts = [
         person(

@@ -36,6 +36,9 @@ pub enum ServiceError {
     IdentityTaken,
     #[error("the API key is missing or not valid")]
     InvalidApiKey,
+    /// The actor may not do this (an agent at an admin's task, say).
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error("the server is busy; please try again in a moment")]
     Busy { retry_after_secs: i64 },
     /// The database (or another dependency) cannot be reached right now.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 pub use error::{ServiceError, ServiceResult};
 
-use crate::{config::Settings, delivery::Delivery, store::Db};
+use crate::{config::Settings, delivery::Delivery, domain::Role, store::Db};
 
 /// Shared, cheap to clone: what every service call needs.
 #[derive(Clone)]
@@ -39,12 +39,18 @@ impl Core {
     }
 }
 
-/// Who did something, for the audit trail.
-#[derive(Clone, Debug)]
+/// Who is asking. Every service call that changes data takes one: the service decides what the
+/// actor may do (`Forbidden` otherwise) and names it in the audit trail, so the REST API, the
+/// portal's server functions and the CLI cannot differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actor {
+    /// A customer acting on their own contact.
     Customer(String),
-    Agent(String),
+    /// A signed-in back-office agent, with the role they have now.
+    Agent { id: String, role: Role },
+    /// A server using a back-office API key (its id).
     ApiKey(String),
+    /// The operator at the command line (`portal agent create`, `demo-data`).
     System,
 }
 
@@ -52,7 +58,7 @@ impl Actor {
     pub fn kind(&self) -> &'static str {
         match self {
             Actor::Customer(_) => "CUSTOMER",
-            Actor::Agent(_) => "AGENT",
+            Actor::Agent { .. } => "AGENT",
             Actor::ApiKey(_) => "API_KEY",
             Actor::System => "SYSTEM",
         }
@@ -60,8 +66,37 @@ impl Actor {
 
     pub fn id(&self) -> Option<String> {
         match self {
-            Actor::Customer(id) | Actor::Agent(id) | Actor::ApiKey(id) => Some(id.clone()),
+            Actor::Customer(id) | Actor::Agent { id, .. } | Actor::ApiKey(id) => Some(id.clone()),
             Actor::System => None,
+        }
+    }
+
+    /// Agents, roles and API keys: admins and the operator only.
+    pub(crate) fn require_admin(&self) -> ServiceResult<()> {
+        match self {
+            Actor::Agent {
+                role: Role::Admin, ..
+            }
+            | Actor::System => Ok(()),
+            _ => Err(ServiceError::Forbidden("only admins can do that")),
+        }
+    }
+
+    /// Organisations: admins, the operator, and servers with a back-office key.
+    pub(crate) fn require_organisations(&self) -> ServiceResult<()> {
+        match self {
+            Actor::ApiKey(_) => Ok(()),
+            other => other.require_admin(),
+        }
+    }
+
+    /// Contacts managed from outside: any agent, a back-office key, the operator; not a customer.
+    pub(crate) fn require_back_office(&self) -> ServiceResult<()> {
+        match self {
+            Actor::Customer(_) => Err(ServiceError::Forbidden(
+                "customers manage their own contact through the self-service calls",
+            )),
+            _ => Ok(()),
         }
     }
 }

@@ -18,9 +18,11 @@ fn view(o: OrganisationRow) -> OrganisationView {
 impl Core {
     pub async fn create_organisation(
         &self,
+        actor: &Actor,
         name: Option<&str>,
         org_type: Option<&str>,
     ) -> ServiceResult<OrganisationView> {
+        actor.require_organisations()?;
         let mut errors = ValidationErrors::default();
         let name = errors.check(PersonName::parse("name", "Name", name.unwrap_or("")));
         let org_type = errors.check(OrgType::parse("org_type", org_type.unwrap_or("")));
@@ -34,7 +36,12 @@ impl Core {
             org_type: org_type.as_str().to_owned(),
             created_at: now_ms(),
         };
-        store::organisations::insert(&self.db.pool, &row).await?;
+        let mut tx = self.db.begin().await?;
+        store::organisations::insert(&mut *tx, &row).await?;
+        let detail = format!("{} ({})", row.name, row.org_type);
+        self.audit(&mut *tx, None, actor, "ORGANISATION_CREATED", Some(&detail))
+            .await?;
+        tx.commit().await?;
         Ok(view(row))
     }
 
@@ -52,6 +59,7 @@ impl Core {
         organisation_id: &str,
         actor: &Actor,
     ) -> ServiceResult<()> {
+        actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         store::contacts::find(&mut *tx, contact_id)
             .await?
@@ -78,6 +86,7 @@ impl Core {
         organisation_id: &str,
         actor: &Actor,
     ) -> ServiceResult<()> {
+        actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         store::contacts::find(&mut *tx, contact_id)
             .await?

@@ -44,3 +44,17 @@ pub async fn for_contact<'e>(
     .fetch_all(ex)
     .await
 }
+
+/// Entries about no contact (agents, roles, API keys, organisations), newest first.
+pub async fn admin_trail<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    limit: i64,
+) -> sqlx::Result<Vec<AuditRow>> {
+    sqlx::query_as(
+        "SELECT id, contact_id, actor_kind, actor_id, action, detail, created_at FROM audit_events \
+         WHERE contact_id IS NULL ORDER BY created_at DESC, id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}

@@ -123,10 +123,13 @@ pub async fn end_for_contact<'e>(
 }
 
 /// Ends every portal session of an agent (disabled, say).
-pub async fn end_for_agent(db: &Db, agent_id: &str) -> sqlx::Result<()> {
+pub async fn end_for_agent<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    agent_id: &str,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
         .bind(agent_id)
-        .execute(&db.pool)
+        .execute(ex)
         .await?;
     Ok(())
 }

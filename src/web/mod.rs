@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agent/deliveries") view=agent::deliveries::DeliveriesPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/agents") view=agent::admin::AgentsPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/api-keys") view=agent::admin::ApiKeysPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/audit") view=agent::admin::AuditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -62,6 +62,7 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
                 Some("The service is unavailable right now. Please try again shortly.".into())
         }
         ServiceError::IdentityTaken => form.alert = Some("This belongs to another account.".into()),
+        ServiceError::Forbidden(why) => form.alert = Some(format!("You cannot do that: {why}.")),
         ServiceError::ContactIdTaken => form
             .errors
             .push(field("id", "Another contact already has this ID.")),

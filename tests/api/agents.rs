@@ -84,11 +84,21 @@ fn location(response: &Response) -> &str {
 async fn app_with_agents() -> TestApp {
     let app = spawn_app().await;
     app.core
-        .create_agent(ADMIN.0, "admin", ADMIN.1.into())
+        .create_agent(
+            &portal::services::Actor::System,
+            ADMIN.0,
+            "admin",
+            ADMIN.1.into(),
+        )
         .await
         .unwrap();
     app.core
-        .create_agent(AGENT.0, "agent", AGENT.1.into())
+        .create_agent(
+            &portal::services::Actor::System,
+            AGENT.0,
+            "agent",
+            AGENT.1.into(),
+        )
         .await
         .unwrap();
     app
@@ -180,44 +190,197 @@ async fn a_wrong_password_gets_one_generic_message_and_sign_in_renews_the_sessio
     );
 }
 
-#[tokio::test]
-async fn only_admins_manage_api_keys_and_agents() {
-    let app = app_with_agents().await;
-    let mut agent = Browser::sign_in(&app, AGENT).await;
-    for page in ["/agent/api-keys", "/agent/agents"] {
-        let response = agent.get(&app, page).await;
-        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{page}");
-        assert!(response.text().await.unwrap().contains("Admins only"));
-    }
-    agent
-        .post(&app, "/api/agent/api-keys/new", &[("kind", "backoffice")])
-        .await;
-    agent
-        .post(
-            &app,
+/// The text a page shows (tags stripped).
+async fn page_text(browser: &mut Browser, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = browser.get(app, path).await;
+    let status = response.status();
+    (
+        status,
+        crate::common::browser::text_of(&response.text().await.unwrap()),
+    )
+}
+
+/// The admin actions of the back office, as form posts: (page, endpoint, fields).
+fn admin_actions() -> Vec<(
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+)> {
+    vec![
+        (
+            "agents",
             "/api/agent/agents/new",
-            &[
+            vec![
                 ("email", "mallory@example.com"),
                 ("role", "admin"),
                 ("password", "Mallory-Passw0rd"),
             ],
-        )
-        .await;
-    agent
-        .post(
-            &app,
+        ),
+        (
+            "api-keys",
+            "/api/agent/api-keys/new",
+            vec![("kind", "backoffice"), ("label", "ERP")],
+        ),
+        (
+            "organisations",
             "/api/agent/organisations/new",
-            &[("name", "Rogue"), ("org_type", "VENUE")],
-        )
-        .await;
-    assert_eq!(
-        app.core.api_keys().await.unwrap().len(),
-        2,
-        "only the harness's own keys exist"
-    );
-    assert_eq!(app.core.agents().await.unwrap().len(), 2);
-    assert!(app.core.organisations().await.unwrap().is_empty());
+            vec![("name", "Rogue"), ("org_type", "VENUE")],
+        ),
+    ]
+}
 
+#[tokio::test]
+async fn an_agent_is_refused_every_admin_action_and_an_admin_is_not() {
+    let app = app_with_agents().await;
+    let mut agent = Browser::sign_in(&app, AGENT).await;
+    for page in ["/agent/api-keys", "/agent/agents", "/agent/audit"] {
+        let (status, text) = page_text(&mut agent, &app, page).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+        assert!(text.contains("Admins only"), "{page}: {text}");
+    }
+    for (page, endpoint, form) in admin_actions() {
+        let response = agent.post(&app, endpoint, &form).await;
+        assert_eq!(location(&response), format!("/agent/{page}"), "{endpoint}");
+        let (_, text) = page_text(&mut agent, &app, &format!("/agent/{page}")).await;
+        assert!(
+            text.contains("You cannot do that: only admins can do that."),
+            "{endpoint}: the agent is told no: {text}"
+        );
+    }
+
+    // The same actions by an admin go through.
+    let mut admin = Browser::sign_in(&app, ADMIN).await;
+    for (page, endpoint, form) in admin_actions() {
+        admin.post(&app, endpoint, &form).await;
+        let (_, text) = page_text(&mut admin, &app, &format!("/agent/{page}")).await;
+        let done = match page {
+            "agents" => "Created mallory@example.com (admin)",
+            "api-keys" => "shown only now, copy it",
+            _ => "Created Rogue",
+        };
+        assert!(text.contains(done), "{endpoint}: {text}");
+    }
+    let (_, text) = page_text(&mut admin, &app, "/agent/agents").await;
+    assert!(text.contains("mallory@example.com"), "{text}");
+    let (_, text) = page_text(&mut admin, &app, "/agent/organisations").await;
+    assert!(text.contains("Rogue"), "{text}");
+
+    // Every admin action is in the audit trail, naming who did it; the agent's refusals are not.
+    let (status, audit) = page_text(&mut admin, &app, "/agent/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    for entry in [
+        "agent admin@example.com: agent created (mallory@example.com (admin))",
+        "agent admin@example.com: api key created (sk_",
+        "agent admin@example.com: organisation created (Rogue (VENUE))",
+        "the operator: agent created (agent@example.com (agent))",
+    ] {
+        assert!(audit.contains(entry), "{entry} missing from: {audit}");
+    }
+    assert!(!audit.contains("agent agent@example.com:"), "{audit}");
+}
+
+#[tokio::test]
+async fn admins_cannot_disable_or_demote_themselves() {
+    let app = app_with_agents().await;
+    let mut admin = Browser::sign_in(&app, ADMIN).await;
+    let page = admin.get(&app, "/agent/agents").await.text().await.unwrap();
+    // Agents are listed by email: the first row, and its forms' hidden field, are the admin's own.
+    let own_id = page
+        .split("name=\"agent_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an agent id on the page")
+        .to_owned();
+    for action in ["disable", "make-agent"] {
+        admin
+            .post(
+                &app,
+                "/api/agent/agents/update",
+                &[("agent_id", &own_id), ("action", action)],
+            )
+            .await;
+        let (_, text) = page_text(&mut admin, &app, "/agent/agents").await;
+        assert!(
+            text.contains("You cannot do that: you cannot"),
+            "{action}: {text}"
+        );
+    }
+    // Still an admin, still signed in.
+    let (status, _) = page_text(&mut admin, &app, "/agent/api-keys").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_admin_service_call_refuses_an_agent_and_a_customer() {
+    use portal::{
+        domain::{ApiKeyKind, Role},
+        services::Actor,
+    };
+    let app = app_with_agents().await;
+    for actor in [
+        Actor::Agent {
+            id: "someone".into(),
+            role: Role::Agent,
+        },
+        Actor::Customer("a-contact".into()),
+    ] {
+        let core = &app.core;
+        let outcomes = [
+            core.create_agent(&actor, "x@example.com", "admin", "Passw0rd-long-x".into())
+                .await
+                .err(),
+            core.agents(&actor).await.err(),
+            core.set_agent_disabled(&actor, "any", true).await.err(),
+            core.set_agent_role(&actor, "any", "admin").await.err(),
+            core.create_api_key(&actor, ApiKeyKind::Backoffice, None)
+                .await
+                .err(),
+            core.api_keys(&actor).await.err(),
+            core.revoke_api_key(&actor, "any").await.err(),
+            core.create_organisation(&actor, Some("X"), Some("VENUE"))
+                .await
+                .err(),
+            core.admin_audit(&actor, 10).await.err(),
+        ];
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            assert!(
+                matches!(outcome, Some(portal::services::ServiceError::Forbidden(_))),
+                "call {i} by {actor:?}: {outcome:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn organisations_are_created_over_rest_with_a_back_office_key_only() {
+    let app = app_with_agents().await;
+    let body = serde_json::json!({"name": "Harbour Coffee", "org_type": "MERCHANT"});
+    let with_public_key = app
+        .client
+        .post(app.url("/backoffice/v1/organisations"))
+        .header("api_key", &app.api_key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    crate::common::assert_problem(with_public_key, StatusCode::UNAUTHORIZED, "INVALID_API_KEY")
+        .await;
+    let created = app
+        .backoffice(reqwest::Method::POST, "/organisations", Some(body))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let mut admin = Browser::sign_in(&app, ADMIN).await;
+    let (_, audit) = page_text(&mut admin, &app, "/agent/audit").await;
+    assert!(
+        audit.contains("API key sk_")
+            && audit.contains("organisation created (Harbour Coffee (MERCHANT))"),
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn api_keys_are_shown_once_and_revoked_keys_stop_working() {
+    let app = app_with_agents().await;
     let mut admin = Browser::sign_in(&app, ADMIN).await;
     admin
         .post(
@@ -236,38 +399,39 @@ async fn only_admins_manage_api_keys_and_agents() {
         .split("shown only now, copy it): ")
         .nth(1)
         .and_then(|rest| rest.split('<').next())
-        .expect("the new key is shown once");
+        .expect("the new key is shown once")
+        .to_owned();
     assert!(key.starts_with("sk_"), "{key}");
-    let listed = app.core.api_keys().await.unwrap();
-    let erp = listed
-        .iter()
-        .find(|k| k.label.as_deref() == Some("ERP"))
-        .expect("listed with its label");
-    assert!(
-        !admin
-            .get(&app, "/agent/api-keys")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains(key),
-        "shown only once"
-    );
+    let page = admin
+        .get(&app, "/agent/api-keys")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains(&key), "shown only once");
+    // The ERP key is the newest: listed first, its revoke form first.
+    assert!(page.contains("ERP"));
+    let key_id = page
+        .split("name=\"key_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a revoke form")
+        .to_owned();
     let api = app
         .client
         .get(app.url("/backoffice/v1/contacts"))
-        .header("api_key", key)
+        .header("api_key", &key)
         .send()
         .await
         .unwrap();
     assert_eq!(api.status(), StatusCode::OK);
     admin
-        .post(&app, "/api/agent/api-keys/revoke", &[("key_id", &erp.id)])
+        .post(&app, "/api/agent/api-keys/revoke", &[("key_id", &key_id)])
         .await;
     let api = app
         .client
         .get(app.url("/backoffice/v1/contacts"))
-        .header("api_key", key)
+        .header("api_key", &key)
         .send()
         .await
         .unwrap();
@@ -289,7 +453,7 @@ async fn a_disabled_agents_session_stops_working_at_once() {
     let mut admin = Browser::sign_in(&app, ADMIN).await;
     let agent_id = app
         .core
-        .agents()
+        .agents(&portal::services::Actor::System)
         .await
         .unwrap()
         .into_iter()
@@ -326,7 +490,11 @@ async fn an_agent_creates_finds_edits_and_joins_a_contact() {
     let app = app_with_agents().await;
     let org = app
         .core
-        .create_organisation(Some("DropHop"), Some("BUSINESS"))
+        .create_organisation(
+            &portal::services::Actor::System,
+            Some("DropHop"),
+            Some("BUSINESS"),
+        )
         .await
         .unwrap();
     let mut agent = Browser::sign_in(&app, AGENT).await;

@@ -1,7 +1,7 @@
 //! The Back-Office API (DESIGN.md §4): contacts, search and paging, organisations, memberships.
 
 use crate::common::{assert_problem, body_json, field_errors, spawn_app, TestApp};
-use portal::services::auth::api_keys::ApiKeyKind;
+use portal::{domain::ApiKeyKind, services::Actor};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -17,7 +17,7 @@ impl Backoffice {
         let app = spawn_app().await;
         let key = app
             .core
-            .create_api_key(ApiKeyKind::Backoffice, None)
+            .create_api_key(&Actor::System, ApiKeyKind::Backoffice, None)
             .await
             .expect("a back-office key");
         Self { app, key }

@@ -266,6 +266,7 @@ async fn a_message_the_gateway_refuses_is_not_tried_again_and_is_counted_as_fail
     // The back office lists it, the number masked.
     app.core
         .create_agent(
+            &portal::services::Actor::System,
             "watcher@example.com",
             "agent",
             "a watcher password 1".into(),

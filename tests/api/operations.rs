@@ -221,7 +221,12 @@ async fn two_app_servers_on_one_database_share_everything() {
 
     // An agent session made on A works on B.
     a.core
-        .create_agent("ops@example.com", "agent", "Agent-Passw0rd-long".into())
+        .create_agent(
+            &portal::services::Actor::System,
+            "ops@example.com",
+            "agent",
+            "Agent-Passw0rd-long".into(),
+        )
         .await
         .unwrap();
     let client = crate::common::client_builder()

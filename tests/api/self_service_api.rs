@@ -4,7 +4,7 @@ use crate::common::{
     assert_problem, body_json, e164, field_errors, now_ms, spawn_app, spawn_app_with, unique_email,
     unique_phone, TestApp, CONTACTS,
 };
-use portal::services::auth::api_keys::ApiKeyKind;
+use portal::{domain::ApiKeyKind, services::Actor};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -258,7 +258,7 @@ async fn a_missing_or_unknown_api_key_is_refused() {
     // A back-office key is a key of the wrong kind here.
     let backoffice = app
         .core
-        .create_api_key(ApiKeyKind::Backoffice, None)
+        .create_api_key(&Actor::System, ApiKeyKind::Backoffice, None)
         .await
         .unwrap();
     let wrong_kind = app

@@ -1,63 +1,40 @@
-//! API keys: shown once when created, stored only as a hash, checked on every API call.
+//! API keys: shown once when created, stored only as a hash, checked on every API call. Only
+//! admins (and the operator at the command line) create and revoke them; both are audited.
 
 use super::secrets::{random_token, sha256_hex};
 use crate::{
-    services::{Core, ServiceError, ServiceResult},
+    domain::ApiKeyKind,
+    services::{contacts::convert_time, Actor, Core, ServiceError, ServiceResult},
     store::{self, api_keys::ApiKeyRow, now_ms},
+    views::ApiKeyView,
 };
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ApiKeyKind {
-    SelfService,
-    Backoffice,
-}
-
-impl ApiKeyKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiKeyKind::SelfService => "self-service",
-            ApiKeyKind::Backoffice => "backoffice",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "self-service" => Some(ApiKeyKind::SelfService),
-            "backoffice" => Some(ApiKeyKind::Backoffice),
-            _ => None,
-        }
-    }
-
-    fn prefix(self) -> &'static str {
-        match self {
-            ApiKeyKind::SelfService => "pk_",
-            ApiKeyKind::Backoffice => "sk_",
-        }
-    }
-}
 
 impl Core {
     /// Creates a key and returns it in clear: the only time it exists outside the caller.
     pub async fn create_api_key(
         &self,
+        actor: &Actor,
         kind: ApiKeyKind,
         label: Option<String>,
     ) -> ServiceResult<String> {
+        actor.require_admin()?;
         let key = format!("{}{}", kind.prefix(), random_token(24));
-        store::api_keys::insert(
-            &self.db.pool,
-            &ApiKeyRow {
-                id: uuid::Uuid::new_v4().to_string(),
-                kind: kind.as_str().to_owned(),
-                key_hash: sha256_hex(&key),
-                prefix: key.chars().take(8).collect(),
-                label,
-                created_at: now_ms(),
-                last_used_at: None,
-                revoked_at: None,
-            },
-        )
-        .await?;
+        let row = ApiKeyRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind: kind.as_str().to_owned(),
+            key_hash: sha256_hex(&key),
+            prefix: key.chars().take(8).collect(),
+            label: label.filter(|l| !l.trim().is_empty()),
+            created_at: now_ms(),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        let mut tx = self.db.begin().await?;
+        store::api_keys::insert(&mut *tx, &row).await?;
+        let detail = format!("{}… ({})", row.prefix, kind.as_str());
+        self.audit(&mut *tx, None, actor, "API_KEY_CREATED", Some(&detail))
+            .await?;
+        tx.commit().await?;
         Ok(key)
     }
 
@@ -81,28 +58,38 @@ impl Core {
         }
         Ok(row.id)
     }
-}
 
-impl Core {
-    pub async fn api_keys(&self) -> ServiceResult<Vec<crate::views::ApiKeyView>> {
-        use crate::services::contacts::convert_time;
+    pub async fn api_keys(&self, actor: &Actor) -> ServiceResult<Vec<ApiKeyView>> {
+        actor.require_admin()?;
         Ok(store::api_keys::list(&self.db.pool)
             .await?
             .into_iter()
-            .map(|k| crate::views::ApiKeyView {
-                id: k.id,
-                kind: k.kind,
-                prefix: k.prefix,
-                label: k.label,
-                created_at: convert_time(k.created_at),
-                last_used_at: k.last_used_at.map(convert_time),
-                revoked: k.revoked_at.is_some(),
+            .filter_map(|k| {
+                Some(ApiKeyView {
+                    kind: ApiKeyKind::from_stored(&k.kind)?,
+                    id: k.id,
+                    prefix: k.prefix,
+                    label: k.label,
+                    created_at: convert_time(k.created_at),
+                    last_used_at: k.last_used_at.map(convert_time),
+                    revoked: k.revoked_at.is_some(),
+                })
             })
             .collect())
     }
 
-    pub async fn revoke_api_key(&self, id: &str) -> ServiceResult<()> {
-        store::api_keys::revoke(&self.db.pool, id, now_ms()).await?;
+    pub async fn revoke_api_key(&self, actor: &Actor, id: &str) -> ServiceResult<()> {
+        actor.require_admin()?;
+        let mut tx = self.db.begin().await?;
+        let key = store::api_keys::by_id(&mut *tx, id)
+            .await?
+            .ok_or(ServiceError::InvalidApiKey)?;
+        if store::api_keys::revoke(&mut *tx, id, now_ms()).await? {
+            let detail = format!("{}…", key.prefix);
+            self.audit(&mut *tx, None, actor, "API_KEY_REVOKED", Some(&detail))
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

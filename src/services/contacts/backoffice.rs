@@ -1,7 +1,7 @@
 //! Contacts managed by agents and other servers: create, edit, delete, find. Credentials are
 //! never set or shown here; identities appear masked.
 
-use super::{contact_view, convert_time};
+use super::contact_view;
 use crate::{
     domain::{
         ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber,
@@ -9,9 +9,7 @@ use crate::{
     },
     services::{Actor, Core, ServiceError, ServiceResult},
     store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
-    views::{
-        AuditView, ContactDetail, ContactPage, ContactView, IdentityView, OrganisationView, Paging,
-    },
+    views::{ContactDetail, ContactPage, ContactView, IdentityView, OrganisationView, Paging},
 };
 
 /// A new contact as sent (JSON or form): all raw, all optional until checked.
@@ -140,6 +138,7 @@ impl Core {
         input: NewContact,
         actor: &Actor,
     ) -> ServiceResult<ContactView> {
+        actor.require_back_office()?;
         let mut errors = ValidationErrors::default();
         let contact_type = errors.check(ContactType::parse(
             "type",
@@ -264,6 +263,7 @@ impl Core {
         patch: ContactPatch,
         actor: &Actor,
     ) -> ServiceResult<ContactView> {
+        actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, id).await?;
         let mut row = store::contacts::find(&mut *tx, id)
@@ -345,6 +345,7 @@ impl Core {
     /// Deleting a contact ends everything it held, in the same transaction: identities and
     /// refresh tokens (with the row), portal sessions, and codes not yet used.
     pub async fn delete_contact(&self, id: &str, actor: &Actor) -> ServiceResult<()> {
+        actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         if !store::contacts::delete(&mut *tx, id).await? {
             return Err(ServiceError::ContactNotFound);
@@ -377,48 +378,6 @@ impl Core {
                 .collect(),
             audit: self.audit_views(audit).await?,
         })
-    }
-
-    /// Names the actors of audit entries (agents by email, API keys by prefix).
-    async fn audit_views(
-        &self,
-        rows: Vec<store::audit::AuditRow>,
-    ) -> ServiceResult<Vec<AuditView>> {
-        let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        let mut views = Vec::with_capacity(rows.len());
-        for a in rows {
-            let id = a.actor_id.clone().unwrap_or_default();
-            let actor = match a.actor_kind.as_str() {
-                "CUSTOMER" => "the customer".to_owned(),
-                "SYSTEM" => "the system".to_owned(),
-                kind => {
-                    if !names.contains_key(&id) {
-                        let name = match kind {
-                            "AGENT" => store::agents::by_id(&self.db.pool, &id)
-                                .await?
-                                .map(|g| format!("agent {}", g.email)),
-                            _ => store::api_keys::by_id(&self.db.pool, &id)
-                                .await?
-                                .map(|k| format!("API key {}…", k.prefix)),
-                        };
-                        names.insert(
-                            id.clone(),
-                            name.unwrap_or_else(|| format!("{} (removed)", kind.to_lowercase())),
-                        );
-                    }
-                    names[&id].clone()
-                }
-            };
-            views.push(AuditView {
-                actor_kind: a.actor_kind,
-                actor_id: a.actor_id,
-                actor,
-                action: a.action,
-                detail: a.detail,
-                at: convert_time(a.created_at),
-            });
-        }
-        Ok(views)
     }
 
     /// One page (1-based) of contacts matching `search`, newest first.

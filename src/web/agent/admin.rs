@@ -5,17 +5,21 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::AgentPage;
 use crate::{
-    views::{AgentView, ApiKeyView, OrganisationView},
+    domain::Role,
+    views::{AgentView, ApiKeyView, AuditView, OrganisationView},
     web::forms::{FormMessages, FormState, RadioGroup, TextField},
 };
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct AdminState {
     pub is_admin: bool,
+    /// Whether the services let this agent see the page.
+    pub allowed: bool,
     pub form: FormState,
     pub organisations: Vec<OrganisationView>,
     pub agents: Vec<AgentView>,
     pub api_keys: Vec<ApiKeyView>,
+    pub audit: Vec<AuditView>,
 }
 
 pub const ORG_TYPES: &[(&str, &str)] = &[
@@ -30,58 +34,60 @@ const KEY_KINDS: &[(&str, &str)] = &[
     ("self-service", "Self-service (public)"),
 ];
 
-/// Loads one admin page; `what` is `organisations`, `agents` or `api-keys`.
+/// Loads one admin page; `what` is `organisations`, `agents`, `api-keys` or `audit`. What the
+/// agent may see is the services' decision: a refusal shows the page as admins-only (403).
 #[server(endpoint = "page/agent-admin")]
 pub async fn admin_page(what: String) -> Result<Option<AdminState>, ServerFnError> {
-    use crate::web::ssr;
+    use crate::{services::ServiceError, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
     };
     let core = ssr::core()?;
+    let actor = agent.actor();
     let session = ssr::session().await?;
     let mut state = AdminState {
         is_admin: agent.is_admin(),
         form: ssr::take_flash(&session, &what).await?,
         ..Default::default()
     };
-    match what.as_str() {
-        "organisations" => {
-            state.organisations = core.organisations().await.map_err(ssr::server_error)?
-        }
-        "agents" if agent.is_admin() => {
-            state.agents = core.agents().await.map_err(ssr::server_error)?
-        }
-        "api-keys" if agent.is_admin() => {
-            state.api_keys = core.api_keys().await.map_err(ssr::server_error)?
-        }
-        _ => {
+    let loaded = match what.as_str() {
+        "organisations" => core.organisations().await.map(|o| state.organisations = o),
+        "agents" => core.agents(&actor).await.map(|a| state.agents = a),
+        "api-keys" => core.api_keys(&actor).await.map(|k| state.api_keys = k),
+        "audit" => core.admin_audit(&actor, 200).await.map(|a| state.audit = a),
+        _ => Err(ServiceError::Forbidden("no such page")),
+    };
+    match loaded {
+        Ok(()) => state.allowed = true,
+        Err(ServiceError::Forbidden(_)) => {
             if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
                 r.set_status(axum::http::StatusCode::FORBIDDEN);
             }
         }
+        Err(e) => return Err(ssr::server_error(e)),
     }
     Ok(Some(state))
 }
 
+/// After an admin action: the outcome on the page it came from (a refusal included).
 #[cfg(feature = "ssr")]
-async fn require_admin(
+async fn back_to(
     page: &str,
-) -> Result<Option<crate::services::agents::Agent>, ServerFnError> {
-    let agent = super::ssr::require_agent().await?;
-    match agent {
-        Some(a) if a.is_admin() => Ok(Some(a)),
-        Some(_) => {
-            let session = crate::web::ssr::session().await?;
-            let form = FormState {
-                alert: Some("Only admins can do that.".into()),
-                ..Default::default()
-            };
-            crate::web::ssr::flash(&session, page, form).await?;
-            crate::web::ssr::see_other(&format!("/agent/{page}"));
-            Ok(None)
-        }
-        None => Ok(None),
-    }
+    outcome: crate::services::ServiceResult<String>,
+    form: FormState,
+) -> Result<(), ServerFnError> {
+    use crate::web::ssr;
+    let form = match outcome {
+        Ok(notice) => FormState {
+            notice: Some(notice),
+            ..Default::default()
+        },
+        Err(error) => crate::web::outcome::into_form(form, error)?,
+    };
+    let session = ssr::session().await?;
+    ssr::flash(&session, page, form).await?;
+    ssr::see_other(&format!("/agent/{page}"));
+    Ok(())
 }
 
 #[server(endpoint = "agent/organisations/new")]
@@ -90,26 +96,17 @@ pub async fn create_organisation(
     org_type: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::web::ssr;
-    if require_admin("organisations").await?.is_none() {
+    let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
-    }
-    let session = ssr::session().await?;
+    };
     let form = FormState::default()
         .with_value("name", name.clone().unwrap_or_default())
         .with_value("org_type", org_type.clone().unwrap_or_default());
-    let form = match ssr::core()?
-        .create_organisation(name.as_deref(), org_type.as_deref())
+    let outcome = ssr::core()?
+        .create_organisation(&agent.actor(), name.as_deref(), org_type.as_deref())
         .await
-    {
-        Ok(org) => FormState {
-            notice: Some(format!("Created {}", org.name)),
-            ..Default::default()
-        },
-        Err(error) => crate::web::outcome::into_form(form, error)?,
-    };
-    ssr::flash(&session, "organisations", form).await?;
-    ssr::see_other("/agent/organisations");
-    Ok(())
+        .map(|org| format!("Created {}", org.name));
+    back_to("organisations", outcome, form).await
 }
 
 #[server(endpoint = "agent/agents/new")]
@@ -119,57 +116,48 @@ pub async fn create_agent(
     password: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::web::ssr;
-    if require_admin("agents").await?.is_none() {
+    let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
-    }
-    let session = ssr::session().await?;
+    };
     let email = email.unwrap_or_default();
-    let role = role.unwrap_or_else(|| "agent".into());
+    let role = role.unwrap_or_else(|| Role::Agent.as_str().into());
     let form = FormState::default()
         .with_value("email", email.clone())
         .with_value("role", role.clone());
-    let form = match ssr::core()?
-        .create_agent(&email, &role, password.unwrap_or_default())
+    let outcome = ssr::core()?
+        .create_agent(&agent.actor(), &email, &role, password.unwrap_or_default())
         .await
-    {
-        Ok(agent) => FormState {
-            notice: Some(format!("Created {} ({})", agent.email, agent.role)),
-            ..Default::default()
-        },
-        Err(error) => crate::web::outcome::into_form(form, error)?,
-    };
-    ssr::flash(&session, "agents", form).await?;
-    ssr::see_other("/agent/agents");
-    Ok(())
+        .map(|created| format!("Created {} ({})", created.email, created.role));
+    back_to("agents", outcome, form).await
 }
 
 #[server(endpoint = "agent/agents/update")]
 pub async fn update_agent(agent_id: String, action: String) -> Result<(), ServerFnError> {
-    use crate::web::ssr;
-    let Some(me) = require_admin("agents").await? else {
+    use crate::{services::ServiceError, web::ssr};
+    let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
-    let session = ssr::session().await?;
     let core = ssr::core()?;
-    let mut form = FormState::default();
-    if agent_id == me.id && action != "enable" {
-        form.alert = Some("You cannot disable or demote yourself.".into());
-    } else {
-        let outcome = match action.as_str() {
-            "disable" => core.set_agent_disabled(&agent_id, true).await,
-            "enable" => core.set_agent_disabled(&agent_id, false).await,
-            "make-admin" => core.set_agent_role(&agent_id, "admin").await,
-            "make-agent" => core.set_agent_role(&agent_id, "agent").await,
-            _ => Ok(()),
-        };
-        match outcome {
-            Ok(()) => form.notice = Some("Saved".into()),
-            Err(error) => form = crate::web::outcome::into_form(form, error)?,
+    let actor = agent.actor();
+    let outcome = match action.as_str() {
+        "disable" => core.set_agent_disabled(&actor, &agent_id, true).await,
+        "enable" => core.set_agent_disabled(&actor, &agent_id, false).await,
+        "make-admin" => {
+            core.set_agent_role(&actor, &agent_id, Role::Admin.as_str())
+                .await
         }
-    }
-    ssr::flash(&session, "agents", form).await?;
-    ssr::see_other("/agent/agents");
-    Ok(())
+        "make-agent" => {
+            core.set_agent_role(&actor, &agent_id, Role::Agent.as_str())
+                .await
+        }
+        _ => Err(ServiceError::Forbidden("that is not an action on agents")),
+    };
+    back_to(
+        "agents",
+        outcome.map(|()| "Saved".into()),
+        FormState::default(),
+    )
+    .await
 }
 
 #[server(endpoint = "agent/api-keys/new")]
@@ -177,51 +165,30 @@ pub async fn create_api_key(
     kind: Option<String>,
     label: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::{services::auth::api_keys::ApiKeyKind, web::ssr};
-    if require_admin("api-keys").await?.is_none() {
+    use crate::{domain::ApiKeyKind, web::ssr};
+    let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
-    }
-    let session = ssr::session().await?;
-    let kind = kind
-        .as_deref()
-        .and_then(ApiKeyKind::parse)
-        .unwrap_or(ApiKeyKind::Backoffice);
-    let label = label.filter(|l| !l.trim().is_empty());
-    let key = ssr::core()?
-        .create_api_key(kind, label)
-        .await
-        .map_err(ssr::server_error)?;
-    let form = FormState {
-        notice: Some(format!("New key (shown only now, copy it): {key}")),
-        ..Default::default()
     };
-    ssr::flash(&session, "api-keys", form).await?;
-    ssr::see_other("/agent/api-keys");
-    Ok(())
+    let kind = ApiKeyKind::parse("kind", kind.as_deref().unwrap_or_default())
+        .unwrap_or(ApiKeyKind::Backoffice);
+    let outcome = ssr::core()?
+        .create_api_key(&agent.actor(), kind, label)
+        .await
+        .map(|key| format!("New key (shown only now, copy it): {key}"));
+    back_to("api-keys", outcome, FormState::default()).await
 }
 
 #[server(endpoint = "agent/api-keys/revoke")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), ServerFnError> {
     use crate::web::ssr;
-    if require_admin("api-keys").await?.is_none() {
+    let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
-    }
-    let session = ssr::session().await?;
-    ssr::core()?
-        .revoke_api_key(&key_id)
+    };
+    let outcome = ssr::core()?
+        .revoke_api_key(&agent.actor(), &key_id)
         .await
-        .map_err(ssr::server_error)?;
-    ssr::flash(
-        &session,
-        "api-keys",
-        FormState {
-            notice: Some("Key revoked".into()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    ssr::see_other("/agent/api-keys");
-    Ok(())
+        .map(|()| "Key revoked".into());
+    back_to("api-keys", outcome, FormState::default()).await
 }
 
 fn admin_frame(what: &'static str, body: fn(AdminState) -> AnyView) -> impl IntoView {
@@ -232,11 +199,16 @@ fn admin_frame(what: &'static str, body: fn(AdminState) -> AnyView) -> impl Into
                 match state.await {
                     Ok(Some(s)) => {
                         let is_admin = s.is_admin;
-                        let allowed = is_admin || what == "organisations";
+                        let allowed = s.allowed;
                         view! {
                             <AgentPage is_admin>
                                 {if allowed { body(s) } else {
-                                    view! { <h1>"Admins only"</h1><p class="lead">"This page is for admins. Ask an admin if you need access."</p> }.into_any()
+                                    let form = s.form.clone();
+                                    view! {
+                                        <h1>"Admins only"</h1>
+                                        <FormMessages form/>
+                                        <p class="lead">"This page is for admins. Ask an admin if you need access."</p>
+                                    }.into_any()
                                 }}
                             </AgentPage>
                         }.into_any()
@@ -290,11 +262,11 @@ pub fn AgentsPage() -> impl IntoView {
                 <thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Actions"</th></tr></thead>
                 <tbody>{s.agents.into_iter().map(|a| {
                     let toggle = if a.disabled { ("enable", "Enable") } else { ("disable", "Disable") };
-                    let role = if a.role == "admin" { ("make-agent", "Make agent") } else { ("make-admin", "Make admin") };
+                    let role = if a.role == Role::Admin { ("make-agent", "Make agent") } else { ("make-admin", "Make admin") };
                     view! {
                         <tr>
                             <td>{a.email.clone()}</td>
-                            <td>{a.role.clone()}</td>
+                            <td>{a.role.as_str()}</td>
                             <td>{if a.disabled { "Disabled" } else { "Active" }}</td>
                             <td class="row">
                                 {[toggle, role].into_iter().map(|(action, label)| view! {
@@ -333,7 +305,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 <tbody>{s.api_keys.into_iter().map(|k| view! {
                     <tr>
                         <td><code>{format!("{}…", k.prefix)}</code></td>
-                        <td>{k.kind}</td>
+                        <td>{k.kind.as_str()}</td>
                         <td>{k.label.unwrap_or_default()}</td>
                         <td>{k.created_at}</td>
                         <td>{k.last_used_at.unwrap_or_else(|| "never".into())}</td>
@@ -352,6 +324,30 @@ pub fn ApiKeysPage() -> impl IntoView {
                 <TextField form=form.clone() name="label" label="Label (optional)"/>
                 <div class="actions"><button type="submit" class="btn">"Create key"</button></div>
             </form>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    admin_frame("audit", |s| {
+        view! {
+            <h1>"Audit trail"</h1>
+            <p class="lead">"Who changed agents, roles, API keys and organisations, newest first. Changes to contacts are on each contact's page."</p>
+            {if s.audit.is_empty() {
+                view! { <div class="empty"><p>"Nothing yet."</p></div> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {s.audit.into_iter().map(|a| {
+                            let what = a.action.to_lowercase().replace('_', " ");
+                            let detail = a.detail.map(|d| format!(" ({d})")).unwrap_or_default();
+                            view! { <li><time datetime=a.at.clone()>{a.at.clone()}</time>" "{format!("{}: {what}{detail}", a.actor)}</li> }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
         }
         .into_any()
     })

@@ -82,10 +82,7 @@ pub async fn update_contact(
     email_opt_out: Option<String>,
     sms_opt_out: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::{
-        services::{contacts::backoffice::ContactPatch, Actor},
-        web::ssr,
-    };
+    use crate::{services::contacts::backoffice::ContactPatch, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
@@ -118,7 +115,7 @@ pub async fn update_contact(
         sms_opt_out: Some(sms_opt_out.is_some()),
     };
     match ssr::core()?
-        .update_contact(&id, patch, &Actor::Agent(agent.id))
+        .update_contact(&id, patch, &agent.actor())
         .await
     {
         Ok(_) => {
@@ -152,13 +149,13 @@ pub async fn change_membership(
     organisation_id: Option<String>,
     action: String,
 ) -> Result<(), ServerFnError> {
-    use crate::{services::Actor, web::ssr};
+    use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
     let session = ssr::session().await?;
     let core = ssr::core()?;
-    let actor = Actor::Agent(agent.id);
+    let actor = agent.actor();
     let mut form = FormState::default();
     match organisation_id.filter(|o| !o.is_empty()) {
         None => form.errors.push(crate::domain::FieldError::new(
@@ -194,14 +191,11 @@ pub async fn change_membership(
 
 #[server(endpoint = "agent/contacts/delete")]
 pub async fn delete_contact(id: String) -> Result<(), ServerFnError> {
-    use crate::{services::Actor, web::ssr};
+    use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
-    match ssr::core()?
-        .delete_contact(&id, &Actor::Agent(agent.id))
-        .await
-    {
+    match ssr::core()?.delete_contact(&id, &agent.actor()).await {
         Ok(()) | Err(crate::services::ServiceError::ContactNotFound) => {
             ssr::see_other("/agent/contacts")
         }

@@ -13,6 +13,7 @@ pub fn AgentPage(#[prop(optional)] is_admin: bool, children: Children) -> impl I
                 {is_admin.then(|| view! {
                     <a href="/agent/agents">"Agents"</a>
                     <a href="/agent/api-keys">"API keys"</a>
+                    <a href="/agent/audit">"Audit"</a>
                 })}
             </nav>
             <form method="post" action="/api/agent/sign-out" class="row">

@@ -43,10 +43,7 @@ pub async fn create_contact(
     sms_opt_out: Option<String>,
     organisation_id: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::{
-        services::{contacts::backoffice::NewContact, Actor},
-        web::ssr,
-    };
+    use crate::{services::contacts::backoffice::NewContact, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
@@ -89,10 +86,7 @@ pub async fn create_contact(
             .filter(|o| !o.is_empty())
             .collect(),
     };
-    match ssr::core()?
-        .create_contact(input, &Actor::Agent(agent.id))
-        .await
-    {
+    match ssr::core()?.create_contact(input, &agent.actor()).await {
         Ok(contact) => ssr::see_other(&format!("/agent/contacts/{}", contact.id)),
         Err(error) => {
             let mut form = crate::web::outcome::into_form(form, error)?;

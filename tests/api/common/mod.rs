@@ -17,7 +17,8 @@ use std::{
 
 use portal::{
     config::Settings,
-    services::{auth::api_keys::ApiKeyKind, auth::secrets::sha256_hex, Core},
+    domain::ApiKeyKind,
+    services::{auth::secrets::sha256_hex, Actor, Core},
     store,
 };
 use reqwest::{header, Response, StatusCode};
@@ -93,12 +94,12 @@ async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, Stri
         None => (
             running
                 .core
-                .create_api_key(ApiKeyKind::SelfService, None)
+                .create_api_key(&Actor::System, ApiKeyKind::SelfService, None)
                 .await
                 .expect("an API key"),
             running
                 .core
-                .create_api_key(ApiKeyKind::Backoffice, None)
+                .create_api_key(&Actor::System, ApiKeyKind::Backoffice, None)
                 .await
                 .expect("a back-office key"),
         ),
