@@ -200,12 +200,15 @@ async fn page_text(browser: &mut Browser, app: &TestApp, path: &str) -> (StatusC
     )
 }
 
-/// The admin actions of the back office, as form posts: (page, endpoint, fields).
-fn admin_actions() -> Vec<(
+/// An admin action of the back office as a form post: the page it returns to, its endpoint, its
+/// fields.
+type AdminAction = (
     &'static str,
     &'static str,
     Vec<(&'static str, &'static str)>,
-)> {
+);
+
+fn admin_actions() -> Vec<AdminAction> {
     vec![
         (
             "agents",
