@@ -75,7 +75,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             tracing::warn!(?grace, "requests still open after the grace period; exiting");
         }
     }
-    running.core.db.pool.close().await;
+    running.core.close().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -27,3 +27,5 @@ pub mod startup;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod timestamps;

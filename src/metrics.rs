@@ -81,8 +81,9 @@ pub async fn track(request: Request, next: Next) -> Response {
 /// `/metrics`. With `METRICS_TOKEN` set it needs `Authorization: Bearer <token>`; in production
 /// without one it does not exist (404).
 pub async fn render(State(core): State<Core>, headers: HeaderMap) -> Response {
-    match &core.settings.metrics_token {
-        None if core.settings.is_production() => return StatusCode::NOT_FOUND.into_response(),
+    let settings = core.settings();
+    match &settings.metrics_token {
+        None if settings.is_production() => return StatusCode::NOT_FOUND.into_response(),
         None => {}
         Some(token) => {
             let given = headers
@@ -100,16 +101,16 @@ pub async fn render(State(core): State<Core>, headers: HeaderMap) -> Response {
             }
         }
     }
-    match crate::store::deliveries::depth(&core.db, crate::store::now_ms()).await {
+    match core.delivery_queue().await {
         Ok((depth, oldest_ms)) => {
             metrics::gauge!("portal_delivery_queue_depth").set(depth as f64);
             metrics::gauge!("portal_delivery_oldest_seconds").set(oldest_ms as f64 / 1000.0);
         }
         Err(error) => tracing::warn!(error = %error, "delivery queue depth unavailable"),
     }
-    let pool = &core.db.pool;
-    metrics::gauge!("portal_db_pool_connections").set(f64::from(pool.size()));
-    metrics::gauge!("portal_db_pool_idle_connections").set(pool.num_idle() as f64);
+    let (connections, idle) = core.pool_usage();
+    metrics::gauge!("portal_db_pool_connections").set(f64::from(connections));
+    metrics::gauge!("portal_db_pool_idle_connections").set(idle as f64);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),

@@ -126,12 +126,13 @@ pub fn router(core: Core) -> Router {
     let context_state = state.clone();
     let context = move || provide_context(context_state.clone());
 
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(core.db.clone()))
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(settings.is_production())
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+    let sessions =
+        SessionManagerLayer::new(DbSessionStore::new(core.db.clone(), web::session::OWNERS))
+            .with_name(SESSION_COOKIE)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(settings.is_production())
+            .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
     let facebook = Router::new()
         .route("/auth/facebook/start", get(web::facebook::start))
@@ -224,7 +225,7 @@ fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
 }
 
 async fn readyz(State(core): State<Core>) -> Response {
-    let error = match tokio::time::timeout(Duration::from_secs(2), core.db.ping()).await {
+    let error = match tokio::time::timeout(Duration::from_secs(2), core.ping()).await {
         Ok(Ok(())) => return "ready".into_response(),
         Ok(Err(e)) => format!("{e:#}"),
         Err(_) => "no answer within 2 s".to_owned(),
@@ -240,7 +241,7 @@ async fn unavailable_pages(State(core): State<Core>, request: Request, next: Nex
         return response;
     }
     let reachable = matches!(
-        tokio::time::timeout(Duration::from_secs(1), core.db.ping()).await,
+        tokio::time::timeout(Duration::from_secs(1), core.ping()).await,
         Ok(Ok(()))
     );
     if reachable {

@@ -3,10 +3,7 @@
 use axum::{extract::State, response::Html, routing::get, Json, Router};
 
 use super::problem::ApiResult;
-use crate::{
-    delivery::outbox::{self, OutboxMessage},
-    services::{Core, ServiceError},
-};
+use crate::{delivery::outbox::OutboxMessage, services::Core};
 
 pub fn router(core: Core) -> Router {
     Router::new()
@@ -58,9 +55,5 @@ async fn page(State(core): State<Core>) -> ApiResult<Html<String>> {
 
 /// The last 1,000 messages, newest first.
 async fn outbox(State(core): State<Core>) -> ApiResult<Json<Vec<OutboxMessage>>> {
-    Ok(Json(
-        outbox::recent(&core.db, 1000)
-            .await
-            .map_err(ServiceError::from)?,
-    ))
+    Ok(Json(core.dev_outbox(1000).await?))
 }

@@ -18,7 +18,7 @@ pub fn router(core: Core) -> Router {
     let mut router = Router::new()
         .nest("/self-service/v1", self_service::router(core.clone()))
         .nest("/backoffice/v1", backoffice::router(core.clone()));
-    if !core.settings.is_production() {
+    if !core.settings().is_production() {
         router = router.nest("/dev", dev::router(core.clone()));
     }
     router.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

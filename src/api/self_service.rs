@@ -20,7 +20,7 @@ use crate::{
     domain::{FieldError, ValidationErrors},
     services::{
         auth::{otp::OtpChallenge, sign_in::Authenticated},
-        contacts::{summary, ProfileUpdate},
+        contacts::ProfileUpdate,
         Core, ServiceError,
     },
     views::{ContactSummary, OrganisationView, Profile},
@@ -67,16 +67,8 @@ fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
         .tokens
         .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("no tokens issued")))?;
     Ok(Json(TokenResponse {
-        contact: summary(&auth.contact),
-        organisations: auth
-            .organisations
-            .into_iter()
-            .map(|o| OrganisationView {
-                name: o.name,
-                id: o.id,
-                org_type: o.org_type,
-            })
-            .collect(),
+        contact: auth.contact,
+        organisations: auth.organisations,
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
         exp: tokens.expires_at_ms,

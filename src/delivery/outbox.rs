@@ -2,8 +2,8 @@ use async_trait::async_trait;
 
 use super::{Deliver, OtpMessage, SendError};
 use crate::{
-    services::contacts::convert_time,
     store::{self, outbox::OutboxRow, Db},
+    timestamps::rfc3339,
 };
 
 /// Development delivery: records each message in the database for `/dev/outbox`.
@@ -63,7 +63,7 @@ pub async fn recent(db: &Db, limit: i64) -> sqlx::Result<Vec<OutboxMessage>> {
             to: r.recipient,
             code: r.code,
             body: r.body,
-            created_at: convert_time(r.created_at),
+            created_at: rfc3339(r.created_at),
         })
         .collect())
 }

@@ -1,4 +1,5 @@
-//! What the back office sees of the delivery queue: recent failures, recipients masked.
+//! What the outside sees of the delivery queue: its depth (metrics), recent failures (the back
+//! office, recipients masked), and in development the outbox.
 
 use super::{contacts::convert_time, Core, ServiceResult};
 use crate::{
@@ -18,6 +19,19 @@ fn masked(channel: &str, to: &str) -> String {
 }
 
 impl Core {
+    /// Messages waiting (queued or being sent) and the age in ms of the oldest.
+    pub async fn delivery_queue(&self) -> ServiceResult<(i64, i64)> {
+        Ok(store::deliveries::depth(&self.db, store::now_ms()).await?)
+    }
+
+    /// Development only: what the outbox "sent", newest first.
+    pub async fn dev_outbox(
+        &self,
+        limit: i64,
+    ) -> ServiceResult<Vec<crate::delivery::outbox::OutboxMessage>> {
+        Ok(crate::delivery::outbox::recent(&self.db, limit).await?)
+    }
+
     /// The latest messages given up on (refused by the provider, or their code expired first).
     pub async fn delivery_failures(&self, limit: i64) -> ServiceResult<Vec<DeliveryFailureView>> {
         Ok(store::deliveries::recent_failures(&self.db, limit)

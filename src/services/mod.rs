@@ -16,18 +16,38 @@ pub use error::{ServiceError, ServiceResult};
 
 use crate::{config::Settings, delivery::Delivery, domain::Role, store::Db};
 
-/// Shared, cheap to clone: what every service call needs.
+/// Shared, cheap to clone: what every service call needs. Its parts are the services' own;
+/// adapters call methods and get views back.
 #[derive(Clone)]
 pub struct Core {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub delivery: Delivery,
-    pub tokens: Arc<auth::tokens::TokenKeys>,
-    pub passwords: auth::passwords::Hasher,
-    pub secrets: Arc<auth::secrets::Secrets>,
+    pub(crate) db: Db,
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) delivery: Delivery,
+    pub(crate) tokens: Arc<auth::tokens::TokenKeys>,
+    pub(crate) passwords: auth::passwords::Hasher,
+    pub(crate) secrets: Arc<auth::secrets::Secrets>,
 }
 
 impl Core {
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// A database round trip (for `/readyz`).
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        self.db.ping().await
+    }
+
+    /// Connections the pool holds, and how many of them are idle.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        (self.db.pool.size(), self.db.pool.num_idle())
+    }
+
+    /// Closes the database pool (at shutdown).
+    pub async fn close(&self) {
+        self.db.pool.close().await;
+    }
+
     /// Deletes what has expired: sessions, codes a day past their expiry, rate-limit counters
     /// untouched for longer than the longest window.
     pub async fn housekeeping(&self) -> anyhow::Result<()> {

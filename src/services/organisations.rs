@@ -7,7 +7,8 @@ use crate::{
     views::OrganisationView,
 };
 
-fn view(o: OrganisationRow) -> OrganisationView {
+/// The one place an organisation row becomes what the outside sees.
+pub(crate) fn view(o: OrganisationRow) -> OrganisationView {
     OrganisationView {
         name: o.name,
         id: o.id,

@@ -1,6 +1,7 @@
 use sqlx::{Any, Executor};
 
 use super::{Backend, Db};
+use crate::domain::{ContactCode, ContactId, ContactType};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ContactRow {
@@ -24,9 +25,29 @@ pub struct ContactRow {
     pub incarnation: String,
 }
 
-/// A fresh incarnation for a new contact row.
-pub fn new_incarnation() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+impl ContactRow {
+    /// A new contact with nothing but its id, code and type (and a fresh incarnation): the one
+    /// place a contact row is put together; callers fill in what they know.
+    pub fn new(id: &ContactId, code: &ContactCode, contact_type: ContactType, now: i64) -> Self {
+        Self {
+            id: id.as_str().to_owned(),
+            code: code.as_str().to_owned(),
+            contact_type: contact_type.as_str().to_owned(),
+            title: None,
+            first_name: None,
+            last_name: None,
+            company_name: None,
+            email: None,
+            phone: None,
+            email_opt_out: 0,
+            sms_opt_out: 0,
+            avatar: None,
+            is_verified: 0,
+            created_at: now,
+            updated_at: now,
+            incarnation: uuid::Uuid::new_v4().simple().to_string(),
+        }
+    }
 }
 
 const COLUMNS: &str =

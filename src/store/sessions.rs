@@ -11,19 +11,22 @@ use tower_sessions::{
 
 use super::{now_ms, Db};
 
-pub const CONTACT_KEY: &str = "contact_id";
-/// The incarnation of the signed-in contact (see `contacts::ContactRow::incarnation`).
-pub const CONTACT_INCARNATION_KEY: &str = "contact_incarnation";
-pub const AGENT_KEY: &str = "agent_id";
+/// Which values of a session name who it belongs to (the portal decides the keys).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionOwners {
+    pub contact_key: &'static str,
+    pub agent_key: &'static str,
+}
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
+    owners: SessionOwners,
 }
 
 impl DbSessionStore {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, owners: SessionOwners) -> Self {
+        Self { db, owners }
     }
 }
 
@@ -54,8 +57,8 @@ impl DbSessionStore {
         )
         .bind(record.id.to_string())
         .bind(data)
-        .bind(string_field(record, CONTACT_KEY))
-        .bind(string_field(record, AGENT_KEY))
+        .bind(string_field(record, self.owners.contact_key))
+        .bind(string_field(record, self.owners.agent_key))
         .bind(expiry_ms(record))
         .execute(&self.db.pool)
         .await

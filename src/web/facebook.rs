@@ -63,13 +63,13 @@ pub async fn callback(
     else {
         return fail("Facebook sign-in was cancelled or did not finish. Please try again.").await;
     };
-    let ip = crate::client_ip::client_ip(&headers, Some(peer), core.settings.trust_proxy);
+    let ip = crate::client_ip::client_ip(&headers, Some(peer), core.settings().trust_proxy);
     match core
         .facebook_callback(&started, &state, &code, ip.as_deref())
         .await
     {
         Ok(FacebookOutcome::SignedIn(auth)) => {
-            if super::ssr::start_customer_session(&session, &auth.customer)
+            if super::session::sign_in_customer(&session, &auth.customer)
                 .await
                 .is_err()
             {

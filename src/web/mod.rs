@@ -13,6 +13,8 @@ pub mod outcome;
 pub mod password;
 pub mod profile;
 pub mod register;
+#[cfg(feature = "ssr")]
+pub mod session;
 pub mod sign_in;
 #[cfg(feature = "ssr")]
 pub mod ssr;

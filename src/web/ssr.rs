@@ -8,13 +8,12 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use tower_sessions::{session, Session};
+use tower_sessions::Session;
 
 use super::forms::FormState;
 use crate::{
     services::{auth::CustomerRef, Core},
     state::AppState,
-    store::sessions::{CONTACT_INCARNATION_KEY, CONTACT_KEY},
 };
 
 pub const PENDING_KEY: &str = "pending_otp";
@@ -59,7 +58,7 @@ pub fn client_ip() -> Option<String> {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let trusted_hops = use_context::<AppState>().map_or(0, |s| s.core.settings.trust_proxy);
+    let trusted_hops = use_context::<AppState>().map_or(0, |s| s.core.settings().trust_proxy);
     crate::client_ip::client_ip(&parts.headers, peer, trusted_hops)
 }
 
@@ -84,40 +83,23 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<FormState, Serv
         .unwrap_or_default())
 }
 
-/// The signed-in customer of a session, if any (checked against the contact by the services).
-pub async fn customer_of(session: &Session) -> Result<Option<CustomerRef>, session::Error> {
-    let id = session.get::<String>(CONTACT_KEY).await?;
-    let incarnation = session.get::<String>(CONTACT_INCARNATION_KEY).await?;
-    Ok(id
-        .zip(incarnation)
-        .map(|(contact_id, incarnation)| CustomerRef {
-            contact_id,
-            incarnation,
-        }))
-}
-
-/// A new session id at sign-in (no fixation), then the customer.
-pub async fn start_customer_session(
-    session: &Session,
-    customer: &CustomerRef,
-) -> Result<(), session::Error> {
-    session.cycle_id().await?;
-    session.remove_value(PENDING_KEY).await?;
-    session.insert(CONTACT_KEY, &customer.contact_id).await?;
-    session
-        .insert(CONTACT_INCARNATION_KEY, &customer.incarnation)
-        .await
-}
-
 pub async fn signed_in_contact(session: &Session) -> Result<Option<CustomerRef>, ServerFnError> {
-    customer_of(session).await.map_err(server_error)
+    super::session::customer(session)
+        .await
+        .map_err(server_error)
 }
 
+/// Signs the customer in: a new session id, no code pending any more.
 pub async fn sign_in_session(
     session: &Session,
     customer: &CustomerRef,
 ) -> Result<(), ServerFnError> {
-    start_customer_session(session, customer)
+    super::session::sign_in_customer(session, customer)
         .await
+        .map_err(server_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map(|_| ())
         .map_err(server_error)
 }

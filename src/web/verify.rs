@@ -28,7 +28,7 @@ pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
     Ok(VerifyState {
         form,
         sent_to: pending.map(|p| p.obfuscated_value),
-        minutes: (ssr::core()?.settings.limits.otp_ttl.as_secs() / 60).max(1),
+        minutes: (ssr::core()?.settings().limits.otp_ttl.as_secs() / 60).max(1),
     })
 }
 

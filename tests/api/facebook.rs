@@ -194,7 +194,7 @@ async fn an_email_already_on_file_is_proven_before_facebook_is_linked() {
     );
     let challenge = body_json(response).await;
     assert_eq!(challenge["otp_required"], true);
-    let code = app.code_for(challenge["auth_otp"].as_str().unwrap()).await;
+    let code = app.latest_code(&email).await;
     let linked = body_json(
         app.validate(challenge["auth_otp"].as_str().unwrap(), &code)
             .await,
@@ -252,7 +252,7 @@ async fn the_browser_flow_checks_state_and_pkce_and_codes_are_single_use() {
     assert_eq!(query["code_challenge_method"], "S256");
     assert_eq!(
         query["redirect_uri"],
-        format!("{}/auth/facebook/callback", app.core.settings.public_url)
+        format!("{}/auth/facebook/callback", app.core.settings().public_url)
     );
     let user = json!({"id": "fb-4004", "first_name": "Browser", "last_name": "Person", "email": unique_email()});
     fb.codes

@@ -6,7 +6,7 @@ use crate::common::{
     assert_problem, body_json, e164, jwt_claims, now_ms, spawn_app, spawn_app_with, TestApp,
     CONTACTS,
 };
-use portal::services::auth::tokens::{Claims, AUDIENCE, ISSUER};
+use portal::services::auth::tokens::{AUDIENCE, ISSUER};
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 
@@ -129,21 +129,15 @@ async fn an_expired_access_token_is_refused_as_expired() {
     let (_, tokens) = app.signed_up_phone().await;
     let live = jwt_claims(&token(&tokens, "access_token"));
     let now = now_ms() / 1000;
-    let expired = app
-        .core
-        .tokens
-        .sign(&Claims {
-            sub: live["sub"].as_str().unwrap().to_owned(),
-            sid: live["sid"].as_str().unwrap().to_owned(),
-            inc: live["inc"].as_str().unwrap().to_owned(),
-            iss: ISSUER.into(),
-            aud: AUDIENCE.into(),
-            iat: now - 900,
-            // Past the 1 s of leeway, but only just.
-            exp: now - 3,
-            jti: uuid::Uuid::new_v4().to_string(),
+    let claims = |iat: i64, exp: i64| {
+        json!({
+            "sub": live["sub"], "sid": live["sid"], "inc": live["inc"],
+            "iss": ISSUER, "aud": AUDIENCE, "iat": iat, "exp": exp,
+            "jti": uuid::Uuid::new_v4().to_string(),
         })
-        .unwrap();
+    };
+    // Past the 1 s of leeway, but only just.
+    let expired = app.forge_jwt("HS256", &claims(now - 900, now - 3));
 
     let response = app.get_me(&expired).await;
     let www = response
@@ -155,20 +149,7 @@ async fn an_expired_access_token_is_refused_as_expired() {
     assert_eq!(www.as_deref(), Some("Bearer error=\"invalid_token\""));
 
     // The same claims, still valid, are accepted: it is the expiry that was refused.
-    let fresh = app
-        .core
-        .tokens
-        .sign(&Claims {
-            sub: live["sub"].as_str().unwrap().to_owned(),
-            sid: live["sid"].as_str().unwrap().to_owned(),
-            inc: live["inc"].as_str().unwrap().to_owned(),
-            iss: ISSUER.into(),
-            aud: AUDIENCE.into(),
-            iat: now,
-            exp: now + 60,
-            jti: uuid::Uuid::new_v4().to_string(),
-        })
-        .unwrap();
+    let fresh = app.forge_jwt("HS256", &claims(now, now + 60));
     assert_eq!(app.get_me(&fresh).await.status(), StatusCode::OK);
 }
 
@@ -281,4 +262,46 @@ async fn an_access_token_lives_as_long_as_configured() {
         app.get_me(&token(&fresh, "access_token")).await.status(),
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn only_hs256_tokens_of_this_issuer_for_this_audience_are_accepted() {
+    let app = spawn_app().await;
+    let (_, tokens) = app.signed_up_phone().await;
+    let live = jwt_claims(&token(&tokens, "access_token"));
+    let with = |key: &str, value: serde_json::Value| {
+        let mut claims = live.clone();
+        claims[key] = value;
+        claims
+    };
+    // The control: the same claims, signed as the server signs, are accepted.
+    assert_eq!(
+        app.get_me(&app.forge_jwt("HS256", &live)).await.status(),
+        StatusCode::OK
+    );
+    for alg in ["HS384", "HS512", "RS256", "ES256", "PS256", "none"] {
+        assert_problem(
+            app.get_me(&app.forge_jwt(alg, &live)).await,
+            StatusCode::UNAUTHORIZED,
+            "INVALID_TOKEN",
+        )
+        .await;
+    }
+    for (what, claims) in [
+        ("another issuer", with("iss", json!("someone-else"))),
+        ("another audience", with("aud", json!("backoffice"))),
+        ("no incarnation", {
+            let mut c = live.clone();
+            c.as_object_mut().unwrap().remove("inc");
+            c
+        }),
+        ("no expiry", {
+            let mut c = live.clone();
+            c.as_object_mut().unwrap().remove("exp");
+            c
+        }),
+    ] {
+        let response = app.get_me(&app.forge_jwt("HS256", &claims)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}");
+    }
 }

@@ -278,28 +278,20 @@ impl Core {
                 }
             }
         };
-        let contact = ContactRow {
-            id: ContactId::generate().as_str().to_owned(),
-            code: ContactCode::generate().as_str().to_owned(),
-            contact_type: ContactType::Person.as_str().to_owned(),
-            title: None,
-            first_name: Some(first),
-            last_name: Some(last),
-            company_name: None,
-            email: user
-                .email
-                .as_deref()
-                .and_then(|e| Email::parse("email", e).ok())
-                .map(|e| e.as_str().to_owned()),
-            phone: None,
-            email_opt_out: 0,
-            sms_opt_out: 0,
-            avatar: None,
-            is_verified: 1,
-            created_at: now,
-            updated_at: now,
-            incarnation: store::contacts::new_incarnation(),
-        };
+        let mut contact = ContactRow::new(
+            &ContactId::generate(),
+            &ContactCode::generate(),
+            ContactType::Person,
+            now,
+        );
+        contact.first_name = Some(first);
+        contact.last_name = Some(last);
+        contact.email = user
+            .email
+            .as_deref()
+            .and_then(|e| Email::parse("email", e).ok())
+            .map(|e| e.as_str().to_owned());
+        contact.is_verified = 1;
         let mut tx = self.db.begin().await?;
         store::contacts::insert(&mut *tx, &contact).await?;
         let inserted = store::identities::insert(

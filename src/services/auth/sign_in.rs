@@ -14,15 +14,16 @@ use crate::{
     services::{Actor, Core, ServiceError, ServiceResult},
     store::{
         self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation, now_ms,
-        organisations::OrganisationRow, otps::OtpRow, Tx,
+        otps::OtpRow, Tx,
     },
+    views::{ContactSummary, OrganisationView},
 };
 
-/// A contact that just proved who it is.
+/// A contact that just proved who it is, as the outside may see it.
 pub struct Authenticated {
     pub customer: CustomerRef,
-    pub contact: ContactRow,
-    pub organisations: Vec<OrganisationRow>,
+    pub contact: ContactSummary,
+    pub organisations: Vec<OrganisationView>,
     pub tokens: Option<TokenPair>,
     pub created: bool,
     /// After a claim that asked for a new identity: the code sent to prove it (it is attached
@@ -203,8 +204,11 @@ impl Core {
         let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
         Ok(Authenticated {
             customer: CustomerRef::of(&contact),
-            contact,
-            organisations,
+            contact: crate::services::contacts::summary(&contact),
+            organisations: organisations
+                .into_iter()
+                .map(crate::services::organisations::view)
+                .collect(),
             tokens,
             created,
             pending_identity: None,
@@ -431,27 +435,23 @@ async fn create_contact(
     pending: PendingRegistration,
     now: i64,
 ) -> sqlx::Result<String> {
-    let id = ContactId::generate().as_str().to_owned();
     let value = identity.value();
     let is_email = identity.provider() == Provider::Email;
-    let contact = ContactRow {
-        id: id.clone(),
-        code: ContactCode::generate().as_str().to_owned(),
-        contact_type: ContactType::Person.as_str().to_owned(),
-        title: pending.title,
-        first_name: Some(pending.first_name),
-        last_name: Some(pending.last_name),
-        company_name: None,
-        email: is_email.then(|| value.to_owned()),
-        phone: (!is_email).then(|| value.to_owned()),
-        email_opt_out: flag(pending.email_opt_out),
-        sms_opt_out: flag(pending.sms_opt_out),
-        avatar: None,
-        is_verified: 1,
-        created_at: now,
-        updated_at: now,
-        incarnation: store::contacts::new_incarnation(),
-    };
+    let mut contact = ContactRow::new(
+        &ContactId::generate(),
+        &ContactCode::generate(),
+        ContactType::Person,
+        now,
+    );
+    contact.title = pending.title;
+    contact.first_name = Some(pending.first_name);
+    contact.last_name = Some(pending.last_name);
+    contact.email = is_email.then(|| value.to_owned());
+    contact.phone = (!is_email).then(|| value.to_owned());
+    contact.email_opt_out = flag(pending.email_opt_out);
+    contact.sms_opt_out = flag(pending.sms_opt_out);
+    contact.is_verified = 1;
+    let id = contact.id.clone();
     store::contacts::insert(&mut **tx, &contact).await?;
     store::identities::insert(
         &mut **tx,

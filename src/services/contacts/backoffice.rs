@@ -9,7 +9,7 @@ use crate::{
     },
     services::{Actor, Core, ServiceError, ServiceResult},
     store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
-    views::{ContactDetail, ContactPage, ContactView, IdentityView, OrganisationView, Paging},
+    views::{ContactDetail, ContactPage, ContactView, IdentityView, Paging},
 };
 
 /// A new contact as sent (JSON or form): all raw, all optional until checked.
@@ -192,28 +192,23 @@ impl Core {
                 input.phone_country.as_deref().unwrap_or(""),
             )
         };
-        let now = now_ms();
-        let row = ContactRow {
-            id: id.map(|i| i.as_str().to_owned()).unwrap_or_default(),
-            code: code.map(|c| c.as_str().to_owned()).unwrap_or_default(),
-            contact_type: contact_type
-                .unwrap_or(ContactType::Person)
-                .as_str()
-                .to_owned(),
-            title,
-            first_name,
-            last_name,
-            company_name,
-            email,
-            phone,
-            email_opt_out: flag(input.email_opt_out),
-            sms_opt_out: flag(input.sms_opt_out),
-            avatar: None,
-            is_verified: 0,
-            created_at: now,
-            updated_at: now,
-            incarnation: store::contacts::new_incarnation(),
-        };
+        let mut row = ContactRow::new(
+            &id.unwrap_or_else(ContactId::generate),
+            &code.unwrap_or_else(ContactCode::generate),
+            contact_type.unwrap_or(ContactType::Person),
+            now_ms(),
+        );
+        // A company has no personal names, a person no company name: the other type's are ignored.
+        if contact_type == Some(ContactType::Company) {
+            row.company_name = company_name;
+        } else {
+            (row.title, row.first_name, row.last_name) = (title, first_name, last_name);
+        }
+        row.email = email;
+        row.phone = phone;
+        row.email_opt_out = flag(input.email_opt_out);
+        row.sms_opt_out = flag(input.sms_opt_out);
+        let now = row.created_at;
         if contact_type.is_some() {
             check_names(&mut errors, &row);
         }
@@ -370,11 +365,7 @@ impl Core {
             identities: masked_identities(identities),
             organisations: organisations
                 .into_iter()
-                .map(|o| OrganisationView {
-                    name: o.name,
-                    id: o.id,
-                    org_type: o.org_type,
-                })
+                .map(crate::services::organisations::view)
                 .collect(),
             audit: self.audit_views(audit).await?,
         })

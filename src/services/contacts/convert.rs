@@ -1,16 +1,8 @@
-use time::{format_description::well_known::Rfc3339, OffsetDateTime};
-
+pub use crate::timestamps::rfc3339;
 use crate::{
     store::contacts::ContactRow,
     views::{ContactSummary, ContactView},
 };
-
-pub fn rfc3339(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
 
 pub fn contact_view(row: &ContactRow) -> ContactView {
     ContactView {

@@ -9,7 +9,7 @@ use crate::{
     domain::{FieldError, PersonName, ValidationErrors},
     services::{auth::CustomerRef, Actor, Core, ServiceError, ServiceResult},
     store::{self, flag, now_ms},
-    views::{IdentityView, OrganisationView, Profile},
+    views::{IdentityView, Profile},
 };
 
 /// A partial update of a contact's own profile; `None` leaves a field as it is, and for the
@@ -60,11 +60,7 @@ impl Core {
                 .collect(),
             organisations: organisations
                 .into_iter()
-                .map(|o| OrganisationView {
-                    name: o.name,
-                    id: o.id,
-                    org_type: o.org_type,
-                })
+                .map(crate::services::organisations::view)
                 .collect(),
         })
     }

@@ -15,14 +15,15 @@ pub mod ssr {
 
     use crate::{
         services::agents::Agent,
-        store::sessions::AGENT_KEY,
         web::ssr::{core, see_other, server_error, session},
     };
 
     /// The signed-in, enabled agent; otherwise a redirect to `/agent/sign-in` and `None`.
     pub async fn require_agent() -> Result<Option<Agent>, ServerFnError> {
         let session = session().await?;
-        let id: Option<String> = session.get(AGENT_KEY).await.map_err(server_error)?;
+        let id = crate::web::session::agent_id(&session)
+            .await
+            .map_err(server_error)?;
         let agent = match id {
             Some(id) => core()?.active_agent(&id).await.map_err(server_error)?,
             None => None,

@@ -64,17 +64,16 @@ pub async fn create_contact(
         ("sms_opt_out", &sms_opt_out),
         ("organisation_id", &organisation_id),
     ]);
-    let is_company = contact_type.as_deref() == Some("COMPANY");
     // An optional field left empty means "generate one" (the API says so by leaving it out).
     let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let input = NewContact {
         id: given(id),
         code: given(code),
-        // A company has no personal names; a person no company name: the other type's fields are ignored.
-        title: title.filter(|_| !is_company),
-        first_name: first_name.filter(|_| !is_company),
-        last_name: last_name.filter(|_| !is_company),
-        company_name: company_name.filter(|_| is_company),
+        // (The service ignores the other type's fields: a company has no personal names.)
+        title,
+        first_name,
+        last_name,
+        company_name,
         contact_type,
         email,
         phone_number,

@@ -20,7 +20,7 @@ pub async fn agent_sign_in(
     email: Option<String>,
     password: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::{services::ServiceError, store::sessions::AGENT_KEY, web::ssr};
+    use crate::{services::ServiceError, web::ssr};
     let session = ssr::session().await?;
     let email = email.unwrap_or_default();
     let mut form = FormState::default().with_value("email", email.clone());
@@ -33,9 +33,7 @@ pub async fn agent_sign_in(
         .await
     {
         Ok(agent) => {
-            session.cycle_id().await.map_err(ssr::server_error)?;
-            session
-                .insert(AGENT_KEY, agent.id)
+            crate::web::session::sign_in_agent(&session, &agent.id)
                 .await
                 .map_err(ssr::server_error)?;
             ssr::see_other("/agent/contacts");
@@ -53,13 +51,11 @@ pub async fn agent_sign_in(
 
 #[server(endpoint = "agent/sign-out")]
 pub async fn agent_sign_out() -> Result<(), ServerFnError> {
-    use crate::{store::sessions::AGENT_KEY, web::ssr};
+    use crate::web::ssr;
     let session = ssr::session().await?;
-    session
-        .remove_value(AGENT_KEY)
+    crate::web::session::sign_out_agent(&session)
         .await
         .map_err(ssr::server_error)?;
-    session.cycle_id().await.map_err(ssr::server_error)?;
     ssr::see_other("/agent/sign-in");
     Ok(())
 }

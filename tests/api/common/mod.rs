@@ -18,8 +18,7 @@ use std::{
 use portal::{
     config::Settings,
     domain::ApiKeyKind,
-    services::{auth::secrets::sha256_hex, Actor, Core},
-    store,
+    services::{Actor, Core},
 };
 use reqwest::{header, Response, StatusCode};
 use serde_json::{json, Value};
@@ -60,7 +59,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 /// keys of its own: on a read-only database, say).
 pub async fn spawn_app_beside(other: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let db_url = other.db_url.clone();
-    let secret = other.core.settings.jwt_secret.clone();
+    let secret = other.core.settings().jwt_secret.clone();
     spawn(
         move |s| {
             s.database_url = db_url;
@@ -248,6 +247,35 @@ pub fn jwt_claims(token: &str) -> Value {
     serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
+/// A JWT signed by hand with the app's own secret: `alg` HS256, HS384 or HS512 is HMAC with that
+/// hash; any other name (RS256, say) is written in the header over an HMAC-SHA-256 signature, as
+/// an attacker who knows a public key would try ("key confusion").
+pub fn forge_jwt(secret: &str, alg: &str, claims: &Value) -> String {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use hmac::{Hmac, Mac};
+    let header = URL_SAFE_NO_PAD.encode(json!({"alg": alg, "typ": "JWT"}).to_string());
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let input = format!("{header}.{payload}");
+    let signature = match alg {
+        "HS384" => {
+            let mut mac = Hmac::<sha2::Sha384>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(input.as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+        "HS512" => {
+            let mut mac = Hmac::<sha2::Sha512>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(input.as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+        _ => {
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(input.as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+    };
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -256,6 +284,17 @@ pub fn now_ms() -> i64 {
 }
 
 impl TestApp {
+    /// A token signed with this app's secret (see `forge_jwt`).
+    pub fn forge_jwt(&self, alg: &str, claims: &Value) -> String {
+        let secret = self
+            .core
+            .settings()
+            .jwt_secret
+            .clone()
+            .expect("a JWT secret");
+        forge_jwt(&secret, alg, claims)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -382,32 +421,13 @@ impl TestApp {
             .collect()
     }
 
-    /// The code of the newest outbox message sent to `to`.
+    /// The code of the newest outbox message sent to `to` (waiting for the queue to send it).
     pub async fn latest_code(&self, to: &str) -> String {
         let messages = self.outbox_to(to).await;
         let newest = messages
             .first()
             .unwrap_or_else(|| panic!("no message was sent to {to}"));
         newest["code"].as_str().expect("a code").to_owned()
-    }
-
-    /// The code (from the outbox) that belongs to this `auth_otp`, found by checking the stored
-    /// keyed hash, so that no wrong try is spent when several codes went to one identity.
-    pub async fn code_for(&self, auth_otp: &str) -> String {
-        let row = store::otps::by_handle(&self.core.db.pool, &sha256_hex(auth_otp))
-            .await
-            .expect("otp lookup")
-            .expect("an OTP row for this auth_otp");
-        self.outbox()
-            .await
-            .into_iter()
-            .filter_map(|m| m["code"].as_str().map(str::to_owned))
-            .find(|code| {
-                self.core
-                    .secrets
-                    .code_matches(&row.id, code, &row.code_hash)
-            })
-            .expect("the outbox holds the code of this auth_otp")
     }
 
     pub async fn register_phone(&self, national: &str, first: &str, last: &str) -> Response {
@@ -464,10 +484,15 @@ impl TestApp {
         .await
     }
 
+    /// How many contacts the back office lists.
     pub async fn contact_count(&self) -> i64 {
-        store::contacts::count(&self.core.db.pool)
-            .await
-            .expect("count contacts")
+        let response = self
+            .backoffice(reqwest::Method::GET, "/contacts?size=1", None)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        body_json(response).await["paging"]["total"]
+            .as_i64()
+            .expect("a total")
     }
 
     /// Registers a new phone contact and validates its code: the token response.

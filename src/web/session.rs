@@ -1,0 +1,57 @@
+//! The portal's session, typed: who is signed in (a customer, with the incarnation of their contact;
+//! an agent), and nothing else reads or writes those keys.
+
+use tower_sessions::{session, Session};
+
+use crate::{services::auth::CustomerRef, store::sessions::SessionOwners};
+
+const CONTACT_KEY: &str = "contact_id";
+/// The incarnation of the signed-in contact: a session never speaks for a later contact that was
+/// given the same id.
+const CONTACT_INCARNATION_KEY: &str = "contact_incarnation";
+const AGENT_KEY: &str = "agent_id";
+
+/// What the session store copies into its columns (to end every session of one person at once).
+pub const OWNERS: SessionOwners = SessionOwners {
+    contact_key: CONTACT_KEY,
+    agent_key: AGENT_KEY,
+};
+
+/// The signed-in customer of a session, if any (checked against the contact by the services).
+pub async fn customer(session: &Session) -> Result<Option<CustomerRef>, session::Error> {
+    let id = session.get::<String>(CONTACT_KEY).await?;
+    let incarnation = session.get::<String>(CONTACT_INCARNATION_KEY).await?;
+    Ok(id
+        .zip(incarnation)
+        .map(|(contact_id, incarnation)| CustomerRef {
+            contact_id,
+            incarnation,
+        }))
+}
+
+/// A new session id at sign-in (no fixation), then the customer.
+pub async fn sign_in_customer(
+    session: &Session,
+    customer: &CustomerRef,
+) -> Result<(), session::Error> {
+    session.cycle_id().await?;
+    session.insert(CONTACT_KEY, &customer.contact_id).await?;
+    session
+        .insert(CONTACT_INCARNATION_KEY, &customer.incarnation)
+        .await
+}
+
+pub async fn agent_id(session: &Session) -> Result<Option<String>, session::Error> {
+    session.get(AGENT_KEY).await
+}
+
+/// A new session id at sign-in, then the agent.
+pub async fn sign_in_agent(session: &Session, agent_id: &str) -> Result<(), session::Error> {
+    session.cycle_id().await?;
+    session.insert(AGENT_KEY, agent_id).await
+}
+
+pub async fn sign_out_agent(session: &Session) -> Result<(), session::Error> {
+    session.remove_value(AGENT_KEY).await?;
+    session.cycle_id().await
+}
