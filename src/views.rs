@@ -56,7 +56,7 @@ impl ContactView {
 /// An identity as its owner (or an agent) may see it: never a secret.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct IdentityView {
-    pub provider: String,
+    pub provider: crate::domain::Provider,
     pub value: String,
     pub verified: bool,
     pub has_password: bool,

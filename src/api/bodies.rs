@@ -8,9 +8,9 @@ use super::{
     problem::{ApiError, ApiResult},
 };
 use crate::{
-    domain::{FieldError, Identity, OtpCode, ValidationErrors},
+    domain::{FieldError, Identity, OtpCode, Provider, ValidationErrors},
     services::{
-        auth::{claim::Identification, IdentityInput, OtpLookup, RegisterInput},
+        auth::{claim::Identification, otp::typed_code, IdentityInput, OtpLookup, RegisterInput},
         ServiceError,
     },
 };
@@ -30,7 +30,8 @@ pub fn is_facebook(identity: &IdentityInput) -> bool {
     identity
         .provider
         .as_deref()
-        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"))
+        .and_then(|p| Provider::parse("provider", p).ok())
+        == Some(Provider::Facebook)
 }
 
 /// `register`: every type error and missing field at once.
@@ -98,13 +99,13 @@ pub fn parse_code(
             errors.push(FieldError::required(field, "Code"));
             Ok(None)
         }
-        Some(raw) => match OtpCode::parse(field, &raw) {
+        Some(raw) => match typed_code(field, &raw) {
             Ok(code) => Ok(Some(code)),
-            Err(e) if e.code == "REQUIRED" => {
-                errors.push(e);
+            Err(ServiceError::Validation(missing)) => {
+                errors.0.extend(missing.0);
                 Ok(None)
             }
-            Err(_) => Err(ServiceError::InvalidOtp),
+            Err(other) => Err(other),
         },
     }
 }

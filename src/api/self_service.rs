@@ -145,11 +145,7 @@ async fn authenticate(
     let mut errors = ValidationErrors::default();
     let input = bodies::identity_input(&fields, &mut errors);
     errors.into_result()?;
-    if input
-        .provider
-        .as_deref()
-        .is_some_and(|p| p.eq_ignore_ascii_case("FACEBOOK"))
-    {
+    if bodies::is_facebook(&input) {
         let mut response = facebook(&core, input.token.as_deref(), true, ip.as_deref()).await?;
         // Signing in answers 200 (sign-up answers 201).
         if response.status() == StatusCode::CREATED {

@@ -65,11 +65,12 @@ fn backoff_ms(attempts: i64) -> i64 {
 }
 
 fn count(channel: &str, outcome: &'static str) {
-    let channel = if channel == Channel::Sms.as_str() {
-        "SMS"
-    } else {
-        "EMAIL"
-    };
+    // Bounded labels: whatever a row says, one of the two channels.
+    let channel = [Channel::Sms, Channel::Email]
+        .into_iter()
+        .find(|c| c.as_str() == channel)
+        .unwrap_or(Channel::Email)
+        .as_str();
     metrics::counter!("portal_otp_messages_total", "channel" => channel, "outcome" => outcome)
         .increment(1);
 }

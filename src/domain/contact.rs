@@ -16,7 +16,7 @@ macro_rules! string_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
 
@@ -49,6 +49,9 @@ string_enum!(ContactType, "Type", "INVALID_VALUE", { Person => "PERSON", Company
 string_enum!(Provider, "Provider", "INVALID_PROVIDER", { Email => "EMAIL", Phone => "PHONE", Facebook => "FACEBOOK" });
 string_enum!(OrgType, "Organisation type", "INVALID_VALUE", {
     Business => "BUSINESS", Merchant => "MERCHANT", ServiceOwner => "SERVICE_OWNER", Venue => "VENUE",
+});
+string_enum!(IdentificationName, "Identification name", "INVALID_VALUE", {
+    Email => "EMAIL", Phone => "PHONE", Code => "CODE", LastName => "LAST_NAME",
 });
 string_enum!(Role, "Role", "INVALID_VALUE", { Admin => "admin", Agent => "agent" });
 string_enum!(ApiKeyKind, "Kind", "INVALID_VALUE", { SelfService => "self-service", Backoffice => "backoffice" });

@@ -13,7 +13,7 @@ pub mod phone;
 pub mod purpose;
 pub mod validation;
 
-pub use contact::{ApiKeyKind, ContactType, OrgType, Provider, Role};
+pub use contact::{ApiKeyKind, ContactType, IdentificationName, OrgType, Provider, Role};
 pub use email::Email;
 #[cfg(feature = "ssr")]
 pub use identity::{Channel, Identity};

@@ -28,7 +28,7 @@ pub async fn submit_claim(
 ) -> Result<(), ServerFnError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::{
-        domain::{FieldError, ValidationErrors},
+        domain::{FieldError, IdentificationName, Provider, ValidationErrors},
         services::auth::{claim::Identification, IdentityInput},
     };
     let session = ssr::session().await?;
@@ -59,11 +59,17 @@ pub async fn submit_claim(
         ));
     }
     let mut items = vec![
-        ("CODE".to_owned(), code),
-        ("LAST_NAME".to_owned(), last_name),
+        (IdentificationName::Code.as_str().to_owned(), code),
+        (IdentificationName::LastName.as_str().to_owned(), last_name),
     ];
     items.push((
-        if is_email { "EMAIL" } else { "PHONE" }.to_owned(),
+        if is_email {
+            IdentificationName::Email
+        } else {
+            IdentificationName::Phone
+        }
+        .as_str()
+        .to_owned(),
         on_file.clone(),
     ));
     let who = Identification::parse(&items, &mut ValidationErrors::default());
@@ -81,7 +87,15 @@ pub async fn submit_claim(
         ));
     }
     let identity = IdentityInput {
-        provider: Some(if wants_email { "EMAIL" } else { "PHONE" }.into()),
+        provider: Some(
+            if wants_email {
+                Provider::Email
+            } else {
+                Provider::Phone
+            }
+            .as_str()
+            .into(),
+        ),
         email: wants_email.then(|| wanted.clone()),
         phone_number: (!wants_email).then(|| wanted.clone()),
         password: password.filter(|p| !p.is_empty() && wants_email),

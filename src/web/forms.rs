@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Provider};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FormState {
@@ -141,19 +141,27 @@ pub fn CheckField(form: FormState, name: &'static str, label: &'static str) -> i
     }
 }
 
+/// The method a form's "Sign up with" / "Sign in with" chose: phone unless it says email.
+pub fn chosen_method(raw: Option<&str>) -> Provider {
+    match raw.and_then(|r| Provider::parse("method", r).ok()) {
+        Some(Provider::Email) => Provider::Email,
+        _ => Provider::Phone,
+    }
+}
+
 /// "Sign up with" / "Sign in with": Phone or Email, as radios that work without JavaScript.
 #[component]
 pub fn MethodChoice(form: FormState, legend: &'static str) -> impl IntoView {
-    let email = form.value("method") == "EMAIL";
+    let email = chosen_method(Some(&form.value("method"))) == Provider::Email;
     view! {
         <fieldset class="choice">
             <legend>{legend}</legend>
             <label class="inline">
-                <input type="radio" name="method" value="PHONE" checked=!email/>
+                <input type="radio" name="method" value=Provider::Phone.as_str() checked=!email/>
                 "Phone"
             </label>
             <label class="inline">
-                <input type="radio" name="method" value="EMAIL" checked=email/>
+                <input type="radio" name="method" value=Provider::Email.as_str() checked=email/>
                 "Email"
             </label>
         </fieldset>

@@ -53,15 +53,14 @@ pub async fn reset_password(
     password: Option<String>,
 ) -> Result<(), ServerFnError> {
     use super::ssr;
-    use crate::{domain::OtpCode, services::ServiceError};
+    use crate::services::{auth::otp::typed_code, ServiceError};
     let session = ssr::session().await?;
     let handle: Option<String> = session.get(RESET_KEY).await.map_err(ssr::server_error)?;
     let typed = code.unwrap_or_default();
     let form = FormState::default().with_value("code", typed.clone());
-    let outcome = match (handle, OtpCode::parse("code", &typed)) {
+    let outcome = match (handle, typed_code("code", &typed)) {
         (None, _) => Err(ServiceError::InvalidOtp),
-        (Some(_), Err(e)) if e.code == "REQUIRED" => Err(ServiceError::Validation(e.into())),
-        (Some(_), Err(_)) => Err(ServiceError::InvalidOtp),
+        (Some(_), Err(error)) => Err(error),
         (Some(handle), Ok(code)) => {
             ssr::core()?
                 .reset_password(
@@ -81,7 +80,8 @@ pub async fn reset_password(
                 notice: Some("Your password was changed. Sign in with your new password.".into()),
                 ..Default::default()
             };
-            ssr::flash(&session, "sign-in", notice.with_value("method", "EMAIL")).await?;
+            let email = crate::domain::Provider::Email.as_str();
+            ssr::flash(&session, "sign-in", notice.with_value("method", email)).await?;
             ssr::see_other("/sign-in");
         }
         Err(error) => {

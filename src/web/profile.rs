@@ -7,7 +7,7 @@ use super::{
     forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
     layout::Page,
 };
-use crate::views::Profile;
+use crate::{domain::Provider, views::Profile};
 
 const FORM: &str = "profile";
 
@@ -130,7 +130,12 @@ pub async fn change_password(
                 notice: Some("Your password was changed. Sign in again.".into()),
                 ..Default::default()
             };
-            ssr::flash(&session, "sign-in", notice.with_value("method", "EMAIL")).await?;
+            ssr::flash(
+                &session,
+                "sign-in",
+                notice.with_value("method", Provider::Email.as_str()),
+            )
+            .await?;
             ssr::see_other("/sign-in");
         }
         Err(crate::services::ServiceError::ContactNotFound) => return ended(&session).await,
@@ -161,15 +166,15 @@ pub async fn add_identity(
         ssr::see_other("/sign-in");
         return Ok(());
     };
-    let method = method.unwrap_or_else(|| "PHONE".into());
-    let is_email = method == "EMAIL";
+    let method = super::forms::chosen_method(method.as_deref());
+    let is_email = method == Provider::Email;
     let form = FormState::default()
-        .with_value("method", method.clone())
+        .with_value("method", method.as_str())
         .with_value("country_code", country_code.clone().unwrap_or_default())
         .with_value("phone_number", phone_number.clone().unwrap_or_default())
         .with_value("email", email.clone().unwrap_or_default());
     let input = IdentityInput {
-        provider: Some(method),
+        provider: Some(method.as_str().into()),
         email: email.filter(|_| is_email),
         phone_number: phone_number.filter(|_| !is_email),
         country_code: country_code.filter(|_| !is_email),
@@ -283,7 +288,7 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
             <h2 id="identities-heading">"How you sign in"</h2>
             <ul class="plain">
                 {identities.into_iter().map(|i| {
-                    let kind = if i.provider == "PHONE" { "Phone" } else if i.provider == "EMAIL" { "Email" } else { "Facebook" };
+                    let kind = match i.provider { Provider::Phone => "Phone", Provider::Email => "Email", Provider::Facebook => "Facebook" };
                     let state = if i.verified { "verified" } else { "not verified" };
                     let password = if i.has_password { ", with a password" } else { "" };
                     view! { <li>{format!("{kind}: ")}<strong>{i.value}</strong>{format!(" ({state}{password})")}</li> }

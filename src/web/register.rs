@@ -31,11 +31,14 @@ pub async fn submit_registration(
     sms_opt_out: Option<String>,
 ) -> Result<(), ServerFnError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::services::auth::{IdentityInput, RegisterInput};
+    use crate::{
+        domain::Provider,
+        services::auth::{IdentityInput, RegisterInput},
+    };
 
     let session = ssr::session().await?;
-    let method = method.unwrap_or_else(|| "PHONE".into());
-    let is_email = method == "EMAIL";
+    let method = super::forms::chosen_method(method.as_deref());
+    let is_email = method == Provider::Email;
     let mut form = FormState::default();
     form.keep(&[
         ("title", &title),
@@ -48,13 +51,13 @@ pub async fn submit_registration(
         ("email_opt_out", &email_opt_out),
         ("sms_opt_out", &sms_opt_out),
     ]);
-    form.values.insert("method".into(), method.clone());
+    form.values.insert("method".into(), method.as_str().into());
     let input = RegisterInput {
         title,
         first_name,
         last_name,
         identity: IdentityInput {
-            provider: Some(method),
+            provider: Some(method.as_str().into()),
             // Only the chosen method's fields count.
             email: email.filter(|_| is_email),
             password: password.filter(|_| is_email),

@@ -51,21 +51,21 @@ pub async fn send_sign_in_code(
 ) -> Result<(), ServerFnError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::{
-        domain::{Email, PhoneNumber, ValidationErrors},
+        domain::{Email, PhoneNumber, Provider, ValidationErrors},
         services::auth::Identity,
     };
     let _ = password;
     let session = ssr::session().await?;
-    let method = method.unwrap_or_else(|| "PHONE".into());
-    let form = typed(&method, &country_code, &phone_number, &email);
+    let method = super::forms::chosen_method(method.as_deref());
+    let form = typed(method.as_str(), &country_code, &phone_number, &email);
     let mut errors = ValidationErrors::default();
-    let identity = if method == "EMAIL" {
+    let identity = if method == Provider::Email {
         errors
             .check(Email::parse("email", email.as_deref().unwrap_or("")))
             .map(Identity::Email)
     } else {
         errors
-            .check(PhoneNumber::parse_national(
+            .check(PhoneNumber::parse_any(
                 "phone_number",
                 "country_code",
                 phone_number.as_deref().unwrap_or(""),
@@ -110,11 +110,14 @@ pub async fn sign_in_with_password(
     password: Option<String>,
 ) -> Result<(), ServerFnError> {
     use super::ssr;
-    use crate::{domain::FieldError, services::auth::IdentityInput};
+    use crate::{
+        domain::{FieldError, Provider},
+        services::auth::IdentityInput,
+    };
     let session = ssr::session().await?;
-    let method = method.unwrap_or_else(|| "PHONE".into());
-    let mut form = typed(&method, &country_code, &phone_number, &email);
-    if method != "EMAIL" {
+    let method = super::forms::chosen_method(method.as_deref());
+    let mut form = typed(method.as_str(), &country_code, &phone_number, &email);
+    if method != Provider::Email {
         form.errors.push(FieldError::new(
             "password",
             "ERROR",
@@ -125,7 +128,7 @@ pub async fn sign_in_with_password(
         return Ok(());
     }
     let input = IdentityInput {
-        provider: Some("EMAIL".into()),
+        provider: Some(Provider::Email.as_str().into()),
         email,
         password,
         ..Default::default()

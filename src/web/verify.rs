@@ -35,10 +35,7 @@ pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
 #[server(endpoint = "verify")]
 pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::{
-        domain::OtpCode,
-        services::{auth::OtpLookup, ServiceError},
-    };
+    use crate::services::auth::{otp::typed_code, OtpLookup};
 
     let session = ssr::session().await?;
     let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
@@ -53,7 +50,7 @@ pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
     };
     let typed = code.unwrap_or_default();
     let form = FormState::default().with_value("code", typed.clone());
-    let outcome = match OtpCode::parse("code", &typed) {
+    let outcome = match typed_code("code", &typed) {
         Ok(code) => {
             ssr::core()?
                 .validate_otp(
@@ -64,8 +61,7 @@ pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
                 )
                 .await
         }
-        Err(e) if e.code == "REQUIRED" => Err(ServiceError::Validation(e.into())),
-        Err(_) => Err(ServiceError::InvalidOtp),
+        Err(error) => Err(error),
     };
     match outcome {
         Ok(signed_in) => {

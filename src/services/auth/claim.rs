@@ -10,7 +10,7 @@ use super::{
     CustomerRef, Identity, IdentityInput,
 };
 use crate::{
-    domain::{Email, FieldError, PhoneNumber, Purpose, ValidationErrors},
+    domain::{Email, FieldError, IdentificationName, PhoneNumber, Purpose, ValidationErrors},
     services::{limits::Limit, Core, ServiceError, ServiceResult},
     store::{self, contacts::ContactRow},
 };
@@ -30,18 +30,17 @@ impl Identification {
         let mut out = Identification::default();
         for (i, (name, value)) in items.iter().enumerate() {
             let field = format!("identification[{i}].value");
-            match name.trim().to_ascii_uppercase().as_str() {
-                "CODE" => out.code = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
-                "LAST_NAME" => {
-                    out.last_name = Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+            let given = || Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+            match IdentificationName::parse(&format!("identification[{i}].name"), name) {
+                Ok(IdentificationName::Code) => out.code = given(),
+                Ok(IdentificationName::LastName) => out.last_name = given(),
+                Ok(IdentificationName::Email) => {
+                    out.email = errors.check(Email::parse(&field, value))
                 }
-                "EMAIL" => out.email = errors.check(Email::parse(&field, value)),
-                "PHONE" => out.phone = errors.check(PhoneNumber::parse_e164(&field, value)),
-                _ => errors.push(FieldError::new(
-                    format!("identification[{i}].name"),
-                    "INVALID_VALUE",
-                    "Identification name must be EMAIL, PHONE, CODE or LAST_NAME",
-                )),
+                Ok(IdentificationName::Phone) => {
+                    out.phone = errors.check(PhoneNumber::parse_e164(&field, value))
+                }
+                Err(error) => errors.push(error),
             }
         }
         if out.code.is_none() && out.email.is_none() && out.phone.is_none() {

@@ -212,8 +212,7 @@ impl Core {
         client_ip: Option<&str>,
     ) -> ServiceResult<FacebookOutcome> {
         let user = self.facebook_user(access_token).await?;
-        let provider = Provider::Facebook.as_str();
-        if store::identities::find(&self.db.pool, provider, &user.id)
+        if store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
             .await?
             .is_none()
         {
@@ -254,11 +253,15 @@ impl Core {
             }
             self.create_facebook_contact(&user).await?;
         }
-        let identity = store::identities::find(&self.db.pool, provider, &user.id)
+        let identity = store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
             .await?
             .ok_or(ServiceError::InvalidCredentials)?;
         let signed_in = self
-            .finish_sign_in(&identity.contact_id, "FACEBOOK", issue_tokens)
+            .finish_sign_in(
+                &identity.contact_id,
+                Provider::Facebook.as_str(),
+                issue_tokens,
+            )
             .await?;
         Ok(FacebookOutcome::SignedIn(Box::new(signed_in)))
     }
@@ -315,7 +318,7 @@ impl Core {
             Some(&contact.id),
             &Actor::Customer(contact.id.clone()),
             "REGISTERED",
-            Some("FACEBOOK"),
+            Some(Provider::Facebook.as_str()),
         )
         .await?;
         tx.commit().await?;

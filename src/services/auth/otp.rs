@@ -241,6 +241,16 @@ impl Core {
     }
 }
 
+/// A code as typed: empty is a missing field, anything that cannot be six digits is simply a
+/// wrong code to the caller (it costs no try: it is never compared).
+pub fn typed_code(field: &str, raw: &str) -> ServiceResult<OtpCode> {
+    match OtpCode::parse(field, raw) {
+        Ok(code) => Ok(code),
+        Err(e) if e.code == "REQUIRED" => Err(ServiceError::Validation(e.into())),
+        Err(_) => Err(ServiceError::InvalidOtp),
+    }
+}
+
 /// The pure part of the code rules: used, expired, or out of tries.
 pub fn check_state(row: &OtpRow, now: i64, max_attempts: i64) -> ServiceResult<()> {
     if row.consumed_at.is_some() {

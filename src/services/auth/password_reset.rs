@@ -66,11 +66,10 @@ impl Core {
         )
         .await?
         .ok_or(ServiceError::InvalidOtp)?;
-        let identity =
-            store::identities::find(&mut *tx, Provider::Email.as_str(), row.identity.value())
-                .await?
-                .filter(|i| i.contact_id == contact.id)
-                .ok_or(ServiceError::InvalidOtp)?;
+        let identity = store::identities::find(&mut *tx, Provider::Email, row.identity.value())
+            .await?
+            .filter(|i| i.contact_id == contact.id)
+            .ok_or(ServiceError::InvalidOtp)?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
         store::refresh_tokens::revoke_contact(&mut *tx, &contact_id, now).await?;
         store::sessions::end_for_contact(&mut *tx, &contact_id).await?;
@@ -100,7 +99,7 @@ impl Core {
         let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
         let Some(identity) = identities
             .into_iter()
-            .find(|i| i.provider == Provider::Email.as_str())
+            .find(|i| i.provider == Provider::Email)
         else {
             return Err(FieldError::new(
                 "password",

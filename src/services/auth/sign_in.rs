@@ -120,12 +120,8 @@ impl Core {
         &self,
         identity: &Identity,
     ) -> ServiceResult<Option<CustomerRef>> {
-        let Some(found) = store::identities::find(
-            &self.db.pool,
-            identity.provider().as_str(),
-            identity.value(),
-        )
-        .await?
+        let Some(found) =
+            store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?
         else {
             return Ok(None);
         };
@@ -294,7 +290,13 @@ impl Core {
         let mut then_prove = None;
         let (contact_id, created, action) = match row.purpose {
             Purpose::Register | Purpose::SignIn => {
-                match store::identities::find(&mut *tx, provider, row.identity.value()).await? {
+                match store::identities::find(
+                    &mut *tx,
+                    row.identity.provider(),
+                    row.identity.value(),
+                )
+                .await?
+                {
                     Some(identity) => (identity.contact_id, false, "SIGNED_IN"),
                     None if row.purpose == Purpose::Register => {
                         let pending: PendingRegistration =
@@ -376,9 +378,10 @@ async fn claim_contact(
     now: i64,
 ) -> ServiceResult<()> {
     let held = store::identities::for_contact(&mut **tx, &contact.id).await?;
-    if held.iter().any(|i| {
-        !(i.provider == row.identity.provider().as_str() && i.value == row.identity.value())
-    }) {
+    if held
+        .iter()
+        .any(|i| !(i.provider == row.identity.provider() && i.value == row.identity.value()))
+    {
         return Err(ServiceError::InvalidOtp);
     }
     let password = pending
@@ -400,8 +403,7 @@ async fn attach(
     pending: &PendingIdentity,
     now: i64,
 ) -> ServiceResult<()> {
-    let provider = pending.provider.as_str();
-    match store::identities::find(&mut **tx, provider, &pending.value).await? {
+    match store::identities::find(&mut **tx, pending.provider, &pending.value).await? {
         Some(existing) if existing.contact_id == contact_id => {
             if let Some(hash) = &pending.password_hash {
                 store::identities::set_password(&mut **tx, &existing.id, hash).await?;

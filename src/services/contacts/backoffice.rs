@@ -4,7 +4,7 @@
 use super::contact_view;
 use crate::{
     domain::{
-        ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber,
+        ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber, Provider,
         ValidationErrors,
     },
     services::{Actor, Core, ServiceError, ServiceResult},
@@ -112,14 +112,14 @@ fn taken(error: &sqlx::Error) -> Option<ServiceError> {
 pub fn masked_identities(rows: Vec<store::identities::IdentityRow>) -> Vec<IdentityView> {
     rows.into_iter()
         .map(|i| {
-            let masked = match i.provider.as_str() {
-                "EMAIL" => Email::parse("v", &i.value)
+            let masked = match i.provider {
+                Provider::Email => Email::parse("v", &i.value)
                     .map(|e| e.obfuscated())
                     .unwrap_or_else(|_| "***".into()),
-                "PHONE" => PhoneNumber::parse_e164("v", &i.value)
+                Provider::Phone => PhoneNumber::parse_e164("v", &i.value)
                     .map(|p| p.obfuscated())
                     .unwrap_or_else(|_| "***".into()),
-                _ => "linked".into(),
+                Provider::Facebook => "linked".into(),
             };
             IdentityView {
                 provider: i.provider,

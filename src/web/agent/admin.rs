@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::AgentPage;
 use crate::{
-    domain::Role,
+    domain::{ApiKeyKind, Role},
     views::{AgentView, ApiKeyView, AuditView, OrganisationView},
     web::forms::{FormMessages, FormState, RadioGroup, TextField},
 };
@@ -28,10 +28,13 @@ pub const ORG_TYPES: &[(&str, &str)] = &[
     ("SERVICE_OWNER", "Service owner"),
     ("VENUE", "Venue"),
 ];
-const ROLES: &[(&str, &str)] = &[("agent", "Agent"), ("admin", "Admin")];
+const ROLES: &[(&str, &str)] = &[
+    (Role::Agent.as_str(), "Agent"),
+    (Role::Admin.as_str(), "Admin"),
+];
 const KEY_KINDS: &[(&str, &str)] = &[
-    ("backoffice", "Back office (secret)"),
-    ("self-service", "Self-service (public)"),
+    (ApiKeyKind::Backoffice.as_str(), "Back office (secret)"),
+    (ApiKeyKind::SelfService.as_str(), "Self-service (public)"),
 ];
 
 /// Loads one admin page; `what` is `organisations`, `agents`, `api-keys` or `audit`. What the
