@@ -2,7 +2,13 @@
 
 use std::process::ExitCode;
 
-use crate::{config::Settings, domain::ApiKeyKind, services::Actor, startup, store::Db};
+use crate::{
+    config::{ExposeSecret, LogFormat, Settings},
+    domain::ApiKeyKind,
+    services::Actor,
+    startup,
+    store::Db,
+};
 
 const USAGE: &str = "usage: portal [serve]
        portal migrate
@@ -10,11 +16,11 @@ const USAGE: &str = "usage: portal [serve]
        portal agent create --email E --role admin|agent --password-stdin
        portal demo-data";
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     use tracing_subscriber::{fmt, EnvFilter};
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
+    if format == LogFormat::Json {
         fmt()
             .json()
             .with_env_filter(filter)
@@ -30,7 +36,14 @@ fn init_tracing() {
 
 pub async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
-    init_tracing();
+    let format = match crate::config::log_format() {
+        Ok(format) => format,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(format);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let settings = match Settings::from_env() {
@@ -81,7 +94,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let db = Db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
+    let db = Db::connect(
+        settings.database_url.expose_secret(),
+        settings.db_acquire_timeout,
+    )
+    .await?;
     db.migrate().await?;
     println!("migrations applied");
     Ok(())

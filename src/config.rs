@@ -3,6 +3,8 @@
 
 use std::{env, net::SocketAddr, path::PathBuf, time::Duration};
 
+pub use secrecy::{ExposeSecret, SecretString};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is invalid: {reason}")]
@@ -40,17 +42,20 @@ pub struct Limits {
 }
 
 #[derive(Clone, Debug)]
+/// Every setting, read and checked here and nowhere else. Secrets are `SecretString`s: `Debug`
+/// shows them as `[REDACTED]`, and reading one takes an explicit `expose_secret()`.
 pub struct Settings {
     pub app_env: AppEnv,
-    pub database_url: String,
+    /// May hold a password.
+    pub database_url: SecretString,
     pub bind_addr: SocketAddr,
     /// Folder holding `style/` and `public/`; the working directory unless `SITE_ROOT` says otherwise.
     pub site_root: PathBuf,
     /// Folder for generated development files (the JWT secret when none is configured).
     pub data_dir: PathBuf,
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<SecretString>,
     /// A previous secret still accepted (access tokens, queued messages) while one is rotated.
-    pub jwt_secret_previous: Option<String>,
+    pub jwt_secret_previous: Option<SecretString>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub email_delivery: DeliveryKind,
@@ -65,13 +70,14 @@ pub struct Settings {
     /// `X-Forwarded-For` (0: the header is ignored).
     pub trust_proxy: usize,
     /// Bearer token for `/metrics`; in production `/metrics` is absent without it.
-    pub metrics_token: Option<String>,
-    pub smtp_url: Option<String>,
+    pub metrics_token: Option<SecretString>,
+    /// May hold a password.
+    pub smtp_url: Option<SecretString>,
     pub smtp_from: Option<String>,
     /// A CA certificate (PEM file) to trust for the SMTP server besides the public roots.
     pub smtp_ca_file: Option<PathBuf>,
     pub sms_http_url: Option<String>,
-    pub sms_http_token: Option<String>,
+    pub sms_http_token: Option<SecretString>,
     pub sms_http_from: String,
     /// How long one try of one message may take (the queue tries again later).
     pub delivery_timeout: Duration,
@@ -93,9 +99,13 @@ pub struct Settings {
 #[derive(Clone, Debug)]
 pub struct FacebookSettings {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// `None`: Facebook itself; otherwise one base URL serving /dialog/oauth, /oauth/access_token, /me, /debug_token.
     pub base_url: Option<String>,
+}
+
+fn secret(name: &str) -> Option<SecretString> {
+    var(name).map(SecretString::from)
 }
 
 fn var(name: &str) -> Option<String> {
@@ -126,6 +136,25 @@ fn delivery(name: &'static str, raw: &str) -> Result<DeliveryKind, ConfigError> 
         other => Err(ConfigError::Invalid {
             name,
             reason: format!("unknown delivery `{other}` (expected outbox, smtp or sms_http)"),
+        }),
+    }
+}
+
+/// How logs are written: `LOG_FORMAT=json`, or text (the default). Read before the rest of the
+/// settings, so that their errors are logged in the chosen format too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+pub fn log_format() -> Result<LogFormat, ConfigError> {
+    match var("LOG_FORMAT").as_deref() {
+        None | Some("text") => Ok(LogFormat::Text),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(ConfigError::Invalid {
+            name: "LOG_FORMAT",
+            reason: format!("`{other}` is neither text nor json"),
         }),
     }
 }
@@ -174,15 +203,15 @@ impl Settings {
             .unwrap_or_else(|| PathBuf::from("."));
         let settings = Settings {
             app_env,
-            database_url: var("DATABASE_URL")
+            database_url: secret("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".into()),
             bind_addr: parse("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
             site_root,
             data_dir: var("DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("data")),
-            jwt_secret: var("JWT_SECRET"),
-            jwt_secret_previous: var("JWT_SECRET_PREVIOUS"),
+            jwt_secret: secret("JWT_SECRET"),
+            jwt_secret_previous: secret("JWT_SECRET_PREVIOUS"),
             access_token_ttl: Duration::from_secs(parse("ACCESS_TOKEN_TTL_SECS", 900u64)?),
             refresh_token_ttl: Duration::from_secs(parse(
                 "REFRESH_TOKEN_TTL_SECS",
@@ -212,12 +241,12 @@ impl Settings {
             password_hash_queue: parse("PASSWORD_HASH_QUEUE", 32usize)?,
             password_hash_queue_per_ip: parse("PASSWORD_HASH_QUEUE_PER_IP", 4usize)?.max(1),
             trust_proxy: trust_proxy()?,
-            metrics_token: var("METRICS_TOKEN"),
-            smtp_url: var("SMTP_URL"),
+            metrics_token: secret("METRICS_TOKEN"),
+            smtp_url: secret("SMTP_URL"),
             smtp_from: var("SMTP_FROM"),
             smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
             sms_http_url: var("SMS_HTTP_URL"),
-            sms_http_token: var("SMS_HTTP_TOKEN"),
+            sms_http_token: secret("SMS_HTTP_TOKEN"),
             sms_http_from: var("SMS_HTTP_FROM").unwrap_or_else(|| "Portal".into()),
             delivery_timeout: Duration::from_secs(
                 parse("OTP_DELIVERY_TIMEOUT_SECS", 10u64)?.max(1),
@@ -225,7 +254,7 @@ impl Settings {
             facebook: match (var("FACEBOOK_CLIENT_ID"), var("FACEBOOK_CLIENT_SECRET")) {
                 (Some(client_id), Some(client_secret)) => Some(FacebookSettings {
                     client_id,
-                    client_secret,
+                    client_secret: client_secret.into(),
                     base_url: var("FACEBOOK_BASE_URL").map(|u| u.trim_end_matches('/').to_owned()),
                 }),
                 _ => None,
@@ -252,7 +281,7 @@ impl Settings {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
+        self.database_url.expose_secret().starts_with("sqlite:")
     }
 
     /// Production must not run on development conveniences; each refusal names the setting.
@@ -269,7 +298,7 @@ impl Settings {
         }
         match &self.jwt_secret {
             None => Err(ConfigError::Unsafe("JWT_SECRET is not set".into())),
-            Some(s) if s.len() < 32 => Err(ConfigError::Unsafe(
+            Some(s) if s.expose_secret().len() < 32 => Err(ConfigError::Unsafe(
                 "JWT_SECRET is shorter than 32 bytes".into(),
             )),
             Some(_) => Ok(()),
@@ -287,7 +316,7 @@ impl Settings {
             ));
         }
         if self.is_sqlite() {
-            check_sqlite_writable(&self.database_url)?;
+            check_sqlite_writable(self.database_url.expose_secret())?;
         }
         Ok(())
     }
@@ -316,4 +345,38 @@ fn check_sqlite_writable(url: &str) -> Result<(), ConfigError> {
     std::fs::write(&probe, b"").map_err(|_| unwritable())?;
     let _ = std::fs::remove_file(probe);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (Each test runs in a process of its own under nextest, so the environment is ours.)
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let secrets = [
+            ("JWT_SECRET", "jwt-secret-of-more-than-32-bytes-xyz"),
+            ("JWT_SECRET_PREVIOUS", "previous-secret-of-32-bytes-or-so"),
+            ("SMS_HTTP_TOKEN", "AC1:gateway-secret"),
+            ("SMTP_URL", "smtp://user:smtp-password@mail.example.com:587"),
+            ("METRICS_TOKEN", "metrics-token-value"),
+            ("DATABASE_URL", "postgres://portal:db-password@db/portal"),
+            ("FACEBOOK_CLIENT_SECRET", "facebook-client-secret"),
+        ];
+        for (name, value) in secrets {
+            env::set_var(name, value);
+        }
+        env::set_var("FACEBOOK_CLIENT_ID", "app");
+        let settings = Settings::from_env().expect("settings");
+        let shown = format!("{settings:?}");
+        for (name, value) in secrets {
+            let secret = value.rsplit([':', '@']).nth(1).unwrap_or(value);
+            assert!(!shown.contains(value), "{name} shows in {shown}");
+            assert!(
+                !shown.contains(secret) || secret.len() < 6,
+                "{name}: {shown}"
+            );
+        }
+        assert!(shown.contains("REDACTED"));
+    }
 }

@@ -12,7 +12,10 @@ use axum::{
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::services::{auth::secrets::constant_time_eq, Core};
+use crate::{
+    config::ExposeSecret,
+    services::{auth::secrets::constant_time_eq, Core},
+};
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -91,7 +94,7 @@ pub async fn render(State(core): State<Core>, headers: HeaderMap) -> Response {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .unwrap_or_default();
-            if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            if !constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes()) {
                 return (
                     StatusCode::UNAUTHORIZED,
                     [(header::WWW_AUTHENTICATE, "Bearer")],

@@ -25,7 +25,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{
     api,
-    config::{DeliveryKind, Settings},
+    config::{DeliveryKind, ExposeSecret, Settings},
     delivery::{outbox::Outbox, seal::SealKey, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
     server::ConnectionLimits,
     services::{
@@ -41,7 +41,11 @@ pub const SESSION_COOKIE: &str = "portal_session";
 
 /// Connects, migrates and assembles the core services.
 pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
-    let db = Db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
+    let db = Db::connect(
+        settings.database_url.expose_secret(),
+        settings.db_acquire_timeout,
+    )
+    .await?;
     db.migrate().await?;
     let secrets = Secrets::load(&settings)?;
     let tokens = TokenKeys::new(&secrets.jwt, secrets.previous.as_deref());
@@ -77,7 +81,8 @@ fn deliverer(
         DeliveryKind::Smtp => {
             let url = settings
                 .smtp_url
-                .as_deref()
+                .as_ref()
+                .map(ExposeSecret::expose_secret)
                 .context("SMTP_URL is required for smtp delivery")?;
             let from = settings
                 .smtp_from
@@ -103,7 +108,10 @@ fn deliverer(
                 .context("SMS_HTTP_URL is required for sms_http delivery")?;
             Arc::new(SmsHttp::new(
                 url,
-                settings.sms_http_token.as_deref(),
+                settings
+                    .sms_http_token
+                    .as_ref()
+                    .map(ExposeSecret::expose_secret),
                 &settings.sms_http_from,
                 per_try,
             )?)

@@ -1,4 +1,4 @@
-//! `/backoffice/v1/*`: what other servers call with a secret back-office key (DESIGN.md §4).
+//! `/backoffice/v1/*`: what other servers call with a secret back-office key (README, "The APIs").
 
 use axum::{
     extract::{Path, Query, State},

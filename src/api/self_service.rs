@@ -1,4 +1,4 @@
-//! `/self-service/v1/*`: what a customer's app calls (DESIGN.md §3).
+//! `/self-service/v1/*`: what a customer's app calls (README, "The APIs").
 
 use axum::{
     extract::State,
@@ -19,7 +19,7 @@ use super::{
 use crate::{
     domain::{FieldError, ValidationErrors},
     services::{
-        auth::{otp::OtpChallenge, sign_in::Authenticated},
+        auth::{otp::OtpChallenge, Authenticated},
         contacts::ProfileUpdate,
         Core, ServiceError,
     },

@@ -3,7 +3,7 @@
 //! with that channel as a proven identity. A new email or phone asked for here gets a code of its
 //! own on `/verify` next, and is added only once that code is entered.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     forms::{FormMessages, FormState, TextField},
@@ -157,7 +157,7 @@ pub fn ClaimPage() -> impl IntoView {
                         <h1>"Claim your account"</h1>
                         <p class="lead">"Already a customer? Find your record with the code we gave you, and we will send a code to the email or phone we have on file."</p>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action="/api/claim" novalidate>
+                        <form class="form card" method="post" action=SubmitClaim::url() novalidate>
                             <TextField form=form.clone() name="code" label="Contact code" hint="It is on your letters and receipts, for example C-7K2M9Q4XWP"/>
                             <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name"/>
                             <TextField form=form.clone() name="on_file" label="Email or Phone on file" hint="The email, or the phone number in international form (+35799123456)"/>

@@ -1,6 +1,6 @@
 //! `/forgot-password` and `/reset-password`: a code to the email on file, then a new password.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     forms::{FormMessages, FormState, TextField},
@@ -104,7 +104,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         <h1>"Forgot your password?"</h1>
                         <p class="lead">"We will send a code to your email so you can choose a new password."</p>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action="/api/forgot-password" novalidate>
+                        <form class="form card" method="post" action=ForgotPassword::url() novalidate>
                             <TextField form=form.clone() name="email" label="Email" kind="email" autocomplete="email"/>
                             <div class="actions"><button type="submit" class="btn">"Send code"</button></div>
                         </form>
@@ -126,7 +126,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     view! {
                         <h1>"Choose a new password"</h1>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action="/api/reset-password" novalidate>
+                        <form class="form card" method="post" action=ResetPassword::url() novalidate>
                             <TextField form=form.clone() name="code" label="Code" inputmode="numeric" autocomplete="one-time-code" input_class="code-input" maxlength=7/>
                             <TextField form=form.clone() name="password" label="New password" kind="password" autocomplete="new-password" hint="At least 8 characters, not a common password."/>
                             <div class="actions"><button type="submit" class="btn">"Set new password"</button></div>

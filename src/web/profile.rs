@@ -1,6 +1,6 @@
 //! `/profile`: who I am, how I sign in, the organisations I belong to; edit; sign out.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -307,7 +307,7 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        <form class="form card" method="post" action="/api/profile/save" novalidate>
+        <form class="form card" method="post" action=SaveProfile::url() novalidate>
             <h2>"Edit your details"</h2>
             <TextField form=form.clone() name="title" label="Title" autocomplete="honorific-prefix"/>
             <TextField form=form.clone() name="first_name" label="First name" autocomplete="given-name" maxlength=100/>
@@ -318,7 +318,7 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
                 <button type="submit" class="btn">"Save"</button>
             </div>
         </form>
-        <form method="post" action="/api/sign-out">
+        <form method="post" action=SignOut::url()>
             <div class="actions">
                 <button type="submit" class="btn secondary">"Sign out"</button>
             </div>
@@ -329,14 +329,14 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
 #[component]
 fn CredentialForms(password_form: FormState, identity_form: FormState) -> impl IntoView {
     view! {
-        <form class="form card" method="post" action="/api/profile/password" novalidate>
+        <form class="form card" method="post" action=ChangePassword::url() novalidate>
             <h2>"Password"</h2>
             <FormMessages form=password_form.clone()/>
             <TextField form=password_form.clone() name="current_password" label="Current password" kind="password" autocomplete="current-password" hint="Leave empty if you have never set a password."/>
             <TextField form=password_form.clone() name="password" label="New password" kind="password" autocomplete="new-password" hint="At least 8 characters. Changing it signs you out everywhere."/>
             <div class="actions"><button type="submit" class="btn secondary">"Change password"</button></div>
         </form>
-        <form class="form card" method="post" action="/api/profile/identity" novalidate>
+        <form class="form card" method="post" action=AddIdentity::url() novalidate>
             <h2>"Add a way to sign in"</h2>
             <FormMessages form=identity_form.clone()/>
             <MethodChoice form=identity_form.clone() legend="Add"/>

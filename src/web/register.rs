@@ -1,6 +1,6 @@
 //! `/register`: a customer signs up with a name and a phone or email, then proves it on `/verify`.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
@@ -112,7 +112,7 @@ fn RegisterForm(form: FormState) -> impl IntoView {
         <h1>"Create your account"</h1>
         <p class="lead">"We will send you a 6-digit code to confirm it is you."</p>
         <FormMessages form=form.clone()/>
-        <form class="form card" method="post" action="/api/register" novalidate>
+        <form class="form card" method="post" action=SubmitRegistration::url() novalidate>
             <TextField form=form.clone() name="title" label="Title" autocomplete="honorific-prefix" hint="Optional, for example Mr, Ms or Dr"/>
             <TextField form=form.clone() name="first_name" label="First name" autocomplete="given-name" maxlength=100/>
             <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name" maxlength=100/>

@@ -1,6 +1,6 @@
 //! `/sign-in`: a code to a phone or email on file, or email + password.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     forms::{CountrySelect, FormMessages, FormState, MethodChoice, TextField},
@@ -161,7 +161,7 @@ pub fn SignInPage() -> impl IntoView {
                         <h1>"Sign in"</h1>
                         <p class="lead">"We will send a code to your phone or email. With a password you can sign in at once."</p>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action="/api/sign-in/code" novalidate>
+                        <form class="form card" method="post" action=SendSignInCode::url() novalidate>
                             <MethodChoice form=form.clone() legend="Sign in with"/>
                             <CountrySelect form=form.clone()/>
                             <TextField form=form.clone() name="phone_number" label="Phone number" kind="tel" autocomplete="tel-national" class="only-phone"/>
@@ -169,7 +169,7 @@ pub fn SignInPage() -> impl IntoView {
                             <TextField form=form.clone() name="password" label="Password (optional)" kind="password" autocomplete="current-password" class="only-email"/>
                             <div class="actions">
                                 <button type="submit" class="btn">"Send code"</button>
-                                <button type="submit" class="btn secondary" formaction="/api/sign-in/password">"Sign in"</button>
+                                <button type="submit" class="btn secondary" formaction=SignInWithPassword::url()>"Sign in"</button>
                             </div>
                         </form>
                         {facebook.then(|| view! {

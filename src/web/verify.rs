@@ -1,6 +1,6 @@
 //! `/verify`: type the code that was just sent; or ask for a new one (after the cool-down).
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -156,13 +156,13 @@ pub fn VerifyPage() -> impl IntoView {
                         <h1>"Enter your code"</h1>
                         <p class="lead">{lead}</p>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action="/api/verify" novalidate>
+                        <form class="form card" method="post" action=VerifyCode::url() novalidate>
                             <TextField form=form.clone() name="code" label="Code" inputmode="numeric" autocomplete="one-time-code" input_class="code-input" maxlength=7/>
                             <div class="actions">
                                 <button type="submit" class="btn">"Verify"</button>
                             </div>
                         </form>
-                        <form class="form" method="post" action="/api/verify/resend">
+                        <form class="form" method="post" action=ResendCode::url()>
                             <div class="actions">
                                 <button type="submit" class="btn secondary">"Send a new code"</button>
                             </div>

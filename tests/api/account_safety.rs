@@ -991,7 +991,7 @@ async fn metrics_need_the_metrics_token_and_are_absent_in_production_without_one
             s.email_delivery = portal::config::DeliveryKind::Smtp;
             s.smtp_url = Some("smtp://127.0.0.1:9".into());
             s.smtp_from = Some("no-reply@example.com".into());
-            s.metrics_token = token.map(str::to_owned);
+            s.metrics_token = token.map(Into::into);
         })
     };
     let app = production(None).await;

@@ -145,7 +145,7 @@ async fn a_read_only_database_gives_clean_503s_and_reads_still_work() {
     if !read_only.starts_with("sqlite:") {
         return; // a SQLite file's trouble
     }
-    let ro = crate::common::spawn_app_beside(&app, |s| s.database_url = read_only).await;
+    let ro = crate::common::spawn_app_beside(&app, |s| s.database_url = read_only.into()).await;
     let response = ro.register_phone(&unique_phone(), "Andy", "Steward").await;
     assert!(response
         .headers()

@@ -97,7 +97,7 @@ async fn codes_by_email_go_through_smtp() {
     let (smtp_url, messages) = smtp_sink().await;
     let app = spawn_app_with(|s| {
         s.email_delivery = DeliveryKind::Smtp;
-        s.smtp_url = Some(smtp_url);
+        s.smtp_url = Some(smtp_url.into());
         s.smtp_from = Some("Contacts Portal <no-reply@example.com>".into());
     })
     .await;
@@ -384,7 +384,7 @@ async fn known_and_unknown_identities_are_answered_in_the_same_time() {
         s.sms_delivery = DeliveryKind::SmsHttp;
         s.sms_http_url = Some(gateway.url.clone());
         s.email_delivery = DeliveryKind::Smtp;
-        s.smtp_url = Some(smtp_url);
+        s.smtp_url = Some(smtp_url.into());
         s.smtp_from = Some("no-reply@example.com".into());
         // This test is about time, not limits: let every request through.
         s.limits.otp_send_cooldown = Duration::ZERO;
@@ -555,7 +555,7 @@ async fn codes_go_by_email_over_starttls_and_implicit_tls() {
     ] {
         let app = spawn_app_with(|s| {
             s.email_delivery = DeliveryKind::Smtp;
-            s.smtp_url = Some(url.clone());
+            s.smtp_url = Some(url.clone().into());
             s.smtp_from = Some("no-reply@example.com".into());
             s.smtp_ca_file = Some(smtp.ca.clone().into());
         })
@@ -592,7 +592,7 @@ async fn an_smtp_server_whose_certificate_is_not_trusted_gets_nothing() {
     // Without SMTP_CA_FILE the test CA is unknown: the handshake fails and no code is sent.
     let app = spawn_app_with(|s| {
         s.email_delivery = DeliveryKind::Smtp;
-        s.smtp_url = Some(format!("smtp://127.0.0.1:{}?tls=required", smtp.starttls));
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{}?tls=required", smtp.starttls).into());
         s.smtp_from = Some("no-reply@example.com".into());
     })
     .await;

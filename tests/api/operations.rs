@@ -81,6 +81,33 @@ async fn production_refuses_unsafe_settings_with_one_clear_line() {
 }
 
 #[tokio::test]
+async fn a_bad_setting_is_refused_at_start_up_with_one_line_naming_it() {
+    let dir = temp_dir();
+    for (name, value) in [
+        ("SHUTDOWN_GRACE_SECS", "soon"),
+        ("LOG_FORMAT", "xml"),
+        ("MAX_CONNECTIONS", "-1"),
+        ("OTP_DELIVERY", "pigeon"),
+    ] {
+        let mut command = portal_command(&dir);
+        command.env(name, value);
+        let output = tokio::time::timeout(Duration::from_secs(20), command.output())
+            .await
+            .expect("exits promptly")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{name}={value} must not start");
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{name}: one line: {stderr}");
+        assert!(
+            lines[0].contains(name) || lines[0].contains("OTP_DELIVERY"),
+            "{name}: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn the_old_trust_proxy_true_is_refused_with_what_to_set_instead() {
     let dir = temp_dir();
     let mut command = portal_command(&dir);
@@ -152,11 +179,11 @@ async fn production_hides_dev_routes_and_hardens_cookies_and_transport() {
 #[tokio::test]
 async fn two_app_servers_on_one_database_share_everything() {
     let secret = "a-shared-secret-of-more-than-32-bytes!!".to_owned();
-    let a = spawn_app_with(|s| s.jwt_secret = Some(secret.clone())).await;
+    let a = spawn_app_with(|s| s.jwt_secret = Some(secret.clone().into())).await;
     let db_url = a.db_url.clone();
     let b = spawn_app_with(|s| {
-        s.jwt_secret = Some(secret.clone());
-        s.database_url = db_url;
+        s.jwt_secret = Some(secret.clone().into());
+        s.database_url = db_url.into();
     })
     .await;
 

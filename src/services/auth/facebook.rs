@@ -10,12 +10,13 @@ use oauth2::{
 use serde::Deserialize;
 
 use super::{
+    authenticated::Authenticated,
     otp::{CodeRequest, OtpChallenge},
-    sign_in::{Authenticated, PendingIdentity},
+    sign_in::PendingIdentity,
     Identity,
 };
 use crate::{
-    config::FacebookSettings,
+    config::{ExposeSecret, FacebookSettings},
     domain::{ContactCode, ContactId, ContactType, Email, Provider, Purpose},
     services::{Actor, Core, ServiceError, ServiceResult},
     store::{self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms},
@@ -149,7 +150,9 @@ impl Core {
             ServiceError::Unexpected(anyhow::anyhow!("Facebook URL: {e}"))
         };
         let client = BasicClient::new(ClientId::new(fb.client_id.clone()))
-            .set_client_secret(ClientSecret::new(fb.client_secret.clone()))
+            .set_client_secret(ClientSecret::new(
+                fb.client_secret.expose_secret().to_owned(),
+            ))
             .set_auth_type(AuthType::RequestBody)
             .set_auth_uri(AuthUrl::new(auth).map_err(bad)?)
             .set_token_uri(TokenUrl::new(token).map_err(bad)?)
@@ -171,7 +174,7 @@ impl Core {
         let fb = self.facebook()?;
         let (_, _, graph) = endpoints(fb);
         let client = http()?;
-        let app_token = format!("{}|{}", fb.client_id, fb.client_secret);
+        let app_token = format!("{}|{}", fb.client_id, fb.client_secret.expose_secret());
         let debug: DebugToken = client
             .get(format!("{graph}/debug_token"))
             .query(&[

@@ -1,6 +1,7 @@
 //! Identities, one-time codes, passwords, tokens and API keys.
 
 pub mod api_keys;
+pub mod authenticated;
 pub mod claim;
 pub mod facebook;
 pub mod identity;
@@ -33,6 +34,6 @@ impl CustomerRef {
         }
     }
 }
+pub use authenticated::{Authenticated, TokenPair};
 pub use otp::{OtpChallenge, OtpLookup};
 pub use register::RegisterInput;
-pub use sign_in::Authenticated;

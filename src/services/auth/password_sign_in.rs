@@ -1,7 +1,7 @@
 //! Email + password sign-in: one generic answer for every failure, similar timing whether or
 //! not the email exists, and at most N failures per account per hour.
 
-use super::{sign_in::Authenticated, Identity, IdentityInput};
+use super::{Authenticated, Identity, IdentityInput};
 use crate::{
     domain::{Email, FieldError, Provider, ValidationErrors},
     services::{limits::Limit, Core, ServiceError, ServiceResult},

@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use rand::{rngs::OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::config::Settings;
+use crate::config::{ExposeSecret, Settings};
 
 pub struct Secrets {
     /// Signs access tokens.
@@ -32,7 +32,7 @@ impl Secrets {
     /// `JWT_SECRET`, or in development one generated once and kept in `data/jwt_secret`.
     pub fn load(settings: &Settings) -> anyhow::Result<Self> {
         let mut secrets = match &settings.jwt_secret {
-            Some(secret) => Self::from_bytes(secret.as_bytes().to_vec()),
+            Some(secret) => Self::from_bytes(secret.expose_secret().as_bytes().to_vec()),
             None => {
                 anyhow::ensure!(
                     !settings.is_production(),
@@ -44,7 +44,7 @@ impl Secrets {
         secrets.previous = settings
             .jwt_secret_previous
             .as_ref()
-            .map(|s| s.as_bytes().to_vec());
+            .map(|s| s.expose_secret().as_bytes().to_vec());
         Ok(secrets)
     }
 

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
+    authenticated::{Authenticated, TokenPair},
     otp::{CodeRequest, OtpChallenge, OtpLookup},
     register::PendingRegistration,
-    tokens::TokenPair,
     CustomerRef, Identity,
 };
 use crate::{
@@ -16,20 +16,7 @@ use crate::{
         self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation, now_ms,
         otps::OtpRow, Tx,
     },
-    views::{ContactSummary, OrganisationView},
 };
-
-/// A contact that just proved who it is, as the outside may see it.
-pub struct Authenticated {
-    pub customer: CustomerRef,
-    pub contact: ContactSummary,
-    pub organisations: Vec<OrganisationView>,
-    pub tokens: Option<TokenPair>,
-    pub created: bool,
-    /// After a claim that asked for a new identity: the code sent to prove it (it is attached
-    /// when that code is validated).
-    pub pending_identity: Option<OtpChallenge>,
-}
 
 /// An identity waiting for its own code before it is attached: asked for in a claim, added on
 /// the profile, or a Facebook account linked to an email on file.
@@ -188,27 +175,6 @@ impl Core {
             }
         }
         Err(anyhow::anyhow!("identity creation kept racing").into())
-    }
-
-    /// What every sign-in answers: the contact, its organisations, the tokens.
-    pub(crate) async fn signed_in(
-        &self,
-        contact: ContactRow,
-        tokens: Option<TokenPair>,
-        created: bool,
-    ) -> ServiceResult<Authenticated> {
-        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
-        Ok(Authenticated {
-            customer: CustomerRef::of(&contact),
-            contact: crate::services::contacts::summary(&contact),
-            organisations: organisations
-                .into_iter()
-                .map(crate::services::organisations::view)
-                .collect(),
-            tokens,
-            created,
-            pending_identity: None,
-        })
     }
 
     /// After a claim: the new identity the customer asked for gets its own code. One that is

@@ -7,8 +7,8 @@ use jsonwebtoken::{
 use serde::{Deserialize, Serialize};
 
 use super::{
+    authenticated::{Authenticated, TokenPair},
     secrets::{random_token, sha256_hex},
-    sign_in::Authenticated,
     CustomerRef,
 };
 use crate::{
@@ -80,15 +80,6 @@ impl TokenKeys {
         }
         outcome
     }
-}
-
-/// A fresh pair, as the token response shows it.
-#[derive(Clone, Debug)]
-pub struct TokenPair {
-    pub access_token: String,
-    pub refresh_token: String,
-    /// When the access token expires, epoch milliseconds.
-    pub expires_at_ms: i64,
 }
 
 impl Core {

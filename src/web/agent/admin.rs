@@ -1,6 +1,6 @@
 //! Admin pages: organisations (agents see them, admins create them), agents, API keys.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
 use super::layout::AgentPage;
@@ -242,7 +242,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                 }.into_any()
             }}
             {s.is_admin.then(|| view! {
-                <form class="form card" method="post" action="/api/agent/organisations/new" novalidate>
+                <form class="form card" method="post" action=CreateOrganisation::url() novalidate>
                     <h2>"New organisation"</h2>
                     <TextField form=form.clone() name="name" label="Name" maxlength=100/>
                     <RadioGroup form=form.clone() name="org_type" legend="Organisation type" options=ORG_TYPES/>
@@ -273,7 +273,7 @@ pub fn AgentsPage() -> impl IntoView {
                             <td>{if a.disabled { "Disabled" } else { "Active" }}</td>
                             <td class="row">
                                 {[toggle, role].into_iter().map(|(action, label)| view! {
-                                    <form method="post" action="/api/agent/agents/update">
+                                    <form method="post" action=UpdateAgent::url()>
                                         <input type="hidden" name="agent_id" value=a.id.clone()/>
                                         <input type="hidden" name="action" value=action/>
                                         <button type="submit" class="link">{format!("{label} {}", a.email)}</button>
@@ -284,7 +284,7 @@ pub fn AgentsPage() -> impl IntoView {
                     }
                 }).collect_view()}</tbody>
             </table></div>
-            <form class="form card" method="post" action="/api/agent/agents/new" novalidate>
+            <form class="form card" method="post" action=CreateAgent::url() novalidate>
                 <h2>"Invite an agent"</h2>
                 <TextField form=form.clone() name="email" label="Email" kind="email"/>
                 <RadioGroup form=form.clone() name="role" legend="Role" options=ROLES/>
@@ -313,7 +313,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                         <td>{k.created_at}</td>
                         <td>{k.last_used_at.unwrap_or_else(|| "never".into())}</td>
                         <td>{if k.revoked { view! { <span>"Revoked"</span> }.into_any() } else { view! {
-                            <form method="post" action="/api/agent/api-keys/revoke">
+                            <form method="post" action=RevokeApiKey::url()>
                                 <input type="hidden" name="key_id" value=k.id/>
                                 <button type="submit" class="link">"Revoke"</button>
                             </form>
@@ -321,7 +321,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                     </tr>
                 }).collect_view()}</tbody>
             </table></div>
-            <form class="form card" method="post" action="/api/agent/api-keys/new" novalidate>
+            <form class="form card" method="post" action=CreateApiKey::url() novalidate>
                 <h2>"New API key"</h2>
                 <RadioGroup form=form.clone() name="kind" legend="Kind" options=KEY_KINDS/>
                 <TextField form=form.clone() name="label" label="Label (optional)"/>

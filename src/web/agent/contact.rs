@@ -1,7 +1,7 @@
 //! `/agent/contacts/{id}`: details, identities (masked), organisations (join/leave), audit trail,
 //! **Edit** (`/agent/contacts/{id}/edit`) and delete.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -296,7 +296,7 @@ fn ContactView(
                         {detail.organisations.into_iter().map(|o| view! {
                             <li class="row">
                                 <span>{o.name.clone()}" "<span class="muted">{format!("({})", o.org_type)}</span></span>
-                                <form method="post" action="/api/agent/contacts/membership">
+                                <form method="post" action=ChangeMembership::url()>
                                     <input type="hidden" name="id" value=id.clone()/>
                                     <input type="hidden" name="organisation_id" value=o.id.clone()/>
                                     <input type="hidden" name="action" value="leave"/>
@@ -308,7 +308,7 @@ fn ContactView(
                 }.into_any()
             }}
             {(!joinable.is_empty()).then(|| view! {
-                <form class="form row" method="post" action="/api/agent/contacts/membership">
+                <form class="form row" method="post" action=ChangeMembership::url()>
                     <input type="hidden" name="id" value=id.clone()/>
                     <input type="hidden" name="action" value="join"/>
                     <div class="field">
@@ -334,7 +334,7 @@ fn ContactView(
                 }).collect_view()}
             </ol>
         </section>
-        <form method="post" action="/api/agent/contacts/delete" class="actions">
+        <form method="post" action=DeleteContact::url() class="actions">
             <input type="hidden" name="id" value=id.clone()/>
             <button type="submit" class="btn danger">"Delete contact"</button>
         </form>
@@ -348,7 +348,7 @@ fn EditView(detail: ContactDetail, form: FormState) -> impl IntoView {
     view! {
         <h1>{format!("Edit {}", c.display_name())}</h1>
         <FormMessages form=form.clone()/>
-        <form class="form card" method="post" action="/api/agent/contacts/edit" novalidate>
+        <form class="form card" method="post" action=UpdateContact::url() novalidate>
             <input type="hidden" name="id" value=c.id.clone()/>
             <TextField form=form.clone() name="code" label="Code" maxlength=36/>
             {(!company).then(|| view! {

@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The back-office frame: its own navigation, wide main column.
 #[component]
@@ -16,7 +16,7 @@ pub fn AgentPage(#[prop(optional)] is_admin: bool, children: Children) -> impl I
                     <a href="/agent/audit">"Audit"</a>
                 })}
             </nav>
-            <form method="post" action="/api/agent/sign-out" class="row">
+            <form method="post" action=super::sign_in::AgentSignOut::url() class="row">
                 <button type="submit" class="link">"Sign out"</button>
             </form>
         </header>

@@ -1,6 +1,6 @@
 //! `/agent/contacts/new`: a person or a company, with an optional ID and Code.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::layout::AgentPage;
 use crate::views::OrganisationView;
@@ -115,7 +115,7 @@ pub fn NewContactPage() -> impl IntoView {
                             <h1>"New contact"</h1>
                             <p class="lead">"For a customer who has not registered. They can claim the account later."</p>
                             <FormMessages form=form.clone()/>
-                            <form class="form card" method="post" action="/api/agent/contacts/new" novalidate>
+                            <form class="form card" method="post" action=CreateContact::url() novalidate>
                                 <RadioGroup form=form.clone() name="contact_type" legend="Type" options=TYPES/>
                                 <TextField form=form.clone() name="id" label="ID (optional)" maxlength=36 hint="Up to 36 characters, usually a GUID from another system. Generated when empty."/>
                                 <TextField form=form.clone() name="code" label="Code (optional)" maxlength=36 hint="Cross-reference code, unique. Generated when empty."/>

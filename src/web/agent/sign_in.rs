@@ -1,6 +1,6 @@
 //! `/agent/sign-in`: Email, Password → Sign in → `/agent/contacts`.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::web::{
     forms::{FormMessages, FormState, TextField},
@@ -72,7 +72,7 @@ pub fn AgentSignInPage() -> impl IntoView {
                         <h1>"Back office"</h1>
                         <p class="lead">"Sign in with your agent account."</p>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action="/api/agent/sign-in" novalidate>
+                        <form class="form card" method="post" action=AgentSignIn::url() novalidate>
                             <TextField form=form.clone() name="email" label="Email" kind="email" autocomplete="username"/>
                             <TextField form=form.clone() name="password" label="Password" kind="password" autocomplete="current-password"/>
                             <div class="actions">

@@ -16,7 +16,7 @@ use std::{
 };
 
 use portal::{
-    config::Settings,
+    config::{ExposeSecret, Settings},
     domain::ApiKeyKind,
     services::{Actor, Core},
 };
@@ -62,7 +62,7 @@ pub async fn spawn_app_beside(other: &TestApp, configure: impl FnOnce(&mut Setti
     let secret = other.core.settings().jwt_secret.clone();
     spawn(
         move |s| {
-            s.database_url = db_url;
+            s.database_url = db_url.into();
             s.jwt_secret = secret;
             configure(s);
         },
@@ -78,12 +78,12 @@ async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, Stri
 
     let mut settings = Settings::from_env().expect("settings from the environment");
     settings.bind_addr = "127.0.0.1:0".parse().unwrap();
-    settings.jwt_secret = Some(random_chars(48));
+    settings.jwt_secret = Some(random_chars(48).into());
     settings.data_dir = data_dir.clone();
     settings.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    settings.database_url = fresh_database(&run_id, &data_dir).await;
+    settings.database_url = fresh_database(&run_id, &data_dir).await.into();
     configure(&mut settings);
-    let db_url = settings.database_url.clone();
+    let db_url = settings.database_url.expose_secret().to_owned();
 
     let running = portal::startup::spawn(settings, std::future::pending())
         .await
@@ -292,7 +292,7 @@ impl TestApp {
             .jwt_secret
             .clone()
             .expect("a JWT secret");
-        forge_jwt(&secret, alg, claims)
+        forge_jwt(secret.expose_secret(), alg, claims)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,53 @@
+//! What a sign-in gives back, whichever way it happened (a code, a password, Facebook, a refresh):
+//! the customer, the contact and its organisations as the outside may see them, and the tokens.
+
+use super::{otp::OtpChallenge, CustomerRef};
+use crate::{
+    services::{Core, ServiceResult},
+    store::{self, contacts::ContactRow},
+    views::{ContactSummary, OrganisationView},
+};
+
+/// A fresh pair, as the token response shows it.
+#[derive(Clone, Debug)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// When the access token expires, epoch milliseconds.
+    pub expires_at_ms: i64,
+}
+
+/// A contact that just proved who it is, as the outside may see it.
+pub struct Authenticated {
+    pub customer: CustomerRef,
+    pub contact: ContactSummary,
+    pub organisations: Vec<OrganisationView>,
+    pub tokens: Option<TokenPair>,
+    pub created: bool,
+    /// After a claim that asked for a new identity: the code sent to prove it (it is attached
+    /// when that code is validated).
+    pub pending_identity: Option<OtpChallenge>,
+}
+
+impl Core {
+    /// What every sign-in answers: the contact, its organisations, the tokens.
+    pub(crate) async fn signed_in(
+        &self,
+        contact: ContactRow,
+        tokens: Option<TokenPair>,
+        created: bool,
+    ) -> ServiceResult<Authenticated> {
+        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        Ok(Authenticated {
+            customer: CustomerRef::of(&contact),
+            contact: crate::services::contacts::summary(&contact),
+            organisations: organisations
+                .into_iter()
+                .map(crate::services::organisations::view)
+                .collect(),
+            tokens,
+            created,
+            pending_identity: None,
+        })
+    }
+}
