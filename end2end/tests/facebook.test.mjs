@@ -1,7 +1,7 @@
 // "Continue with Facebook" against the fake Facebook (end2end/fake-facebook.mjs,
 // started by .ci/test, which passes FAKE_FACEBOOK_URL). JS on and JS off:
-//   - a new Facebook user signs up through the consent page and lands on
-//     /profile with a Facebook identity; signing out and in again reaches the
+//   - a new Facebook user signs up through the consent page, must accept the
+//     terms (/facebook/terms) and lands on /profile with a Facebook identity; signing out and in again reaches the
 //     same contact (same customer code);
 //   - a Facebook user whose email already belongs to an account must prove
 //     that email with a code (/verify) before Facebook is linked to that
@@ -183,6 +183,13 @@ describe('Facebook sign-in', { concurrency: 1 }, () => {
         assert.deepEqual((p.get('scope') || '').split(/[ ,]+/).sort(), ['email', 'public_profile']);
 
         await continueAs(page, u).click();
+        // Someone new accepts the terms before an account is made, like every other sign-up.
+        await waitForPath(page, '/facebook/terms');
+        await button(page, 'Create account').click();
+        await waitForText(page, /You must accept the terms of service/);
+        assert.equal(new URL(page.url()).pathname, '/facebook/terms');
+        await page.getByLabel('I accept the terms of service').check();
+        await button(page, 'Create account').click();
         await waitForPath(page, '/profile');
         await assertProfile(page, who);
         await assertFacebookIdentity(page, u);

@@ -144,9 +144,13 @@ async fn authenticate(
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
     let input = bodies::identity_input(&fields, &mut errors);
+    // Signing in needs no terms; signing someone new up through here does.
+    let terms = fields
+        .boolean("service_acceptance", &mut errors)
+        .unwrap_or(false);
     errors.into_result()?;
     if bodies::is_facebook(&input) {
-        let mut response = facebook(&core, input.token.as_deref(), true, ip.as_deref()).await?;
+        let mut response = facebook(&core, input.token.as_deref(), terms, ip.as_deref()).await?;
         // Signing in answers 200 (sign-up answers 201).
         if response.status() == StatusCode::CREATED {
             *response.status_mut() = StatusCode::OK;
@@ -173,18 +177,18 @@ async fn facebook(
             "Facebook access token",
         ));
     }
-    if !terms {
-        errors.push(FieldError::new(
+    errors.into_result()?;
+    match core
+        .facebook_sign_in(token.unwrap_or_default(), true, terms, ip)
+        .await?
+    {
+        // Someone new: no contact without the terms accepted.
+        FacebookOutcome::AcceptTerms(_) => Err(ValidationErrors::from(FieldError::new(
             "service_acceptance",
             "TERMS_NOT_ACCEPTED",
             "You must accept the terms of service",
-        ));
-    }
-    errors.into_result()?;
-    match core
-        .facebook_sign_in(token.unwrap_or_default(), true, ip)
-        .await?
-    {
+        ))
+        .into()),
         FacebookOutcome::SignedIn(auth) => {
             Ok((StatusCode::CREATED, token_response(*auth)?).into_response())
         }

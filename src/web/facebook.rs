@@ -68,16 +68,30 @@ pub async fn callback(
         .facebook_callback(&started, &state, &code, ip.as_deref())
         .await
     {
-        Ok(FacebookOutcome::SignedIn(auth)) => {
-            if super::session::sign_in_customer(&session, &auth.customer)
-                .await
-                .is_err()
-            {
-                return fail("We could not sign you in. Please try again.").await;
-            }
-            Redirect::to("/profile").into_response()
+        Ok(outcome) => match land(&session, outcome).await {
+            Ok(path) => Redirect::to(path).into_response(),
+            Err(_) => fail("We could not sign you in. Please try again.").await,
+        },
+        Err(_) => fail("Facebook sign-in failed. Please try again.").await,
+    }
+}
+
+/// The session key of a Facebook profile waiting for its owner to accept the terms.
+pub const PROFILE_KEY: &str = "facebook_profile";
+
+/// Where a Facebook sign-in leads, the session updated on the way: signed in (`/profile`), a code
+/// to prove an email on file (`/verify`), or the terms to accept first (`/facebook/terms`).
+pub async fn land(
+    session: &Session,
+    outcome: FacebookOutcome,
+) -> Result<&'static str, tower_sessions::session::Error> {
+    match outcome {
+        FacebookOutcome::SignedIn(auth) => {
+            session.remove_value(PROFILE_KEY).await?;
+            super::session::sign_in_customer(session, &auth.customer).await?;
+            Ok("/profile")
         }
-        Ok(FacebookOutcome::ProveEmail(challenge)) => {
+        FacebookOutcome::ProveEmail(challenge) => {
             let pending = PendingCode {
                 auth_otp: challenge.auth_otp,
                 obfuscated_value: challenge.obfuscated_value,
@@ -86,10 +100,15 @@ pub async fn callback(
                 notice: Some("This email already has an account. Enter the code we sent to it to link Facebook.".into()),
                 ..Default::default()
             };
-            let _ = session.insert(super::ssr::PENDING_KEY, pending).await;
-            let _ = super::ssr::flash(&session, "verify", notice).await;
-            Redirect::to("/verify").into_response()
+            session.insert(super::ssr::PENDING_KEY, pending).await?;
+            session
+                .insert(&super::ssr::flash_key("verify"), notice)
+                .await?;
+            Ok("/verify")
         }
-        Err(_) => fail("Facebook sign-in failed. Please try again.").await,
+        FacebookOutcome::AcceptTerms(profile) => {
+            session.insert(PROFILE_KEY, profile).await?;
+            Ok("/facebook/terms")
+        }
     }
 }

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod claim;
 #[cfg(feature = "ssr")]
 pub mod facebook;
+pub mod facebook_terms;
 pub mod forms;
 pub mod home;
 pub mod layout;
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=sign_in::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/claim") view=claim::ClaimPage ssr=SsrMode::Async/>
+                <Route path=path!("/facebook/terms") view=facebook_terms::FacebookTermsPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=password::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password") view=password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/sign-in") view=agent::sign_in::AgentSignInPage ssr=SsrMode::Async/>

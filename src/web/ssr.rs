@@ -62,7 +62,7 @@ pub fn client_ip() -> Option<String> {
     crate::client_ip::client_ip(&parts.headers, peer, trusted_hops)
 }
 
-fn flash_key(form: &str) -> String {
+pub fn flash_key(form: &str) -> String {
     format!("flash:{form}")
 }
 

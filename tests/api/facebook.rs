@@ -5,7 +5,11 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use crate::common::{assert_problem, body_json, spawn_app_with, unique_email, TestApp, CONTACTS};
+use crate::common::{
+    assert_problem, body_json,
+    browser::{assert_see_other, text_of, Browser},
+    spawn_app_with, unique_email, TestApp, CONTACTS,
+};
 use axum::{
     extract::{Query, State},
     http::StatusCode as AxumStatus,
@@ -154,6 +158,55 @@ async fn an_app_signs_up_and_in_with_a_facebook_token() {
     assert_eq!(app.contact_count().await, 1);
 }
 
+/// The terms rule is the service's: no contact is made for someone new through either API call
+/// unless the terms are accepted; signing in again needs none.
+#[tokio::test]
+async fn nobody_new_is_made_without_the_terms_accepted() {
+    let (app, fb) = app_with_facebook().await;
+    fb.user("new-token", "fb-1101", Some(&unique_email()));
+    for path in ["register", "authenticate"] {
+        let problem = assert_problem(
+            app.post_json(
+                &format!("{CONTACTS}/{path}"),
+                json!({
+                    "provider": "FACEBOOK", "token": "new-token",
+                    "identity": {"provider": "FACEBOOK", "token": "new-token"},
+                }),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "TERMS_NOT_ACCEPTED",
+        )
+        .await;
+        assert_eq!(
+            crate::common::field_errors(&problem),
+            vec![("service_acceptance".into(), "TERMS_NOT_ACCEPTED".into())],
+            "{path}: {problem}"
+        );
+    }
+    assert_eq!(app.contact_count().await, 0);
+
+    assert_eq!(
+        with_token(&app, "register", "new-token").await.status(),
+        StatusCode::CREATED
+    );
+    let again = app
+        .post_json(
+            &format!("{CONTACTS}/authenticate"),
+            json!({
+                "provider": "FACEBOOK", "token": "new-token",
+                "identity": {"provider": "FACEBOOK", "token": "new-token"},
+            }),
+        )
+        .await;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "a returning user needs no terms"
+    );
+    assert_eq!(app.contact_count().await, 1);
+}
+
 #[tokio::test]
 async fn tokens_the_provider_rejects_or_gave_another_app_are_refused() {
     let (app, fb) = app_with_facebook().await;
@@ -294,25 +347,33 @@ async fn the_browser_flow_checks_state_and_pkce_and_codes_are_single_use() {
         .unwrap()
         .insert("code-2".into(), (query["code_challenge"].clone(), user));
     let done = callback(&cookie, "code-2", &query["state"]).await.unwrap();
-    assert_eq!(done.headers().get(header::LOCATION).unwrap(), "/profile");
-    let signed_in = done
-        .headers()
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let profile = client
-        .get(app.url("/profile"))
-        .header(header::COOKIE, &signed_in)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(profile.status(), StatusCode::OK);
-    assert!(profile.text().await.unwrap().contains("Browser Person"));
+    // Someone new: no contact yet, first the terms (the same rule as every other sign-up).
+    assert_eq!(
+        done.headers().get(header::LOCATION).unwrap(),
+        "/facebook/terms"
+    );
+    let before = app.contact_count().await;
+    let mut browser = Browser::new(&app);
+    browser.session = Some(cookie.split_once('=').map(|(_, id)| id.to_owned()).unwrap());
+    let terms = browser.get_html("/facebook/terms").await;
+    assert!(terms.contains("I accept the terms of service"), "{terms}");
+    let refused = browser.post_form("/api/facebook/terms", &[]).await;
+    assert_see_other(&refused, "/facebook/terms");
+    let terms = text_of(&browser.get_html("/facebook/terms").await);
+    assert!(
+        terms.contains("You must accept the terms of service"),
+        "{terms}"
+    );
+    assert_eq!(app.contact_count().await, before, "nobody made yet");
+    let accepted = browser
+        .post_form("/api/facebook/terms", &[("terms", "on")])
+        .await;
+    assert_see_other(&accepted, "/profile");
+    assert_eq!(app.contact_count().await, before + 1);
+    let profile = browser.get_html("/profile").await;
+    assert!(profile.contains("Browser Person"));
+    // The waiting profile is used up: the terms page sends a second visit to sign-in.
+    assert_see_other(&browser.get("/facebook/terms").await, "/sign-in");
 
     // Replaying the authorization code (in a fresh flow) does not sign anyone in.
     let response = start(None).await.unwrap();

@@ -32,20 +32,26 @@ pub struct FacebookStart {
     pub pkce_verifier: String,
 }
 
-/// The result of a Facebook sign-in: signed in, or a code sent to prove an email already on file.
+/// The result of a Facebook sign-in: signed in, a code sent to prove an email already on file,
+/// or, for someone new who has not accepted the terms of service yet, the profile to sign up
+/// with once they do (a contact is never created without it).
 pub enum FacebookOutcome {
     SignedIn(Box<Authenticated>),
     ProveEmail(OtpChallenge),
+    AcceptTerms(FacebookProfile),
 }
 
-#[derive(Debug, Deserialize)]
-struct FacebookUser {
+/// What Facebook says about its user (fetched by the server, never taken from a client).
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+pub struct FacebookProfile {
     id: String,
     first_name: Option<String>,
     last_name: Option<String>,
     name: Option<String>,
     email: Option<String>,
 }
+
+type FacebookUser = FacebookProfile;
 
 #[derive(Debug, Deserialize)]
 struct DebugToken {
@@ -166,7 +172,7 @@ impl Core {
                 tracing::warn!(error = %e, "Facebook code exchange failed");
                 ServiceError::InvalidCredentials
             })?;
-        self.facebook_sign_in(token.access_token().secret(), false, client_ip)
+        self.facebook_sign_in(token.access_token().secret(), false, false, client_ip)
             .await
     }
 
@@ -206,15 +212,38 @@ impl Core {
             .map_err(|_| ServiceError::InvalidCredentials)
     }
 
-    /// Signs in (or up) with a Facebook access token.
+    /// Signs in (or up, with `terms_accepted`) with a Facebook access token.
     #[tracing::instrument(skip_all)]
     pub async fn facebook_sign_in(
         &self,
         access_token: &str,
         issue_tokens: bool,
+        terms_accepted: bool,
         client_ip: Option<&str>,
     ) -> ServiceResult<FacebookOutcome> {
         let user = self.facebook_user(access_token).await?;
+        self.facebook_outcome(user, issue_tokens, terms_accepted, client_ip)
+            .await
+    }
+
+    /// Someone new accepted the terms: signs them up with the profile Facebook gave earlier.
+    pub async fn facebook_accept_terms(
+        &self,
+        profile: FacebookProfile,
+        issue_tokens: bool,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<FacebookOutcome> {
+        self.facebook_outcome(profile, issue_tokens, true, client_ip)
+            .await
+    }
+
+    async fn facebook_outcome(
+        &self,
+        user: FacebookUser,
+        issue_tokens: bool,
+        terms_accepted: bool,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<FacebookOutcome> {
         if store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
             .await?
             .is_none()
@@ -253,6 +282,9 @@ impl Core {
                     )
                     .await?;
                 return Ok(FacebookOutcome::ProveEmail(challenge));
+            }
+            if !terms_accepted {
+                return Ok(FacebookOutcome::AcceptTerms(user));
             }
             self.create_facebook_contact(&user).await?;
         }

@@ -38,11 +38,49 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db_url: String,
     data_dir: PathBuf,
+    /// The PostgreSQL database this app created, `(admin URL, name)`: dropped with the app so a
+    /// test run leaves nothing behind (hundreds of databases filled the disk before).
+    owned_database: Option<(String, String)>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some((admin_url, name)) = self.owned_database.take() {
+            drop_database(admin_url, name);
+        }
+    }
+}
+
+/// Drops a test database on a thread of its own (Drop cannot await, and the test's runtime may be
+/// gone), waiting at most 10 s: a cleanup that hangs must not hang the test.
+fn drop_database(admin_url: String, name: String) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let statement = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
+    std::thread::spawn(move || {
+        let result = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())
+            .and_then(|rt| {
+                rt.block_on(async {
+                    let mut admin = sqlx::PgConnection::connect(&admin_url)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    sqlx::query(&statement)
+                        .execute(&mut admin)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let _ = admin.close().await;
+                    Ok(())
+                })
+            });
+        let _ = done.send(result);
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!("could not drop test database {name}: {e}"),
+        Err(_) => eprintln!("dropping test database {name} took over 10 s; left behind"),
     }
 }
 
@@ -81,7 +119,10 @@ async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, Stri
     settings.jwt_secret = Some(random_chars(48).into());
     settings.data_dir = data_dir.clone();
     settings.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    settings.database_url = fresh_database(&run_id, &data_dir).await.into();
+    let owned_database = match keys {
+        Some(_) => None,
+        None => fresh_database(&run_id, &data_dir, &mut settings).await,
+    };
     configure(&mut settings);
     let db_url = settings.database_url.expose_secret().to_owned();
 
@@ -111,6 +152,7 @@ async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, Stri
         client: client(),
         db_url,
         data_dir,
+        owned_database,
     }
 }
 
@@ -133,8 +175,13 @@ fn random_chars(n: usize) -> String {
     s
 }
 
-async fn fresh_database(run_id: &str, data_dir: &std::path::Path) -> String {
-    match std::env::var("TEST_DATABASE_URL")
+/// Points `settings` at a new empty database; returns the PostgreSQL one to drop afterwards.
+async fn fresh_database(
+    run_id: &str,
+    data_dir: &std::path::Path,
+    settings: &mut Settings,
+) -> Option<(String, String)> {
+    let (url, owned) = match std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|v| !v.is_empty())
     {
@@ -148,10 +195,15 @@ async fn fresh_database(run_id: &str, data_dir: &std::path::Path) -> String {
                 .await
                 .expect("create a test database");
             let _ = admin.close().await;
-            replace_db_name(&admin_url, &name)
+            (replace_db_name(&admin_url, &name), Some((admin_url, name)))
         }
-        None => format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
-    }
+        None => (
+            format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
+            None,
+        ),
+    };
+    settings.database_url = url.into();
+    owned
 }
 
 /// `postgres://u@h:p/postgres?x=y` → `postgres://u@h:p/<name>?x=y`.
