@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The contact as the token response shows it (CRM.COM's shape).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactSummary {
     pub id: String,
     pub title: Option<String>,
@@ -14,6 +15,7 @@ pub struct ContactSummary {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganisationView {
     pub name: String,
     pub id: String,
@@ -21,6 +23,7 @@ pub struct OrganisationView {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactView {
     pub id: String,
     pub code: String,
@@ -55,6 +58,7 @@ impl ContactView {
 
 /// An identity as its owner (or an agent) may see it: never a secret.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IdentityView {
     pub provider: crate::domain::Provider,
     pub value: String,
@@ -63,6 +67,7 @@ pub struct IdentityView {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Profile {
     #[serde(flatten)]
     pub contact: ContactView,
@@ -71,6 +76,7 @@ pub struct Profile {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditView {
     pub actor_kind: String,
     pub actor_id: Option<String>,
@@ -83,6 +89,7 @@ pub struct AuditView {
 
 /// A contact as an agent sees it: identities masked, never a secret.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactDetail {
     #[serde(flatten)]
     pub contact: ContactView,
@@ -92,6 +99,7 @@ pub struct ContactDetail {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Paging {
     pub page: i64,
     pub size: i64,
@@ -100,12 +108,14 @@ pub struct Paging {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactPage {
     pub content: Vec<ContactView>,
     pub paging: Paging,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgentView {
     pub id: String,
     pub email: String,
@@ -115,6 +125,7 @@ pub struct AgentView {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApiKeyView {
     pub id: String,
     pub kind: crate::domain::ApiKeyKind,
@@ -127,6 +138,7 @@ pub struct ApiKeyView {
 
 /// A message that could not be delivered, as the back office lists it (recipient masked).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeliveryFailureView {
     pub channel: String,
     pub to: String,

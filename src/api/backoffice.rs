@@ -3,15 +3,20 @@
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
-    middleware,
-    routing::{get, put},
-    Extension, Json, Router,
+    middleware, Extension, Json,
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::bodies::{page_number, MAX_PAGE};
+use crate::services::contacts::backoffice::MAX_PAGE_SIZE;
 
 use super::{
     body::{Fields, JsonBody},
+    openapi::Problem,
     problem::{ApiError, ApiResult},
+    schemas,
 };
 use crate::{
     domain::{FieldError, ValidationErrors},
@@ -22,25 +27,13 @@ use crate::{
     views::{ContactDetail, ContactPage, ContactView, OrganisationView},
 };
 
-pub fn router(core: Core) -> Router {
-    Router::new()
-        .route("/contacts", get(list_contacts).post(create_contact))
-        .route(
-            "/contacts/{id}",
-            get(get_contact)
-                .patch(update_contact)
-                .delete(delete_contact),
-        )
-        .route(
-            "/contacts/{id}/organisations/{org_id}",
-            put(join).delete(leave),
-        )
-        .route(
-            "/organisations",
-            get(list_organisations).post(create_organisation),
-        )
+pub fn router(core: Core) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(list_contacts, create_contact))
+        .routes(routes!(get_contact, update_contact, delete_contact))
+        .routes(routes!(join, leave))
+        .routes(routes!(list_organisations, create_organisation))
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(
             core.clone(),
             super::client::require_backoffice_key,
@@ -76,6 +69,14 @@ fn phone_fields(
     }
 }
 
+#[utoipa::path(post, path = "/contacts", tag = "Back-Office v1", security(("backoffice_key" = [])),
+    summary = "Create a contact (person or company)",
+    request_body = schemas::NewContactRequest,
+    responses(
+        (status = 201, body = ContactView),
+        (status = 404, description = "ORGANISATION_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "CONTACT_ID_TAKEN, CONTACT_CODE_TAKEN", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn create_contact(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
@@ -131,37 +132,35 @@ fn organisation_ids(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 struct ListQuery {
+    /// Matches names, company, email, phone, code and id.
     search: Option<String>,
+    /// From 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     page: Option<String>,
+    /// From 1 to 100.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     size: Option<String>,
 }
 
-fn number(field: &str, raw: Option<&str>, default: i64, errors: &mut ValidationErrors) -> i64 {
-    match raw.map(str::trim).filter(|v| !v.is_empty()) {
-        None => default,
-        Some(v) => match v.parse::<i64>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                errors.push(FieldError::new(
-                    field,
-                    "INVALID_VALUE",
-                    format!("{field} must be a whole number of 1 or more"),
-                ));
-                default
-            }
-        },
-    }
-}
-
+#[utoipa::path(get, path = "/contacts", tag = "Back-Office v1", security(("backoffice_key" = [])),
+    summary = "Search and page through contacts",
+    params(ListQuery),
+    responses((status = 200, body = ContactPage)))]
 async fn list_contacts(
     State(core): State<Core>,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<ContactPage>> {
     let mut errors = ValidationErrors::default();
-    let page = number("page", query.page.as_deref(), 1, &mut errors);
-    let size = number("size", query.size.as_deref(), 20, &mut errors);
+    let page = page_number("page", query.page.as_deref(), 1, MAX_PAGE, &mut errors);
+    let size = page_number(
+        "size",
+        query.size.as_deref(),
+        20,
+        MAX_PAGE_SIZE,
+        &mut errors,
+    );
     errors.into_result()?;
     Ok(Json(
         core.search_contacts(query.search.as_deref(), page, size)
@@ -169,6 +168,9 @@ async fn list_contacts(
     ))
 }
 
+#[utoipa::path(get, path = "/contacts/{id}", tag = "Back-Office v1", security(("backoffice_key" = [])), params(("id" = String, Path, description = "The contact id")),
+    summary = "A contact with its identities (masked), organisations and audit trail",
+    responses((status = 200, body = ContactDetail), (status = 404, description = "CONTACT_NOT_FOUND", body = Problem, content_type = "application/problem+json")))]
 async fn get_contact(
     State(core): State<Core>,
     Path(id): Path<String>,
@@ -176,6 +178,13 @@ async fn get_contact(
     Ok(Json(core.contact_detail(&id).await?))
 }
 
+#[utoipa::path(patch, path = "/contacts/{id}", tag = "Back-Office v1", security(("backoffice_key" = [])), params(("id" = String, Path, description = "The contact id")),
+    summary = "Change a contact",
+    request_body = schemas::ContactPatchRequest,
+    responses(
+        (status = 200, body = ContactView), (status = 404, description = "CONTACT_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "CONTACT_CODE_TAKEN", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn update_contact(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
@@ -209,6 +218,9 @@ async fn update_contact(
     Ok(Json(core.update_contact(&id, patch, &actor).await?))
 }
 
+#[utoipa::path(delete, path = "/contacts/{id}", tag = "Back-Office v1", security(("backoffice_key" = [])), params(("id" = String, Path, description = "The contact id")),
+    summary = "Delete a contact (its sessions, tokens and codes end with it)",
+    responses((status = 204, description = "Deleted"), (status = 404, description = "CONTACT_NOT_FOUND", body = Problem, content_type = "application/problem+json")))]
 async fn delete_contact(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
@@ -218,6 +230,10 @@ async fn delete_contact(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/contacts/{id}/organisations/{org_id}", tag = "Back-Office v1", security(("backoffice_key" = [])),
+    params(("id" = String, Path, description = "The contact id"), ("org_id" = String, Path, description = "The organisation id")),
+    summary = "Add a contact to an organisation",
+    responses((status = 204, description = "Joined"), (status = 404, description = "CONTACT_NOT_FOUND, ORGANISATION_NOT_FOUND", body = Problem, content_type = "application/problem+json")))]
 async fn join(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
@@ -227,6 +243,10 @@ async fn join(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(delete, path = "/contacts/{id}/organisations/{org_id}", tag = "Back-Office v1", security(("backoffice_key" = [])),
+    params(("id" = String, Path, description = "The contact id"), ("org_id" = String, Path, description = "The organisation id")),
+    summary = "Take a contact out of an organisation",
+    responses((status = 204, description = "Left"), (status = 404, description = "CONTACT_NOT_FOUND, ORGANISATION_NOT_FOUND", body = Problem, content_type = "application/problem+json")))]
 async fn leave(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
@@ -236,11 +256,18 @@ async fn leave(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/organisations", tag = "Back-Office v1", security(("backoffice_key" = [])),
+    summary = "Every organisation",
+    responses((status = 200, body = schemas::OrganisationList)))]
 async fn list_organisations(State(core): State<Core>) -> ApiResult<Json<serde_json::Value>> {
     let content: Vec<OrganisationView> = core.organisations().await?;
     Ok(Json(serde_json::json!({ "content": content })))
 }
 
+#[utoipa::path(post, path = "/organisations", tag = "Back-Office v1", security(("backoffice_key" = [])),
+    summary = "Create an organisation",
+    request_body = schemas::OrganisationRequest,
+    responses((status = 201, body = OrganisationView), (status = 403, description = "FORBIDDEN", body = Problem, content_type = "application/problem+json")))]
 async fn create_organisation(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,

@@ -168,3 +168,30 @@ pub fn claim(body: &Map<String, Value>) -> ApiResult<(Identification, IdentityIn
     errors.into_result()?;
     Ok((who, identity))
 }
+
+/// The highest page number asked for (far beyond any real list; it keeps offsets in range).
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// `page`/`size` of a query string: a whole number from 1 to `max`, or the default when absent.
+pub fn page_number(
+    field: &str,
+    raw: Option<&str>,
+    default: i64,
+    max: i64,
+    errors: &mut ValidationErrors,
+) -> i64 {
+    match raw.map(str::trim) {
+        None => default,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => {
+                errors.push(FieldError::new(
+                    field,
+                    "INVALID_VALUE",
+                    format!("{field} must be a whole number from 1 to {max}"),
+                ));
+                default
+            }
+        },
+    }
+}

@@ -54,6 +54,34 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
+/// A JSON object body that may also be absent (no bytes at all): calls whose every input can
+/// come in a header instead (v1 `refresh-token` with a `refresh_token` header, CRM.COM's apps).
+pub struct OptionalJsonBody(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for OptionalJsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::MalformedJson("the request body could not be read".into())
+                }
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
+            return Ok(OptionalJsonBody(Map::new()));
+        }
+        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+        Ok(OptionalJsonBody(
+            JsonBody::from_request(request, state).await?.0,
+        ))
+    }
+}
+
 /// Typed access to a JSON object that records a field error instead of failing.
 pub struct Fields<'a> {
     map: &'a Map<String, Value>,

@@ -38,6 +38,31 @@ where
     }
 }
 
+/// The token of `Authorization: Bearer <token>`, unchecked (an access token, or the refresh
+/// token CRM.COM's v2 `contacts/refresh` sends there).
+pub struct BearerToken(pub String);
+
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(ServiceError::InvalidToken)?;
+        Ok(BearerToken(token.to_owned()))
+    }
+}
+
 /// The customer a valid `Authorization: Bearer <access token>` speaks for.
 pub struct BearerCustomer(pub CustomerRef);
 
@@ -50,17 +75,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let core = Core::from_ref(state);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ServiceError::InvalidToken)?;
+        let token = bearer(&parts.headers).ok_or(ServiceError::InvalidToken)?;
         Ok(BearerCustomer(core.authenticate_access_token(token).await?))
     }
 }
@@ -91,6 +106,19 @@ pub async fn require_self_service_key(
     request: Request,
     next: Next,
 ) -> Response {
+    require_key(&core, ApiKeyKind::SelfService, request, next).await
+}
+
+/// Middleware for signed-in Self-Service calls: the access token is what counts (CRM.COM's apps
+/// send only `Authorization: Bearer`); an `api_key` sent along must still be a live one.
+pub async fn check_self_service_key_if_sent(
+    State(core): State<Core>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if api_key(request.headers()).is_none() {
+        return next.run(request).await;
+    }
     require_key(&core, ApiKeyKind::SelfService, request, next).await
 }
 

@@ -2,7 +2,10 @@
 
 use axum::{extract::State, response::Html, routing::get, Json, Router};
 
-use super::problem::ApiResult;
+use super::{
+    html::{escape, page as html_page},
+    problem::ApiResult,
+};
 use crate::{delivery::outbox::OutboxMessage, services::Core};
 
 pub fn router(core: Core) -> Router {
@@ -10,13 +13,6 @@ pub fn router(core: Core) -> Router {
         .route("/", get(page))
         .route("/outbox", get(outbox))
         .with_state(core)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The outbox for people: the newest messages in a table.
@@ -44,12 +40,12 @@ async fn page(State(core): State<Core>) -> ApiResult<Html<String>> {
              <th>Code</th><th>Message</th></tr></thead><tbody>{rows}</tbody></table></div>"
         )
     };
-    Ok(Html(format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>Outbox (development)</title>\
-         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page wide\">\
-         <h1>Outbox</h1><p class=\"lead\">Development only: the codes the portal would have sent, newest first. \
-         JSON at <a href=\"/dev/outbox\">/dev/outbox</a>.</p>{body}</main></body></html>"
+    Ok(Html(html_page(
+        "Outbox (development)",
+        &format!(
+            "<h1>Outbox</h1><p class=\"lead\">Development only: the codes the portal would have sent, \
+             newest first. JSON at <a href=\"/dev/outbox\">/dev/outbox</a>.</p>{body}"
+        ),
     )))
 }
 

@@ -171,3 +171,12 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A signed-in call whose contact is gone (deleted since): to the caller, the token no longer
+/// works.
+pub fn signed_out(error: ServiceError) -> ServiceError {
+    match error {
+        ServiceError::ContactNotFound => ServiceError::InvalidToken,
+        other => other,
+    }
+}

@@ -2,19 +2,22 @@
 
 use axum::{
     extract::State,
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     bodies,
-    body::{Fields, JsonBody},
-    client::{require_self_service_key, BearerCustomer, ClientIp},
-    problem::{ApiError, ApiResult},
+    body::{Fields, JsonBody, OptionalJsonBody},
+    client::{check_self_service_key_if_sent, require_self_service_key, BearerCustomer, ClientIp},
+    openapi::Problem,
+    problem::{signed_out, ApiError, ApiResult},
+    schemas,
 };
 use crate::{
     domain::{FieldError, ValidationErrors},
@@ -26,30 +29,38 @@ use crate::{
     views::{ContactSummary, OrganisationView, Profile},
 };
 
-pub fn router(core: Core) -> Router {
-    Router::new()
-        .route("/contacts/register", post(register))
-        .route("/contacts/request-otp", post(request_otp))
-        .route("/contacts/validate-otp", post(validate_otp))
-        .route("/contacts/authenticate", post(authenticate))
-        .route("/contacts/refresh-token", post(refresh_token))
-        .route("/contacts/sign-out", post(sign_out))
-        .route("/contacts/me", get(me).patch(update_me))
-        .route("/contacts/me/password", post(change_password))
-        .route("/contacts/me/identities", post(add_identity))
-        .route("/contacts/claim", post(claim))
-        .route("/contacts/forgot-password", post(forgot_password))
-        .route("/contacts/reset-password", post(reset_password))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+/// The calls an app makes before anyone is signed in carry a live self-service key; signed-in
+/// calls need only the access token (an `api_key` sent along must still be live).
+pub fn router(core: Core) -> OpenApiRouter {
+    let keyed = OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(request_otp))
+        .routes(routes!(validate_otp))
+        .routes(routes!(authenticate))
+        .routes(routes!(refresh_token))
+        .routes(routes!(sign_out))
+        .routes(routes!(claim))
+        .routes(routes!(forgot_password))
+        .routes(routes!(reset_password))
         .layer(middleware::from_fn_with_state(
             core.clone(),
             require_self_service_key,
-        ))
+        ));
+    let signed_in = OpenApiRouter::new()
+        .routes(routes!(me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(add_identity))
+        .layer(middleware::from_fn_with_state(
+            core.clone(),
+            check_self_service_key_if_sent,
+        ));
+    keyed
+        .merge(signed_in)
+        .fallback(|| async { ApiError::NotFound })
         .with_state(core)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     pub contact: ContactSummary,
     pub organisations: Vec<OrganisationView>,
@@ -59,6 +70,7 @@ pub struct TokenResponse {
     /// After a claim that asked for a new identity: validate this `auth_otp` with the code sent
     /// to it to attach it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
     pub pending_identity: Option<OtpChallenge>,
 }
 
@@ -76,6 +88,13 @@ fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
     }))
 }
 
+#[utoipa::path(post, path = "/contacts/register", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Register a contact (a code is sent to prove the identity)",
+    request_body = schemas::RegisterRequest,
+    responses(
+        (status = 202, description = "A code is on its way (every provider but FACEBOOK)", body = schemas::OtpRequired),
+        (status = 201, description = "FACEBOOK: signed up", body = TokenResponse),
+    ))]
 async fn register(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -104,6 +123,10 @@ async fn register(
         .into_response())
 }
 
+#[utoipa::path(post, path = "/contacts/request-otp", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Send a sign-in code (the answer is the same whether or not the contact exists)",
+    request_body = schemas::RequestOtpRequest,
+    responses((status = 202, body = schemas::AuthOtp)))]
 async fn request_otp(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -127,6 +150,10 @@ async fn request_otp(
         .into_response())
 }
 
+#[utoipa::path(post, path = "/contacts/validate-otp", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Validate a code: signs in (or attaches the identity it was sent for)",
+    request_body = schemas::ValidateOtpRequest,
+    responses((status = 200, body = TokenResponse)))]
 async fn validate_otp(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -136,6 +163,13 @@ async fn validate_otp(
     token_response(core.validate_otp(lookup, code, true, ip.as_deref()).await?)
 }
 
+#[utoipa::path(post, path = "/contacts/authenticate", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Sign in with email + password, or a Facebook token",
+    request_body = schemas::AuthenticateRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 202, description = "FACEBOOK: the email on file must be proven first", body = schemas::OtpRequired),
+    ))]
 async fn authenticate(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -143,7 +177,11 @@ async fn authenticate(
 ) -> ApiResult<Response> {
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
-    let input = bodies::identity_input(&fields, &mut errors);
+    let mut input = bodies::identity_input(&fields, &mut errors);
+    // CRM.COM's apps name the email `username`.
+    if input.email.is_none() {
+        input.email = fields.string("username", &mut errors);
+    }
     // Signing in needs no terms; signing someone new up through here does.
     let terms = fields
         .boolean("service_acceptance", &mut errors)
@@ -204,28 +242,61 @@ async fn facebook(
     }
 }
 
-fn refresh_token_field(body: &serde_json::Map<String, serde_json::Value>) -> ApiResult<String> {
+/// The refresh token from the body, else from a `refresh_token` header (the seed's apps send
+/// it there with an empty body).
+fn refresh_token_field(
+    headers: &HeaderMap,
+    body: &serde_json::Map<String, serde_json::Value>,
+) -> ApiResult<String> {
     let fields = Fields::new(body);
     let mut errors = ValidationErrors::default();
-    let token = fields.required_string("refresh_token", "refresh_token", &mut errors);
+    let in_body = fields.string("refresh_token", &mut errors);
     errors.into_result()?;
-    Ok(token.unwrap_or_default())
+    let in_header = headers
+        .get("refresh_token")
+        .or_else(|| headers.get("refresh-token"))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    in_body
+        .or(in_header)
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            ValidationErrors::from(FieldError::required("refresh_token", "refresh_token")).into()
+        })
 }
 
+#[utoipa::path(post, path = "/contacts/refresh-token", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Swap a refresh token for a new pair",
+    params(("refresh_token" = Option<String>, Header, description = "The refresh token, when the body has none")),
+    request_body(content = Option<schemas::RefreshRequest>),
+    responses((status = 200, body = TokenResponse)))]
 async fn refresh_token(
     State(core): State<Core>,
-    JsonBody(body): JsonBody,
+    headers: HeaderMap,
+    OptionalJsonBody(body): OptionalJsonBody,
 ) -> ApiResult<Json<TokenResponse>> {
-    let token = refresh_token_field(&body)?;
+    let token = refresh_token_field(&headers, &body)?;
     token_response(core.refresh(&token).await?)
 }
 
-async fn sign_out(State(core): State<Core>, JsonBody(body): JsonBody) -> ApiResult<StatusCode> {
-    let token = refresh_token_field(&body)?;
+#[utoipa::path(post, path = "/contacts/sign-out", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "End the sign-in a refresh token belongs to",
+    params(("refresh_token" = Option<String>, Header, description = "The refresh token, when the body has none")),
+    request_body(content = Option<schemas::RefreshRequest>),
+    responses((status = 204, description = "Signed out")))]
+async fn sign_out(
+    State(core): State<Core>,
+    headers: HeaderMap,
+    OptionalJsonBody(body): OptionalJsonBody,
+) -> ApiResult<StatusCode> {
+    let token = refresh_token_field(&headers, &body)?;
     core.sign_out(&token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/contacts/me", tag = "Self-Service v1", security(("bearer" = [])),
+    summary = "The signed-in contact",
+    responses((status = 200, body = Profile)))]
 async fn me(
     State(core): State<Core>,
     BearerCustomer(customer): BearerCustomer,
@@ -233,6 +304,10 @@ async fn me(
     Ok(Json(core.profile(&customer).await.map_err(signed_out)?))
 }
 
+#[utoipa::path(patch, path = "/contacts/me", tag = "Self-Service v1", security(("bearer" = [])),
+    summary = "Change the signed-in contact's names and preferences",
+    request_body = schemas::ProfileUpdateRequest,
+    responses((status = 200, body = Profile)))]
 async fn update_me(
     State(core): State<Core>,
     BearerCustomer(customer): BearerCustomer,
@@ -279,14 +354,6 @@ async fn update_me(
     ))
 }
 
-/// The token's contact is gone (deleted since): to the caller, the token no longer works.
-fn signed_out(error: ServiceError) -> ServiceError {
-    match error {
-        ServiceError::ContactNotFound => ServiceError::InvalidToken,
-        other => other,
-    }
-}
-
 fn accepted(auth_otp: String) -> Response {
     (
         StatusCode::ACCEPTED,
@@ -295,6 +362,10 @@ fn accepted(auth_otp: String) -> Response {
         .into_response()
 }
 
+#[utoipa::path(post, path = "/contacts/claim", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Claim a contact made in the back office (the code goes to a channel on file)",
+    request_body = schemas::ClaimRequest,
+    responses((status = 202, body = schemas::AuthOtp)))]
 async fn claim(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -306,6 +377,13 @@ async fn claim(
     ))
 }
 
+#[utoipa::path(post, path = "/contacts/me/identities", tag = "Self-Service v1", security(("bearer" = [])),
+    summary = "Add an email or phone (attached once the code sent to it is validated)",
+    request_body = schemas::Identity,
+    responses(
+        (status = 202, body = schemas::AuthOtp),
+        (status = 409, description = "IDENTITY_TAKEN", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn add_identity(
     State(core): State<Core>,
     BearerCustomer(customer): BearerCustomer,
@@ -320,34 +398,48 @@ async fn add_identity(
         core.add_identity(&customer, identity, ip.as_deref())
             .await
             .map_err(signed_out)?
+            .challenge
             .auth_otp,
     ))
 }
 
+#[utoipa::path(post, path = "/contacts/me/password", tag = "Self-Service v1", security(("bearer" = [])),
+    summary = "Set or change the password (every other sign-in ends)",
+    request_body = schemas::ChangePasswordRequest,
+    responses((status = 204, description = "Changed")))]
 async fn change_password(
     State(core): State<Core>,
     BearerCustomer(customer): BearerCustomer,
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
-    let fields = Fields::new(&body);
+    set_password(&core, &customer, ip.as_deref(), &body).await
+}
+
+/// `{password, current_password?}` for the signed-in customer (v1 and v2 alike).
+pub(super) async fn set_password(
+    core: &Core,
+    customer: &crate::services::auth::CustomerRef,
+    ip: Option<&str>,
+    body: &serde_json::Map<String, serde_json::Value>,
+) -> ApiResult<StatusCode> {
+    let fields = Fields::new(body);
     let mut errors = ValidationErrors::default();
     let current = fields
         .string("current_password", &mut errors)
         .unwrap_or_default();
     let password = fields.required_string("password", "Password", &mut errors);
     errors.into_result()?;
-    core.change_password(
-        &customer,
-        current,
-        password.unwrap_or_default(),
-        ip.as_deref(),
-    )
-    .await
-    .map_err(signed_out)?;
+    core.change_password(customer, current, password.unwrap_or_default(), ip)
+        .await
+        .map_err(signed_out)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/contacts/forgot-password", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Send a password reset code (the same answer whether or not the email is on file)",
+    request_body = schemas::ForgotPasswordRequest,
+    responses((status = 202, body = schemas::AuthOtp)))]
 async fn forgot_password(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,
@@ -364,6 +456,10 @@ async fn forgot_password(
     ))
 }
 
+#[utoipa::path(post, path = "/contacts/reset-password", tag = "Self-Service v1", security(("api_key" = [])),
+    summary = "Set a new password with the reset code (every sign-in ends)",
+    request_body = schemas::ResetPasswordRequest,
+    responses((status = 204, description = "Changed")))]
 async fn reset_password(
     State(core): State<Core>,
     ClientIp(ip): ClientIp,

@@ -5,7 +5,8 @@ use super::FieldError;
 macro_rules! string_enum {
     ($name:ident, $field:literal, $code:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        pub enum $name { $(#[serde(rename = $text)] #[cfg_attr(feature = "ssr", schema(rename = $text))] $variant),+ }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -97,6 +97,23 @@ impl PhoneNumber {
         &self.e164
     }
 
+    /// The national number and the ISO 3166 alpha-3 country it belongs to (CRM.COM's
+    /// `phone{number, country_code}`): `("99123456", Some("CYP"))`.
+    pub fn national_parts(&self) -> (String, Option<&'static str>) {
+        let prefix = format!("+{}", self.country_code);
+        let national = self
+            .e164
+            .strip_prefix(&prefix)
+            .unwrap_or(&self.e164)
+            .to_owned();
+        let country = phonenumber::parse(None, &self.e164)
+            .ok()
+            .and_then(|p| p.country().id())
+            .and_then(|id| countries::by_alpha2(id.as_ref()))
+            .map(|c| c.alpha3);
+        (national, country)
+    }
+
     /// `+35799123456` → `+357 99****56`.
     pub fn obfuscated(&self) -> String {
         let prefix = format!("+{}", self.country_code);
@@ -117,6 +134,17 @@ impl PhoneNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_parts_name_the_country_in_alpha3() {
+        let phone = PhoneNumber::parse_e164("p", "+35799123456").unwrap();
+        assert_eq!(phone.national_parts(), ("99123456".to_owned(), Some("CYP")));
+        let phone = PhoneNumber::parse_national("p", "c", "07400 123456", "GBR").unwrap();
+        assert_eq!(
+            phone.national_parts(),
+            ("7400123456".to_owned(), Some("GBR"))
+        );
+    }
 
     #[test]
     fn national_number_with_alpha3_country() {

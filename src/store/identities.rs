@@ -83,6 +83,8 @@ pub async fn for_contact<'e>(
 
 /// An identity as it is written: only once proven (a code sent to it, or the provider's token).
 pub struct ProvenIdentity<'a> {
+    /// The id announced when the identity was asked for (add-identity), else a new one.
+    pub id: Option<&'a str>,
     pub contact_id: &'a str,
     pub provider: Provider,
     pub value: &'a str,
@@ -98,7 +100,12 @@ pub async fn insert<'e>(
         "INSERT INTO identities (id, contact_id, provider, value, password_hash, verified_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(
+        identity
+            .id
+            .map(str::to_owned)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+    )
     .bind(identity.contact_id)
     .bind(identity.provider.as_str())
     .bind(identity.value)

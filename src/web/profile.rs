@@ -184,7 +184,8 @@ pub async fn add_identity(
         .add_identity(&customer, input, ssr::client_ip().as_deref())
         .await
     {
-        Ok(challenge) => {
+        Ok(added) => {
+            let challenge = added.challenge;
             let pending = PendingCode {
                 auth_otp: challenge.auth_otp,
                 obfuscated_value: challenge.obfuscated_value,

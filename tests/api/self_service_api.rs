@@ -247,9 +247,18 @@ async fn a_missing_or_unknown_api_key_is_refused() {
         .unwrap();
     assert_problem(unknown, StatusCode::UNAUTHORIZED, "INVALID_API_KEY").await;
 
+    // Signed-in calls need the access token; an `api_key` sent along must still be live.
     let me = app
         .client
         .get(app.url(&format!("{CONTACTS}/me")))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(me, StatusCode::UNAUTHORIZED, "INVALID_TOKEN").await;
+    let me = app
+        .client
+        .get(app.url(&format!("{CONTACTS}/me")))
+        .header("api_key", "pk_not-a-real-key")
         .send()
         .await
         .unwrap();

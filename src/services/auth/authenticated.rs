@@ -5,7 +5,7 @@ use super::{otp::OtpChallenge, CustomerRef};
 use crate::{
     services::{Core, ServiceResult},
     store::{self, contacts::ContactRow},
-    views::{ContactSummary, OrganisationView},
+    views::{ContactSummary, ContactView, OrganisationView},
 };
 
 /// A fresh pair, as the token response shows it.
@@ -21,6 +21,8 @@ pub struct TokenPair {
 pub struct Authenticated {
     pub customer: CustomerRef,
     pub contact: ContactSummary,
+    /// The whole contact (its type, company name…), for answers shaped otherwise (v2).
+    pub details: ContactView,
     pub organisations: Vec<OrganisationView>,
     pub tokens: Option<TokenPair>,
     pub created: bool,
@@ -41,6 +43,7 @@ impl Core {
         Ok(Authenticated {
             customer: CustomerRef::of(&contact),
             contact: crate::services::contacts::summary(&contact),
+            details: crate::services::contacts::contact_view(&contact),
             organisations: organisations
                 .into_iter()
                 .map(crate::services::organisations::view)

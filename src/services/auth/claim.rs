@@ -200,13 +200,13 @@ impl Core {
     }
 
     /// A signed-in contact adds another email or phone, proven by a code sent to it; it is
-    /// attached when that code is validated.
+    /// attached when that code is validated, with the id answered here.
     pub async fn add_identity(
         &self,
         customer: &CustomerRef,
         identity: IdentityInput,
         client_ip: Option<&str>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> ServiceResult<IdentityChallenge> {
         let mut errors = ValidationErrors::default();
         let parsed = identity.parse("identity", &mut errors);
         errors.into_result()?;
@@ -217,11 +217,17 @@ impl Core {
         };
         self.current_contact(customer).await?;
         // A signed-in caller may be told that the identity is someone else's.
-        if let Some(owner) = self.contact_of(&identity).await? {
-            if owner.contact_id != customer.contact_id {
+        let held =
+            store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?;
+        if let Some(held) = &held {
+            if held.contact_id != customer.contact_id {
                 return Err(ServiceError::IdentityTaken);
             }
         }
+        // Already the contact's own (a password being added): it keeps its id.
+        let identity_id = held
+            .map(|h| h.id)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let mut limits = vec![Limit::SendsPerIdentifier(identity.key())];
         limits.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
         self.precheck(&limits).await?;
@@ -229,17 +235,30 @@ impl Core {
             Some(p) => Some(self.passwords.hash(p, client_ip).await?),
             None => None,
         };
-        let payload = serde_json::to_string(&PendingIdentity::new(&identity, password_hash))
-            .map_err(anyhow::Error::from)?;
-        self.issue_code(CodeRequest {
-            purpose: Purpose::AddIdentity,
-            identity: &identity,
-            limit_key: None,
-            contact: Some(customer),
-            payload: Some(payload),
-            deliver: true,
-            client_ip,
+        let mut pending = PendingIdentity::new(&identity, password_hash);
+        pending.id = Some(identity_id.clone());
+        let payload = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
+        let challenge = self
+            .issue_code(CodeRequest {
+                purpose: Purpose::AddIdentity,
+                identity: &identity,
+                limit_key: None,
+                contact: Some(customer),
+                payload: Some(payload),
+                deliver: true,
+                client_ip,
+            })
+            .await?;
+        Ok(IdentityChallenge {
+            identity_id,
+            challenge,
         })
-        .await
     }
+}
+
+/// What add-identity answers: the code's challenge, and the id the identity will have.
+#[derive(Clone, Debug)]
+pub struct IdentityChallenge {
+    pub identity_id: String,
+    pub challenge: OtpChallenge,
 }

@@ -261,6 +261,7 @@ impl Core {
                 // The email is someone's identity here: link only after they prove it.
                 let owner = Some(owner);
                 let pending = PendingIdentity {
+                    id: None,
                     provider: Provider::Facebook,
                     value: user.id.clone(),
                     password_hash: None,
@@ -335,6 +336,7 @@ impl Core {
         let inserted = store::identities::insert(
             &mut *tx,
             &ProvenIdentity {
+                id: None,
                 contact_id: &contact.id,
                 provider: Provider::Facebook,
                 value: &user.id,

@@ -33,6 +33,18 @@ impl CustomerRef {
             incarnation: contact.incarnation.clone(),
         }
     }
+
+    /// A customer acts on their own contact only: a call naming another id (CRM.COM's
+    /// `contacts/{id}/…`) is refused alike whether or not that contact exists.
+    pub fn require_self(&self, contact_id: &str) -> crate::services::ServiceResult<()> {
+        if self.contact_id == contact_id {
+            Ok(())
+        } else {
+            Err(crate::services::ServiceError::Forbidden(
+                "a customer can act on their own contact only",
+            ))
+        }
+    }
 }
 pub use authenticated::{Authenticated, TokenPair};
 pub use otp::{OtpChallenge, OtpLookup};

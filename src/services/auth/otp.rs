@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// What a client gets back after a code was sent: an opaque handle to the code, and where it went.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct OtpChallenge {
     pub auth_otp: String,
     pub obfuscated_value: String,
@@ -55,13 +55,29 @@ impl Core {
         i64::try_from(self.settings.limits.otp_ttl.as_millis()).unwrap_or(600_000)
     }
 
-    pub(crate) fn code_message(&self, row: &OtpRow, code: &str, target: &Identity) -> OtpMessage {
+    /// `handle`: the code's `auth_otp`. A reset message also carries the reset token (handle and
+    /// code together) for apps that ask for one instead of the code (CRM.COM's v2
+    /// `contacts/change_password`): only the owner of the inbox ever sees it.
+    pub(crate) fn code_message(
+        &self,
+        row: &OtpRow,
+        code: &str,
+        target: &Identity,
+        handle: &str,
+    ) -> OtpMessage {
         let minutes = (self.settings.limits.otp_ttl.as_secs() / 60).max(1);
+        let mut purpose = row.purpose.sentence(&target.obfuscated());
+        if row.purpose == Purpose::ResetPassword {
+            purpose.push_str(&format!(
+                " An app that asks for a reset token takes this one: {}",
+                reset_token(handle, code)
+            ));
+        }
         OtpMessage::new(
             row.identity.channel(),
             row.identity.value(),
             code,
-            &row.purpose.sentence(&target.obfuscated()),
+            &purpose,
             minutes,
         )
     }
@@ -124,7 +140,7 @@ impl Core {
         // The message is queued with its code, in one transaction: both or neither. The request
         // does not wait for the provider (so it answers in the same time whoever it is for).
         if !row.decoy {
-            let message = self.code_message(&row, &code, adds.unwrap_or(&row.identity));
+            let message = self.code_message(&row, &code, adds.unwrap_or(&row.identity), &handle);
             self.delivery
                 .enqueue(&mut tx, &row.id, &message, now, row.expires_at)
                 .await?;
@@ -265,6 +281,19 @@ pub fn check_state(row: &OtpRow, now: i64, max_attempts: i64) -> ServiceResult<(
     Ok(())
 }
 
+/// A password reset token: the code's handle and the code, in one string.
+pub(crate) fn reset_token(handle: &str, code: &str) -> String {
+    format!("{handle}.{code}")
+}
+
+/// The handle and the code of a reset token (handles are base64url: no `.` in them).
+pub(crate) fn split_reset_token(token: &str) -> Option<(&str, &str)> {
+    token
+        .trim()
+        .rsplit_once('.')
+        .filter(|(h, c)| !h.is_empty() && !c.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +335,18 @@ mod tests {
             check_state(&row(0, 1000, Some(5)), 10, 5),
             Err(ServiceError::InvalidOtp)
         ));
+    }
+
+    #[test]
+    fn reset_tokens_split_back_into_handle_and_code() {
+        let token = reset_token("Ab-_9x", "123456");
+        assert_eq!(split_reset_token(&token), Some(("Ab-_9x", "123456")));
+        assert_eq!(
+            split_reset_token(" Ab-_9x.123456 "),
+            Some(("Ab-_9x", "123456"))
+        );
+        for bad in ["", ".", "abc", ".123456", "abc."] {
+            assert_eq!(split_reset_token(bad), None, "{bad}");
+        }
     }
 }

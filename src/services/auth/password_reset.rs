@@ -34,6 +34,20 @@ impl Core {
         .await
     }
 
+    /// The same with a reset token (handle and code in one string, from the reset message).
+    pub async fn reset_password_by_token(
+        &self,
+        token: &str,
+        new_password: String,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<()> {
+        let (handle, code) =
+            super::otp::split_reset_token(token).ok_or(ServiceError::InvalidOtp)?;
+        let code = super::otp::typed_code("token", code)?;
+        self.reset_password(handle, &code, new_password, client_ip)
+            .await
+    }
+
     /// Checks the reset code, sets the new password and ends every sign-in of the contact.
     pub async fn reset_password(
         &self,

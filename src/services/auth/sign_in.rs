@@ -22,6 +22,9 @@ use crate::{
 /// the profile, or a Facebook account linked to an email on file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingIdentity {
+    /// The id the identity will have once proven (told to the caller of add-identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub provider: Provider,
     pub value: String,
     /// Already an argon2id hash; set on the identity once it is proven (emails only).
@@ -31,6 +34,7 @@ pub struct PendingIdentity {
 impl PendingIdentity {
     pub fn new(identity: &Identity, password_hash: Option<String>) -> Self {
         Self {
+            id: None,
             provider: identity.provider(),
             value: identity.value().to_owned(),
             password_hash: password_hash.filter(|_| identity.provider() == Provider::Email),
@@ -381,6 +385,7 @@ async fn attach(
             let inserted = store::identities::insert(
                 &mut **tx,
                 &ProvenIdentity {
+                    id: pending.id.as_deref(),
                     contact_id,
                     provider: pending.provider,
                     value: &pending.value,
@@ -424,6 +429,7 @@ async fn create_contact(
     store::identities::insert(
         &mut **tx,
         &ProvenIdentity {
+            id: None,
             contact_id: &id,
             provider: identity.provider(),
             value,

@@ -215,6 +215,16 @@ impl Core {
         Ok(())
     }
 
+    /// Ends the sign-in an access token belongs to (CRM.COM's `contacts/{id}/sign_out`, which
+    /// sends no refresh token): its refresh tokens stop working and so does the access token.
+    pub async fn sign_out_access_token(&self, token: &str, contact_id: &str) -> ServiceResult<()> {
+        let customer = self.authenticate_access_token(token).await?;
+        customer.require_self(contact_id)?;
+        let claims = self.tokens.verify(token)?;
+        store::refresh_tokens::revoke_family(&self.db.pool, &claims.sid, now_ms()).await?;
+        Ok(())
+    }
+
     /// The customer an access token speaks for, provided its sign-in is still live and its
     /// contact is the very row it was issued for.
     pub async fn authenticate_access_token(&self, token: &str) -> ServiceResult<CustomerRef> {

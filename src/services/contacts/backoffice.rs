@@ -7,7 +7,7 @@ use crate::{
         ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber, Provider,
         ValidationErrors,
     },
-    services::{Actor, Core, ServiceError, ServiceResult},
+    services::{auth::CustomerRef, Actor, Core, ServiceError, ServiceResult},
     store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
     views::{ContactDetail, ContactPage, ContactView, IdentityView, Paging},
 };
@@ -341,7 +341,36 @@ impl Core {
     /// refresh tokens (with the row), portal sessions, and codes not yet used.
     pub async fn delete_contact(&self, id: &str, actor: &Actor) -> ServiceResult<()> {
         actor.require_back_office()?;
+        self.remove_contact(id, None, actor).await
+    }
+
+    /// A customer closes their own account (CRM.COM's "Unregister Contact"): the same as an
+    /// agent's delete, for the contact the token was issued for and no other.
+    pub async fn unregister(&self, customer: &CustomerRef, contact_id: &str) -> ServiceResult<()> {
+        customer.require_self(contact_id)?;
+        let actor = Actor::Customer(customer.contact_id.clone());
+        self.remove_contact(&customer.contact_id, Some(&customer.incarnation), &actor)
+            .await
+    }
+
+    /// `incarnation`: delete only that very row (a customer's token may outlive their contact,
+    /// and a later contact may have been given the same id).
+    async fn remove_contact(
+        &self,
+        id: &str,
+        incarnation: Option<&str>,
+        actor: &Actor,
+    ) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
+        if let Some(incarnation) = incarnation {
+            store::contacts::lock(&mut *tx, id).await?;
+            if store::contacts::find_incarnation(&mut *tx, id, incarnation)
+                .await?
+                .is_none()
+            {
+                return Err(ServiceError::ContactNotFound);
+            }
+        }
         if !store::contacts::delete(&mut *tx, id).await? {
             return Err(ServiceError::ContactNotFound);
         }
