@@ -97,6 +97,7 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     let db = Db::connect(
         settings.database_url.expose_secret(),
         settings.db_acquire_timeout,
+        settings.db_pool_size,
     )
     .await?;
     db.migrate().await?;

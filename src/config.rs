@@ -94,6 +94,9 @@ pub struct Settings {
     pub max_connections: usize,
     /// How long a request waits for a database connection before it is answered 503.
     pub db_acquire_timeout: Duration,
+    /// Database connections one server keeps at most (`DB_POOL_SIZE`); unset: 8 on SQLite, 20 on
+    /// PostgreSQL.
+    pub db_pool_size: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -267,6 +270,10 @@ impl Settings {
             request_timeout: Duration::from_secs(parse("REQUEST_TIMEOUT_SECS", 30u64)?.max(1)),
             max_connections: parse("MAX_CONNECTIONS", 2048usize)?.max(1),
             db_acquire_timeout: Duration::from_secs(parse("DB_ACQUIRE_TIMEOUT_SECS", 3u64)?.max(1)),
+            db_pool_size: match var("DB_POOL_SIZE") {
+                None => None,
+                Some(_) => Some(parse("DB_POOL_SIZE", 20u32)?.max(1)),
+            },
         };
         let mut settings = settings;
         settings.public_url = var("PUBLIC_URL")

@@ -44,6 +44,7 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
     let db = Db::connect(
         settings.database_url.expose_secret(),
         settings.db_acquire_timeout,
+        settings.db_pool_size,
     )
     .await?;
     db.migrate().await?;

@@ -48,7 +48,12 @@ pub fn flag(value: bool) -> i64 {
 }
 
 impl Db {
-    pub async fn connect(url: &str, acquire_timeout: Duration) -> anyhow::Result<Self> {
+    /// `pool_size`: connections at most (`None`: 8 on SQLite, 20 on PostgreSQL).
+    pub async fn connect(
+        url: &str,
+        acquire_timeout: Duration,
+        pool_size: Option<u32>,
+    ) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -69,7 +74,7 @@ impl Db {
             // and a busy timeout so bursts of writers queue instead of failing.
             Backend::Sqlite => {
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(pool_size.unwrap_or(8))
                     .acquire_timeout(acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -88,7 +93,7 @@ impl Db {
             // always use the trigram index, even for 2-character terms it cannot serve (seconds at 1M).
             Backend::Postgres => {
                 AnyPoolOptions::new()
-                    .max_connections(20)
+                    .max_connections(pool_size.unwrap_or(20))
                     .acquire_timeout(acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
