@@ -43,7 +43,7 @@ describe('agent roles and access', { concurrency: 1 }, () => {
 
         for (const path of ADMIN_ONLY) {
           const res = await page.goto(path);
-          assert.ok([200, 403].includes(res.status()), `${path} answered ${res.status()} to a plain agent`);
+          assert.equal(res.status(), 403, `${path} must answer 403 Forbidden to a plain agent`);
           assert.equal(new URL(page.url()).pathname, path);
           await waitForText(page, /Admins only/);
           for (const name of ['Create agent', 'Create key']) {
@@ -66,10 +66,11 @@ describe('agent roles and access', { concurrency: 1 }, () => {
         await agentSignIn(page, ADMIN);
         await navLink(page, 'Agents').waitFor();
         await navLink(page, 'API keys').waitFor();
-        await page.goto('/agent/agents');
-        await button(page, 'Create agent').waitFor();
-        await page.goto('/agent/api-keys');
-        await button(page, 'Create key').waitFor();
+        for (const [path, name] of [['/agent/agents', 'Create agent'], ['/agent/api-keys', 'Create key']]) {
+          const res = await page.goto(path);
+          assert.equal(res.status(), 200, `${path} must answer 200 to an admin`);
+          await button(page, name).waitFor();
+        }
         assert.doesNotMatch(await page.locator('body').innerText(), /Admins only/);
       });
     });

@@ -15,9 +15,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE_URL, JS_MODES, TEST_TIMEOUT, assertProfile, button, enterCode, latestCode, launchBrowser,
-  outboxMark, region, registerAndVerify, signOut, sleep, uniqueEmail, uniqueName, waitForPath,
-  waitForText, withPage,
+  BASE_URL, JS_MODES, SHORT_COOLDOWN_URL, TEST_TIMEOUT, assertProfile, button, enterCode, latestCode, launchBrowser,
+  outboxMark, region, registerAndVerify, signOut, sleep, uniqueEmail, uniqueName, waitForCoolDown,
+  waitForPath, waitForText, withPage,
 } from './helpers.mjs';
 
 const FB_URL = (process.env.FAKE_FACEBOOK_URL || '').replace(/\/+$/, '');
@@ -214,7 +214,9 @@ describe('Facebook sign-in', { concurrency: 1 }, () => {
       const u = uniqueFacebookUser('link', { email: who.email });
       await registerFacebookUser(u);
 
-      await withPage(browser, { js, name: `facebook_link_${label}` }, async (page) => {
+      // Proving the email sends it a second code within the minute: SHORT_COOLDOWN_URL.
+      await waitForCoolDown(who.email);
+      await withPage(browser, { js, name: `facebook_link_${label}`, baseURL: SHORT_COOLDOWN_URL }, async (page) => {
         await openConsent(page);
         const mark = await outboxMark(who.email);
         await continueAs(page, u).click();

@@ -15,6 +15,21 @@ if (!BASE_URL) {
   throw new Error('BASE_URL is not set (e.g. BASE_URL=http://127.0.0.1:3000); run the suite through .ci/test');
 }
 
+/**
+ * A second portal server on the same database, different only in its send cool-down of 1 s
+ * (OTP_SEND_COOLDOWN_SECS=1; BASE_URL keeps the real 60 s). The suite runs with the real limits;
+ * this one is for the few scenarios that must send a second code to one identity within a minute
+ * and are about something else: signing in again right after registering (register_email,
+ * register_phone, signin_again), a forgotten password (password) and linking Facebook to an
+ * email on file (facebook). They send that second code through it, after waiting for its
+ * cool-down (`waitForCoolDown`). The cool-down itself is tested on BASE_URL (cooldown.test.mjs).
+ */
+export const SHORT_COOLDOWN_URL = (process.env.SHORT_COOLDOWN_URL || '').replace(/\/+$/, '');
+if (!SHORT_COOLDOWN_URL) {
+  throw new Error('SHORT_COOLDOWN_URL is not set (a second server with OTP_SEND_COOLDOWN_SECS=1); run the suite through .ci/test');
+}
+const SHORT_COOLDOWN_MS = 1_000;
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const TEST_TIMEOUT = 120_000; // per test, generous for slow CI machines
 const ACTION_TIMEOUT = 15_000;
@@ -62,11 +77,11 @@ export async function launchBrowser() {
 
 /**
  * Runs `fn(page)` in a fresh browser context (fresh cookies) with JavaScript
- * enabled or disabled. On failure, saves a screenshot to end2end/test-results/
+ * enabled or disabled, against BASE_URL (or `baseURL`). On failure, saves a screenshot to end2end/test-results/
  * and appends the current URL and visible page text to the error message.
  */
-export async function withPage(browser, { js, name }, fn) {
-  const context = await browser.newContext({ javaScriptEnabled: js, baseURL: BASE_URL });
+export async function withPage(browser, { js, name, baseURL = BASE_URL }, fn) {
+  const context = await browser.newContext({ javaScriptEnabled: js, baseURL });
   context.setDefaultTimeout(ACTION_TIMEOUT);
   context.setDefaultNavigationTimeout(30_000);
   const page = await context.newPage();
@@ -139,6 +154,24 @@ export async function readOutbox() {
   return list;
 }
 
+/**
+ * Waits (at most `timeout` ms) until the server's delivery queue is empty: every message queued
+ * so far has reached the outbox, so the outbox shows all that will ever be sent for it.
+ */
+export async function deliveriesSettled(timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let depth = null;
+  for (;;) {
+    const res = await fetch(`${BASE_URL}/metrics`);
+    assert.equal(res.status, 200, `GET /metrics answered ${res.status}`);
+    const line = (await res.text()).split('\n').find((l) => l.startsWith('portal_delivery_queue_depth '));
+    depth = line ? Number(line.split(' ')[1]) : null;
+    if (depth === 0) return;
+    if (Date.now() > deadline) assert.fail(`the delivery queue did not empty within ${timeout} ms (depth ${depth})`);
+    await sleep(100);
+  }
+}
+
 const sameRecipient = (entry, to) => String(entry.to).toLowerCase() === String(to).toLowerCase();
 
 /** Snapshot of what the outbox holds for `to`, to recognise a newer message later. */
@@ -163,6 +196,18 @@ export async function latestCode(to, { after = null, tries = 20, delayMs = 250 }
     await sleep(delayMs);
   }
   throw new Error(`no ${after ? 'new ' : ''}code in /dev/outbox for ${to} after ${tries * delayMs} ms`);
+}
+
+/**
+ * Waits until SHORT_COOLDOWN_URL's cool-down (1 s) has passed since the newest message to `to`
+ * was sent (the outbox records it only after the code's send was counted).
+ */
+export async function waitForCoolDown(to) {
+  const newest = (await readOutbox()).find((e) => sameRecipient(e, to));
+  assert.ok(newest, `no message was sent to ${to}`);
+  const ready = Date.parse(newest.created_at) + SHORT_COOLDOWN_MS + 50;
+  assert.ok(Number.isFinite(ready), `outbox created_at ${newest.created_at} is not a time`);
+  while (Date.now() < ready) await sleep(Math.min(100, ready - Date.now()));
 }
 
 // ------------------------------------------------------------------- page ops

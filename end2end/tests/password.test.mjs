@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  JS_MODES, TEST_TIMEOUT, assertProfile, button, disableNativeValidation, emailField, enterCode, field,
+  JS_MODES, SHORT_COOLDOWN_URL, TEST_TIMEOUT, assertProfile, button, disableNativeValidation, emailField, enterCode, field,
   fillRegistration, latestCode, launchBrowser, outboxMark, readOutbox, registerAndVerify, signInWithPassword,
-  signOut, submitPasswordSignIn, uniqueEmail, uniqueName, waitForFieldError, waitForPath, waitForText,
-  withPage,
+  signOut, submitPasswordSignIn, uniqueEmail, uniqueName, waitForCoolDown, waitForFieldError, waitForPath,
+  waitForText, withPage,
 } from './helpers.mjs';
 
 const WRONG = /The email or password is not correct\./;
@@ -75,7 +75,9 @@ describe('passwords', { concurrency: 1 }, () => {
       const newPassword = `Stapl3-Orbit-Lantern-${uniqueName('n')}`;
       await withPage(browser, { js, name: `password_forgot_register_${label}` }, (page) => registerAndVerify(page, who));
 
-      await withPage(browser, { js, name: `password_forgot_${label}` }, async (page) => {
+      // The reset code is a second code to the email within the minute: SHORT_COOLDOWN_URL.
+      await waitForCoolDown(who.email);
+      await withPage(browser, { js, name: `password_forgot_${label}`, baseURL: SHORT_COOLDOWN_URL }, async (page) => {
         await page.goto('/sign-in');
         await page.getByRole('link', { name: 'Forgot your password?', exact: true }).click();
         await waitForPath(page, '/forgot-password');

@@ -2,8 +2,8 @@
 //     sign in again by phone with a new code → profile. JS on and JS off.
 import { after, before, describe, test } from 'node:test';
 import {
-  JS_MODES, TEST_TIMEOUT, assertProfile, editFirstName, launchBrowser, registerAndVerify,
-  signInWithCode, signOut, uniqueName, uniquePhone, withPage,
+  JS_MODES, SHORT_COOLDOWN_URL, TEST_TIMEOUT, assertProfile, editFirstName, launchBrowser, registerAndVerify,
+  signInWithCode, signOut, uniqueName, uniquePhone, waitForCoolDown, withPage,
 } from './helpers.mjs';
 
 describe('register by phone', { concurrency: 1 }, () => {
@@ -21,6 +21,10 @@ describe('register by phone', { concurrency: 1 }, () => {
         await editFirstName(page, who, uniqueName('Maria'));
         await signOut(page);
 
+        // A second code within the minute: through SHORT_COOLDOWN_URL (helpers.mjs says why),
+        // in the same browser (cookies are per host, so it is the same visitor).
+        await waitForCoolDown(who.phone.e164);
+        await page.goto(`${SHORT_COOLDOWN_URL}/sign-in`);
         await signInWithCode(page, who);
         await assertProfile(page, who); // shows the edited name
       });

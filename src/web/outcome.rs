@@ -87,3 +87,12 @@ pub fn resend_wait_message(secs: i64) -> String {
         wait_message(secs).replace("try again", "ask for a new one")
     )
 }
+
+/// Beside the "Send a new code" button while the cool-down (or a send cap) holds it back.
+pub fn resend_available_message(secs: i64) -> String {
+    let when = match secs {
+        s if s < 120 => format!("{} s", s.max(1)),
+        s => format!("{} min", (s + 59) / 60),
+    };
+    format!("You can ask for a new code in {when}.")
+}

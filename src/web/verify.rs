@@ -17,6 +17,8 @@ pub struct VerifyState {
     pub sent_to: Option<String>,
     /// How long a code lives (the `OTP_TTL_SECS` setting).
     pub minutes: u64,
+    /// While a new code cannot be sent yet: when it can ("You can ask for a new code in 42 s.").
+    pub resend_wait: Option<String>,
 }
 
 #[server(endpoint = "page/verify")]
@@ -25,10 +27,19 @@ pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
     let session = ssr::session().await?;
     let form = ssr::take_flash(&session, FORM).await?;
     let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    let core = ssr::core()?;
+    let wait = match &pending {
+        Some(p) => core
+            .resend_wait_secs(&p.auth_otp, ssr::client_ip().as_deref())
+            .await
+            .map_err(ssr::server_error)?,
+        None => 0,
+    };
     Ok(VerifyState {
         form,
         sent_to: pending.map(|p| p.obfuscated_value),
-        minutes: (ssr::core()?.settings().limits.otp_ttl.as_secs() / 60).max(1),
+        minutes: (core.settings().limits.otp_ttl.as_secs() / 60).max(1),
+        resend_wait: (wait > 0).then(|| super::outcome::resend_available_message(wait)),
     })
 }
 
@@ -147,7 +158,8 @@ pub fn VerifyPage() -> impl IntoView {
         <Page title="Enter your code">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let VerifyState { form, sent_to, minutes } = state.await.unwrap_or_default();
+                    let VerifyState { form, sent_to, minutes, resend_wait } = state.await.unwrap_or_default();
+                    let wait_id = resend_wait.as_ref().map(|_| "resend-wait");
                     let lead = match sent_to {
                         Some(to) => format!("We sent a 6-digit code to {to}. It is valid for {minutes} minutes."),
                         None => "Enter the 6-digit code we sent you.".to_owned(),
@@ -164,8 +176,9 @@ pub fn VerifyPage() -> impl IntoView {
                         </form>
                         <form class="form" method="post" action=ResendCode::url()>
                             <div class="actions">
-                                <button type="submit" class="btn secondary">"Send a new code"</button>
+                                <button type="submit" class="btn secondary" aria-describedby=wait_id>"Send a new code"</button>
                             </div>
+                            {resend_wait.map(|w| view! { <p class="hint" id="resend-wait">{w}</p> })}
                         </form>
                     }
                 })}

@@ -191,6 +191,27 @@ impl Core {
         .await
     }
 
+    /// How many seconds until "Send a new code" for the code behind `handle` would be sent (0:
+    /// now): the limits `resend_code` counts, looked at without counting. Decoys wait alike, and an
+    /// unknown handle has nothing to wait for.
+    pub async fn resend_wait_secs(
+        &self,
+        handle: &str,
+        client_ip: Option<&str>,
+    ) -> ServiceResult<i64> {
+        let Some(row) = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim())).await?
+        else {
+            return Ok(0);
+        };
+        let mut limits = vec![Limit::SendsPerIdentifier(row.limit_key)];
+        limits.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
+        match self.precheck(&limits).await {
+            Ok(()) => Ok(0),
+            Err(ServiceError::TooManyRequests { retry_after_secs }) => Ok(retry_after_secs),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Finds the code meant and checks it. Wrong codes count per code (5 tries), per identity
     /// across its codes and per client IP, all before the comparison so parallel guesses cannot
     /// slip past a cap. The right code comes back unconsumed (the caller consumes it inside the
