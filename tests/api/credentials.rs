@@ -2,10 +2,10 @@
 //! contact, adding an identity.
 
 use crate::common::{
-    assert_problem, body_json, e164, field_errors, spawn_app, spawn_app_with, unique_email,
-    unique_phone, TestApp, CONTACTS,
+    answer, assert_alike, assert_problem, body_json,
+    browser::{signed_in_agent, text_of},
+    e164, field_errors, spawn_app, spawn_app_with, unique_email, unique_phone, TestApp, CONTACTS,
 };
-use portal::services::{contacts::backoffice::NewContact, Actor};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -29,7 +29,7 @@ async fn with_password(app: &TestApp, email: &str, password: &str) -> Value {
     body_json(response).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_101st_wrong_password_in_an_hour_is_refused() {
     let app = spawn_app().await;
     let email = unique_email();
@@ -65,26 +65,25 @@ async fn a_forgotten_password_is_reset_with_a_code_and_every_sign_in_ends() {
     let email = unique_email();
     let tokens = with_password(&app, &email, "first password 123").await;
 
-    let unknown = app
-        .post_json(
-            &format!("{CONTACTS}/forgot-password"),
-            json!({"email": unique_email()}),
-        )
-        .await;
+    let forgot_path = format!("{CONTACTS}/forgot-password");
+    let forgot = |email: String| app.post_json(&forgot_path, json!({ "email": email }));
+    let unknown = answer(forgot(unique_email()).await).await;
     assert_eq!(
-        unknown.status(),
-        StatusCode::ACCEPTED,
-        "unknown emails get the same answer"
+        app.outbox().await.len(),
+        1,
+        "nothing is sent to an unknown email"
     );
-    assert_eq!(app.outbox().await.len(), 1, "…and nothing is sent");
+    // The whole answer is the same for a known email.
+    let known = answer(forgot(email.clone()).await).await;
+    assert_alike(
+        &known,
+        &unknown,
+        "forgot-password: known and unknown emails",
+    );
+    assert_eq!(known.status, 202, "{known:?}");
 
-    let response = app
-        .post_json(
-            &format!("{CONTACTS}/forgot-password"),
-            json!({"email": email}),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    // Asked again, the newest code is the one to reset with.
+    let response = forgot(email.clone()).await;
     let auth_otp = body_json(response).await["auth_otp"]
         .as_str()
         .unwrap()
@@ -198,21 +197,13 @@ async fn a_signed_in_contact_changes_its_password_with_the_current_one() {
 
 /// A contact made in the back office, with an email and a phone on file.
 async fn back_office_contact(app: &TestApp, code: &str, email: &str, national: &str) -> String {
-    let input = NewContact {
-        contact_type: Some("PERSON".into()),
-        code: Some(code.into()),
-        first_name: Some("Maria".into()),
-        last_name: Some("Georgiou".into()),
-        email: Some(email.into()),
-        phone_number: Some(national.into()),
-        phone_country: Some("CYP".into()),
-        ..Default::default()
-    };
-    app.core
-        .create_contact(input, &Actor::System)
-        .await
-        .expect("created")
-        .id
+    let created = app
+        .backoffice_contact(json!({
+            "type": "PERSON", "code": code, "first_name": "Maria", "last_name": "Georgiou",
+            "email": email, "phone": {"number": national, "country_code": "CYP"},
+        }))
+        .await;
+    created["id"].as_str().expect("an id").to_owned()
 }
 
 async fn claim(app: &TestApp, identification: Value, identity: Value) -> reqwest::Response {
@@ -280,12 +271,10 @@ async fn a_back_office_contact_is_claimed_with_a_code_sent_to_the_channel_on_fil
         StatusCode::OK
     );
 
-    let detail = app.core.contact_detail(&id).await.unwrap();
-    assert!(
-        detail.audit.iter().any(|a| a.action == "CLAIMED"),
-        "{:?}",
-        detail.audit
-    );
+    // The back office sees the claim in the contact's audit trail.
+    let mut agent = signed_in_agent(&app, "agent@example.com", "agent").await;
+    let page = text_of(&agent.get_html(&format!("/agent/contacts/{id}")).await);
+    assert!(page.contains("Claimed by the customer"), "{page}");
 
     // Claimed already (it has an EMAIL identity): nothing more is sent, the answer is the same.
     let before = app.outbox().await.len();
@@ -299,22 +288,58 @@ async fn a_back_office_contact_is_claimed_with_a_code_sent_to_the_channel_on_fil
     assert_eq!(app.outbox().await.len(), before);
 }
 
+/// With the limits on (the real cool-down), a claim that matches and claims that do not get the
+/// same whole answer, at first and again once the cool-down holds them back.
 #[tokio::test]
 async fn a_claim_that_does_not_match_sends_nothing_and_answers_alike() {
-    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = std::time::Duration::ZERO).await;
+    let app = spawn_app().await;
     let (on_file, national) = (unique_email(), unique_phone());
     back_office_contact(&app, "CRM-2002", &on_file, &national).await;
-    let identity = json!({"provider": "PHONE", "phone_number": national, "country_code": "CYP"});
-    for identification in [
-        json!([{"name": "CODE", "value": "CRM-2002"}, {"name": "LAST_NAME", "value": "Smith"}]),
-        json!([{"name": "CODE", "value": "CRM-9999"}]),
-        json!([{"name": "EMAIL", "value": unique_email()}]),
-    ] {
-        let response = claim(&app, identification.clone(), identity.clone()).await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED, "{identification}");
-        assert!(body_json(response).await["auth_otp"].is_string());
+    let (other_on_file, other_national) = (unique_email(), unique_phone());
+    back_office_contact(&app, "CRM-2003", &other_on_file, &other_national).await;
+    let identity = json!({"provider": "EMAIL", "email": unique_email()});
+    let claims = [
+        (
+            "the right code and last name",
+            json!([{"name": "CODE", "value": "CRM-2003"}, {"name": "LAST_NAME", "value": "Georgiou"}]),
+        ),
+        (
+            "a wrong last name",
+            json!([{"name": "CODE", "value": "CRM-2002"}, {"name": "LAST_NAME", "value": "Smith"}]),
+        ),
+        (
+            "an unknown code",
+            json!([{"name": "CODE", "value": "CRM-9999"}]),
+        ),
+        (
+            "an unknown email",
+            json!([{"name": "EMAIL", "value": unique_email()}]),
+        ),
+    ];
+    for round in ["first", "within the cool-down"] {
+        let mut answers = Vec::new();
+        for (what, identification) in &claims {
+            answers.push((
+                *what,
+                answer(claim(&app, identification.clone(), identity.clone()).await).await,
+            ));
+        }
+        let (_, matching) = &answers[0];
+        for (what, other) in &answers[1..] {
+            assert_alike(
+                other,
+                matching,
+                &format!("{round} claim: {what} vs a match"),
+            );
+        }
+        let expected = if round == "first" { 202 } else { 429 };
+        assert_eq!(matching.status, expected, "{round}: {matching:?}");
     }
-    assert!(app.outbox().await.is_empty(), "no code went anywhere");
+    // Only the match sent anything: one code, to its email on file.
+    let outbox = app.outbox().await;
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0]["to"], other_on_file.as_str());
+
     let problem = assert_problem(
         claim(&app, json!([]), identity).await,
         StatusCode::BAD_REQUEST,

@@ -421,3 +421,78 @@ async fn without_facebook_settings_the_link_is_absent_and_the_api_says_so() {
     )
     .await;
 }
+
+/// The session cookie as `name=value`, from a response that sets one.
+fn set_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(crate::common::browser::SESSION_COOKIE))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// Session fixation: a returning Facebook user signed in through the browser flow gets a new
+/// session id, and the id the flow started with opens nothing.
+#[tokio::test]
+async fn facebook_sign_in_renews_the_session_id() {
+    let (app, fb) = app_with_facebook().await;
+    fb.user("returning-token", "fb-5005", Some(&unique_email()));
+    assert_eq!(
+        with_token(&app, "register", "returning-token")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let client = crate::common::client_builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let started = client
+        .get(app.url("/auth/facebook/start"))
+        .send()
+        .await
+        .unwrap();
+    let before = set_cookie(&started).expect("the flow keeps its state in a session");
+    let location = reqwest::Url::parse(
+        started
+            .headers()
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let query: HashMap<String, String> = location.query_pairs().into_owned().collect();
+    let user = json!({"id": "fb-5005", "first_name": "Face", "last_name": "Booker", "email": null});
+    fb.codes
+        .lock()
+        .unwrap()
+        .insert("code-5".into(), (query["code_challenge"].clone(), user));
+
+    let done = client
+        .get(app.url(&format!(
+            "/auth/facebook/callback?code=code-5&state={}",
+            query["state"]
+        )))
+        .header(header::COOKIE, &before)
+        .send()
+        .await
+        .unwrap();
+    assert_see_other(&done, "/profile");
+    let after = set_cookie(&done).expect("a new session cookie at sign-in");
+    assert_ne!(after, before, "the session id is renewed at sign-in");
+
+    let profile = |cookie: String| {
+        client
+            .get(app.url("/profile"))
+            .header(header::COOKIE, cookie)
+            .send()
+    };
+    let signed_in = profile(after).await.unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert!(signed_in.text().await.unwrap().contains("Face Booker"));
+    assert_see_other(&profile(before).await.unwrap(), "/sign-in");
+}

@@ -318,29 +318,93 @@ async fn metrics_and_request_ids() {
         .get("x-request-id")
         .expect("an id is made when none is sent");
     assert_eq!(id.to_str().unwrap().len(), 36);
-    app.register_phone(&unique_phone(), "Andy", "Steward").await;
-    app.settle().await;
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    for name in [
-        "portal_http_requests_total",
-        "portal_http_request_duration_seconds_bucket",
-        "route=\"/self-service/v1/contacts/register\"",
-        "portal_otp_messages_total",
-        "portal_db_pool_connections",
-    ] {
-        assert!(
-            metrics.contains(name),
-            "{name} missing from /metrics:\n{metrics}"
-        );
+
+    // The values move with the traffic sent: 3 registrations and 1 refused one, 3 texts sent.
+    let route = "/self-service/v1/contacts/register";
+    let before = metrics_text(&app).await;
+    for _ in 0..3 {
+        let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
     }
+    let refused = app.register_phone(&unique_phone(), "", "Steward").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    app.settle().await;
+    let after = metrics_text(&app).await;
+    let moved = |name: &str, labels: &[(&str, &str)]| {
+        metric(&after, name, labels) - metric(&before, name, labels)
+    };
+    let post = [("method", "POST"), ("route", route)];
+    assert_eq!(
+        moved(
+            "portal_http_requests_total",
+            &[post[0], post[1], ("status", "202")]
+        ),
+        3.0,
+        "{after}"
+    );
+    assert_eq!(
+        moved(
+            "portal_http_requests_total",
+            &[post[0], post[1], ("status", "400")]
+        ),
+        1.0,
+        "{after}"
+    );
+    assert_eq!(
+        moved("portal_http_request_duration_seconds_count", &post),
+        4.0
+    );
+    assert_eq!(
+        metric(
+            &after,
+            "portal_http_request_duration_seconds_bucket",
+            &[post[0], post[1], ("le", "+Inf")]
+        ),
+        metric(&after, "portal_http_request_duration_seconds_count", &post),
+    );
+    assert_eq!(
+        moved(
+            "portal_otp_messages_total",
+            &[("channel", "SMS"), ("outcome", "sent")]
+        ),
+        3.0,
+        "{after}"
+    );
+    assert_eq!(metric(&after, "portal_delivery_queue_depth", &[]), 0.0);
+    assert!(
+        metric(&after, "portal_db_pool_connections", &[]) >= 1.0,
+        "{after}"
+    );
+}
+
+async fn metrics_text(app: &crate::common::TestApp) -> String {
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+/// The sum of a Prometheus series' values over the label sets that carry all of `labels`
+/// (0 when there is none).
+fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (series_name, series_labels) = match series.split_once('{') {
+                Some((n, rest)) => (n, rest.trim_end_matches('}')),
+                None => (series, ""),
+            };
+            if series_name != name {
+                return None;
+            }
+            let all = labels.iter().all(|(key, want)| {
+                series_labels
+                    .split(',')
+                    .any(|pair| pair == format!("{key}=\"{want}\""))
+            });
+            all.then(|| value.parse::<f64>().ok()).flatten()
+        })
+        .sum()
 }
 
 #[tokio::test]
@@ -520,4 +584,76 @@ async fn codes_passwords_and_tokens_never_reach_the_logs() {
         assert!(!logs.contains(&secret), "{what} appears in the logs");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// In production an `INTERNAL` error says nothing of what broke: the database is made unusable
+/// in a way that is not an outage (a table dropped: the server reaches the database, the query
+/// fails), and the API and a form answer without any of it.
+#[tokio::test]
+async fn internal_errors_carry_no_internals_in_production() {
+    let app = spawn_app_with(|s| {
+        s.app_env = AppEnv::Production;
+        s.email_delivery = DeliveryKind::Smtp;
+        s.sms_delivery = DeliveryKind::SmsHttp;
+        s.sms_http_url = Some("http://127.0.0.1:9/sms".into());
+        s.smtp_url = Some("smtp://127.0.0.1:9".into());
+        s.smtp_from = Some("no-reply@example.com".into());
+    })
+    .await;
+    app.execute_on_database("DROP TABLE throttles").await;
+    let tell_tales = [
+        "throttles",
+        "table",
+        "relation",
+        "sql",
+        "database",
+        "select",
+        "insert",
+    ];
+    let assert_nothing_told = |what: &str, text: &str| {
+        let lower = text.to_lowercase();
+        for word in tell_tales {
+            assert!(!lower.contains(word), "{what} tells {word:?}: {text}");
+        }
+    };
+
+    let response = app.request_otp("PHONE", &e164(&unique_phone())).await;
+    let body =
+        crate::common::assert_problem(response, StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL")
+            .await;
+    assert_eq!(
+        body["detail"], "Something went wrong on our side; please try again",
+        "{body}"
+    );
+    let mut keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["code", "detail", "status", "title", "type"],
+        "{body}"
+    );
+    assert_nothing_told("the API", &body.to_string());
+
+    // A form whose server function fails the same way: a page without the cause either.
+    let client = crate::common::client_builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .post(app.url("/api/sign-in/code"))
+        .header(header::ACCEPT, "text/html")
+        .form(&[
+            ("method", "PHONE"),
+            ("country_code", "CYP"),
+            ("phone_number", unique_phone().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    // (Leptos sends a failed form back where it came from, the error in a header and the body.)
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let headers = format!("{:?}", response.headers());
+    let text = response.text().await.unwrap();
+    assert!(text.contains("Something went wrong on our side"), "{text}");
+    assert_nothing_told("the form", &format!("{headers} {text}"));
 }

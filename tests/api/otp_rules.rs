@@ -210,3 +210,33 @@ async fn asking_for_a_code_does_not_tell_who_exists() {
     assert_eq!(signed_in["contact"]["id"], first["contact"]["id"]);
     assert_eq!(app.contact_count().await, 1);
 }
+
+/// The default lifetime of a code is 10 minutes. No answer carries a code's expiry and a test
+/// cannot wait 10 minutes, so this reads what the message says and what is stored with the code
+/// (the time `validate-otp` checks against; the 1 s override above shows that it is checked).
+#[tokio::test]
+async fn a_code_lives_ten_minutes_by_default() {
+    let app = spawn_app().await;
+    let national = unique_phone();
+    let before = crate::common::now_ms();
+    let response = app.register_phone(&national, "Andy", "Steward").await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let after = crate::common::now_ms();
+    let messages = app.outbox_to(&e164(&national)).await;
+    let body = messages[0]["body"].as_str().unwrap();
+    assert!(body.contains("10 minutes"), "{body}");
+
+    let rows = app.stored("SELECT created_at, expires_at FROM otps").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let at = |i: usize| -> i64 { rows[0][i].as_deref().unwrap().parse().unwrap() };
+    let (created, expires) = (at(0), at(1));
+    assert!(
+        (before..=after).contains(&created),
+        "{created} not in {before}..{after}"
+    );
+    assert_eq!(
+        expires - created,
+        10 * 60 * 1000,
+        "the code's lifetime in ms"
+    );
+}

@@ -1,9 +1,15 @@
 //! The portal's pages over plain HTTP, as a browser without JavaScript uses them: GET a page, POST
 //! its form, follow the 303 by hand, carry the session cookie by hand.
 
+use std::time::{Duration, Instant};
+
 use crate::common::{
-    browser::{assert_see_other, location, text_of, Browser, SESSION_COOKIE},
-    e164, spawn_app, unique_phone,
+    body_json,
+    browser::{
+        assert_see_other, button, controls, field, labelled, signed_in_agent, text_by_id, text_of,
+        Browser, Control, SESSION_COOKIE,
+    },
+    e164, spawn_app, spawn_app_with, unique_email, unique_phone,
 };
 use reqwest::{header, redirect::Policy, StatusCode};
 
@@ -34,26 +40,46 @@ async fn the_register_page_has_its_labelled_fields() {
     let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap();
     assert!(content_type.starts_with("text/html"), "{content_type}");
     let html = response.text().await.unwrap();
-    assert!(html.contains(r#"<label for="first_name">First name</label>"#));
-    assert!(html.contains(r#"<label for="last_name">Last name</label>"#));
-    assert!(html.contains(r#"action="/api/register""#));
-    let text = text_of(&html);
-    for phrase in [
-        "Title",
-        "First name",
-        "Last name",
-        "Sign up with",
-        "Phone",
-        "Email",
-        "Country",
-        "Phone number",
-        "Password (optional)",
-        "I accept the terms of service",
-        "No marketing emails",
-        "No marketing SMS",
-        "Create account",
+    let controls = controls(&html);
+    // Each label names its own control (a label "Phone" is not found inside "Phone number").
+    for (label, name, kind) in [
+        ("Title", "title", "text"),
+        ("First name", "first_name", "text"),
+        ("Last name", "last_name", "text"),
+        ("Phone number", "phone_number", "tel"),
+        ("Password (optional)", "password", "password"),
+        ("I accept the terms of service", "terms", "checkbox"),
+        ("No marketing emails", "email_opt_out", "checkbox"),
+        ("No marketing SMS", "sms_opt_out", "checkbox"),
     ] {
-        assert!(text.contains(phrase), "{phrase:?} missing from /register");
+        let control = field(&controls, label, name);
+        assert_eq!(control.attr("type"), Some(kind), "{label}: {control:?}");
+        assert_eq!(control.form_action.as_deref(), Some("/api/register"));
+    }
+    let country = field(&controls, "Country", "country_code");
+    assert_eq!(country.tag, "select");
+    assert_method_choice(&controls, "Sign up with");
+    // "Email" labels two controls: the radio of "Sign up with" and the address field.
+    let email: Vec<_> = labelled(&controls, "Email")
+        .into_iter()
+        .filter(|c| c.attr("type") == Some("email"))
+        .collect();
+    assert_eq!(email.len(), 1, "{controls:#?}");
+    assert_eq!(email[0].attr("name"), Some("email"));
+    button(&controls, "Create account", "/api/register");
+}
+
+/// "Sign up with" / "Sign in with": a fieldset of that legend holding the radios Phone and Email.
+fn assert_method_choice(controls: &[Control], legend: &str) {
+    for (label, value) in [("Phone", "PHONE"), ("Email", "EMAIL")] {
+        let radios: Vec<_> = labelled(controls, label)
+            .into_iter()
+            .filter(|c| c.attr("type") == Some("radio"))
+            .collect();
+        assert_eq!(radios.len(), 1, "one radio {label:?}: {controls:#?}");
+        assert_eq!(radios[0].attr("name"), Some("method"));
+        assert_eq!(radios[0].attr("value"), Some(value));
+        assert_eq!(radios[0].group.as_deref(), Some(legend), "{:?}", radios[0]);
     }
 }
 
@@ -102,10 +128,12 @@ async fn a_customer_registers_verifies_sees_the_profile_and_signs_out() {
     assert_see_other(&response, "/verify");
     let before_sign_in = browser.session.clone().expect("a session cookie");
 
-    let text = text_of(&browser.get_html("/verify").await);
-    assert!(text.contains("Code"), "{text}");
-    assert!(text.contains("Verify"), "{text}");
-    assert!(text.contains("Send a new code"), "{text}");
+    let html = browser.get_html("/verify").await;
+    let text = text_of(&html);
+    let controls = controls(&html);
+    field(&controls, "Code", "code");
+    button(&controls, "Verify", "/api/verify");
+    button(&controls, "Send a new code", "/api/verify/resend");
     let last2 = &national[national.len() - 2..];
     assert!(text.contains(&format!("+357 99****{last2}")), "{text}");
 
@@ -164,60 +192,282 @@ async fn the_profile_needs_a_session() {
     let response = browser.get("/profile").await;
     assert_see_other(&response, "/sign-in");
 
-    let text = text_of(&browser.get_html("/sign-in").await);
-    for phrase in [
-        "Sign in with",
-        "Phone number",
-        "Email",
-        "Send code",
-        "Sign in",
-    ] {
-        assert!(text.contains(phrase), "{phrase:?} missing from /sign-in");
-    }
+    let controls = controls(&browser.get_html("/sign-in").await);
+    assert_method_choice(&controls, "Sign in with");
+    field(&controls, "Country", "country_code");
+    let phone = field(&controls, "Phone number", "phone_number");
+    assert_eq!(phone.attr("type"), Some("tel"));
+    let password = field(&controls, "Password (optional)", "password");
+    assert_eq!(password.attr("type"), Some("password"));
+    let email: Vec<_> = labelled(&controls, "Email")
+        .into_iter()
+        .filter(|c| c.attr("name") == Some("email"))
+        .collect();
+    assert_eq!(email.len(), 1, "{controls:#?}");
+    button(&controls, "Send code", "/api/sign-in/code");
+    button(&controls, "Sign in", "/api/sign-in/password");
 }
 
+/// What a cross-site post could change, as the customer and an admin see it.
+async fn portal_state(
+    customer: &mut Browser<'_>,
+    admin: &mut Browser<'_>,
+    contact: &str,
+) -> Vec<String> {
+    let mut state = vec![text_of(&customer.get_html("/profile").await)];
+    for path in [
+        "/agent/contacts".to_owned(),
+        format!("/agent/contacts/{contact}"),
+        "/agent/organisations".to_owned(),
+        "/agent/agents".to_owned(),
+        "/agent/api-keys".to_owned(),
+        "/agent/audit".to_owned(),
+    ] {
+        state.push(text_of(&admin.get_html(&path).await));
+    }
+    state.push(customer.get("/dev/outbox").await.text().await.unwrap());
+    state
+}
+
+/// The value of the hidden input `name` on a page.
+fn hidden(html: &str, name: &str) -> String {
+    controls(html)
+        .iter()
+        .find(|c| c.attr("type") == Some("hidden") && c.attr("name") == Some(name))
+        .and_then(|c| c.attr("value"))
+        .unwrap_or_else(|| panic!("no hidden {name}"))
+        .to_owned()
+}
+
+/// CSRF: every form the portal has (each server function under /api/) refuses a post that the
+/// browser says is cross-site, with the victims' session cookies attached, and nothing changes.
+/// The same posts from the portal's own pages go through.
 #[tokio::test]
 async fn cross_site_form_posts_are_refused() {
     let app = spawn_app().await;
+    let mut customer = Browser::new(&app);
     let national = unique_phone();
+    let response = customer
+        .post_form(
+            "/api/register",
+            &register_form("Eleni", "Georgiou", &national),
+        )
+        .await;
+    assert_see_other(&response, "/verify");
+    let code = app.latest_code(&e164(&national)).await;
+    assert_see_other(
+        &customer.post_form("/api/verify", &[("code", &code)]).await,
+        "/profile",
+    );
+    let mut admin = signed_in_agent(&app, "admin@example.com", "admin").await;
+    drop(signed_in_agent(&app, "agent@example.com", "agent").await);
+    let contact = app
+        .backoffice_contact(serde_json::json!({
+            "type": "PERSON", "code": "CSRF-1", "first_name": "Maria", "last_name": "Georgiou",
+            "email": unique_email(),
+        }))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let organisation = body_json(
+        app.backoffice(
+            reqwest::Method::POST,
+            "/organisations",
+            Some(serde_json::json!({"name": "Target Org", "org_type": "BUSINESS"})),
+        )
+        .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let agent_id = hidden(&admin.get_html("/agent/agents").await, "agent_id");
+    let key_id = hidden(&admin.get_html("/agent/api-keys").await, "key_id");
+
+    // The forms of the portal, and what a forged post would send to each.
+    let forged = |path: &str| -> Option<Vec<(&str, String)>> {
+        let owned = |pairs: &[(&'static str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (*k, (*v).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let other_phone = unique_phone();
+        Some(match path {
+            "/api/register" => register_form("Mallory", "Forged", &other_phone)
+                .into_iter()
+                .map(|(k, v)| (k, v.to_owned()))
+                .collect(),
+            "/api/sign-in/code" | "/api/sign-in/password" => owned(&[
+                ("method", "PHONE"),
+                ("country_code", "CYP"),
+                ("phone_number", &national),
+                ("email", ""),
+                ("password", "mallorys password"),
+            ]),
+            "/api/verify" => owned(&[("code", "123456")]),
+            "/api/verify/resend" | "/api/sign-out" | "/api/agent/sign-out" => Vec::new(),
+            "/api/claim" => owned(&[
+                ("code", "CSRF-1"),
+                ("last_name", "Georgiou"),
+                ("on_file", ""),
+                ("new_identity", "mallory@example.com"),
+                ("password", "mallorys password"),
+            ]),
+            "/api/forgot-password" => owned(&[("email", "mallory@example.com")]),
+            "/api/reset-password" => {
+                owned(&[("code", "123456"), ("password", "mallorys password")])
+            }
+            "/api/profile/save" => owned(&[
+                ("title", "Dr"),
+                ("first_name", "Mallory"),
+                ("last_name", "Forged"),
+                ("email_opt_out", "on"),
+                ("sms_opt_out", "on"),
+            ]),
+            "/api/profile/password" => {
+                owned(&[("current_password", ""), ("password", "mallorys password")])
+            }
+            "/api/profile/identity" => owned(&[
+                ("method", "EMAIL"),
+                ("country_code", ""),
+                ("phone_number", ""),
+                ("email", "mallory@example.com"),
+            ]),
+            "/api/facebook/terms" => owned(&[("terms", "on")]),
+            "/api/agent/sign-in" => owned(&[
+                ("email", "admin@example.com"),
+                ("password", "Agent-Passw0rd-long"),
+            ]),
+            "/api/agent/contacts/new" => owned(&[
+                ("contact_type", "PERSON"),
+                ("first_name", "Mallory"),
+                ("last_name", "Forged"),
+            ]),
+            "/api/agent/contacts/edit" => owned(&[
+                ("id", &contact),
+                ("code", "CSRF-1"),
+                ("first_name", "Mallory"),
+                ("last_name", "Forged"),
+            ]),
+            "/api/agent/contacts/membership" => owned(&[
+                ("id", &contact),
+                ("organisation_id", &organisation),
+                ("action", "join"),
+            ]),
+            "/api/agent/contacts/delete" => owned(&[("id", &contact)]),
+            "/api/agent/organisations/new" => {
+                owned(&[("name", "Mallory Org"), ("org_type", "BUSINESS")])
+            }
+            "/api/agent/agents/new" => owned(&[
+                ("email", "mallory@example.com"),
+                ("role", "admin"),
+                ("password", "mallorys password"),
+            ]),
+            "/api/agent/agents/update" => owned(&[("agent_id", &agent_id), ("action", "disable")]),
+            "/api/agent/api-keys/new" => owned(&[("kind", "backoffice"), ("label", "mallory")]),
+            "/api/agent/api-keys/revoke" => owned(&[("key_id", &key_id)]),
+            // The pages' own data (read-only server functions) are refused all the same.
+            page if page.starts_with("/api/page/") => Vec::new(),
+            _ => return None,
+        })
+    };
+    let mut paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    for path in &paths {
+        assert!(
+            forged(path).is_some(),
+            "{path}: a form this test does not know; give it a body"
+        );
+    }
+    // Every form on the portal's pages posts to one of them.
+    for page in [
+        "/register",
+        "/sign-in",
+        "/verify",
+        "/claim",
+        "/forgot-password",
+        "/reset-password",
+        "/profile",
+    ] {
+        for action in controls(&customer.get_html(page).await)
+            .iter()
+            .filter_map(Control::posts_to)
+        {
+            assert!(
+                !action.starts_with("/api/") || paths.contains(&action),
+                "{page}: {action}"
+            );
+        }
+    }
+
     let client = crate::common::client_builder()
         .redirect(Policy::none())
         .build()
         .unwrap();
-    let form = register_form("Eleni", "Georgiou", &national);
+    let post = |path: &str, cookie: &str, header: (header::HeaderName, &str)| {
+        client
+            .post(app.url(path))
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, format!("{SESSION_COOKIE}={cookie}"))
+            .header(header.0, header.1)
+            .form(&forged(path).unwrap())
+            .send()
+    };
+    let cookie_for = |path: &str, customer: &Browser, admin: &Browser| {
+        if path.starts_with("/api/agent/") || path.starts_with("/api/page/agent") {
+            admin.session.clone().unwrap()
+        } else {
+            customer.session.clone().unwrap()
+        }
+    };
+    let before = portal_state(&mut customer, &mut admin, &contact).await;
+    let sec_fetch_site = header::HeaderName::from_static("sec-fetch-site");
+    for path in &paths {
+        let cookie = cookie_for(path, &customer, &admin);
+        for how in [
+            (header::ORIGIN, "http://evil.example"),
+            (header::ORIGIN, "null"),
+            (sec_fetch_site.clone(), "cross-site"),
+        ] {
+            let what = format!("{path} with {}: {}", how.0, how.1);
+            let response = post(path, &cookie, how).await.unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{what}");
+            assert_eq!(
+                response.text().await.unwrap(),
+                "cross-site form posts are not accepted",
+                "{what}"
+            );
+        }
+    }
+    let after = portal_state(&mut customer, &mut admin, &contact).await;
+    assert_eq!(after, before, "a refused post changed something");
 
-    let response = client
-        .post(app.url("/api/register"))
-        .header(header::ACCEPT, "text/html")
-        .header(header::ORIGIN, "http://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-
-    let response = client
-        .post(app.url("/api/register"))
-        .header(header::ACCEPT, "text/html")
-        .header("sec-fetch-site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(app.outbox().await.is_empty(), "nothing was registered");
-
-    // The same post from the portal's own origin goes through.
-    let response = client
-        .post(app.url("/api/register"))
-        .header(header::ACCEPT, "text/html")
-        .header(header::ORIGIN, &app.address)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/verify");
+    // The control: from the portal's own origin, the same posts reach their forms.
+    for path in &paths {
+        let cookie = cookie_for(path, &customer, &admin);
+        let response = post(path, &cookie, (header::ORIGIN, app.address.as_str()))
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(
+            status != StatusCode::FORBIDDEN && !text.contains("cross-site"),
+            "{path} from its own origin: {status} {text}"
+        );
+    }
+    // …and do what the forged ones did not.
+    let organisations = text_of(
+        &signed_in_agent(&app, "other-admin@example.com", "admin")
+            .await
+            .get_html("/agent/organisations")
+            .await,
+    );
+    assert!(organisations.contains("Mallory Org"), "{organisations}");
 }
 
 #[tokio::test]
@@ -232,7 +482,37 @@ async fn pages_carry_security_headers() {
             .get(header::CONTENT_SECURITY_POLICY)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        assert!(csp.contains("frame-ancestors"), "{path}: CSP {csp:?}");
+        let directives: std::collections::BTreeMap<&str, &str> = csp
+            .split(';')
+            .filter_map(|d| {
+                let d = d.trim();
+                (!d.is_empty()).then(|| d.split_once(' ').unwrap_or((d, "")))
+            })
+            .collect();
+        for (directive, value) in [
+            ("default-src", "'self'"),
+            // Scripts from this origin only: no inline scripts, no eval, no other hosts.
+            ("script-src", "'self'"),
+            ("style-src", "'self'"),
+            ("img-src", "'self' data:"),
+            ("form-action", "'self'"),
+            ("frame-ancestors", "'none'"),
+            ("base-uri", "'none'"),
+            ("object-src", "'none'"),
+        ] {
+            assert_eq!(
+                directives.get(directive).copied(),
+                Some(value),
+                "{path}: {directive} in CSP {csp:?}"
+            );
+        }
+        assert_eq!(
+            headers
+                .get(header::X_FRAME_OPTIONS)
+                .and_then(|v| v.to_str().ok()),
+            Some("DENY"),
+            "{path}"
+        );
         assert_eq!(
             headers
                 .get(header::X_CONTENT_TYPE_OPTIONS)
@@ -281,6 +561,161 @@ async fn odd_characters_in_forms_are_shown_as_errors_not_failures() {
     );
     assert!(app.outbox().await.is_empty());
 
+    // A code with a NUL in it is a wrong code to the person typing it: shown on its field.
+    let response = browser
+        .post_form(
+            "/api/register",
+            &register_form("Eleni", "Georgiou", &national),
+        )
+        .await;
+    assert_see_other(&response, "/verify");
     let response = browser.post_form("/api/verify", &[("code", "\u{0}")]).await;
-    assert!(!response.status().is_server_error());
+    assert_see_other(&response, "/verify");
+    let html = browser.get_html("/verify").await;
+    assert!(text_of(&html).contains("That code is not right"), "{html}");
+    let code = field(&controls(&html), "Code", "code").clone();
+    assert_eq!(code.attr("aria-invalid"), Some("true"), "{code:?}");
+    assert_eq!(code.attr("aria-describedby"), Some("code-error"));
+}
+
+/// "You can ask for a new code in 42 s." beside the button: the seconds it gives.
+fn resend_wait(html: &str) -> Option<u64> {
+    let hint = text_by_id(html, "resend-wait")?;
+    let secs = hint
+        .strip_prefix("You can ask for a new code in ")
+        .and_then(|rest| rest.strip_suffix(" s."))
+        .unwrap_or_else(|| panic!("unexpected hint {hint:?}"));
+    Some(secs.parse().expect("whole seconds"))
+}
+
+/// The cool-down as a person meets it on /verify (JavaScript off): the page says when a new code
+/// can be asked for, and the "Send a new code" button is described by that; pressing it early
+/// says how long to wait and sends nothing; once the time is up the hint is gone and the button
+/// sends a code that works.
+#[tokio::test]
+async fn the_verify_page_says_when_a_new_code_can_be_sent() {
+    // The real cool-down (60 s).
+    let app = spawn_app().await;
+    let mut browser = Browser::new(&app);
+    let national = unique_phone();
+    let response = browser
+        .post_form(
+            "/api/register",
+            &register_form("Eleni", "Georgiou", &national),
+        )
+        .await;
+    assert_see_other(&response, "/verify");
+    let html = browser.get_html("/verify").await;
+    let wait = resend_wait(&html).expect("the page says when a new code can be sent");
+    assert!((55..=60).contains(&wait), "{wait} s");
+    let resend = button(&controls(&html), "Send a new code", "/api/verify/resend").clone();
+    assert_eq!(
+        resend.attr("aria-describedby"),
+        Some("resend-wait"),
+        "{resend:?}"
+    );
+
+    let response = browser.post_form("/api/verify/resend", &[]).await;
+    assert_see_other(&response, "/verify");
+    let html = browser.get_html("/verify").await;
+    let text = text_of(&html);
+    let told = text
+        .split("A code was sent only a moment ago. Please wait ")
+        .nth(1)
+        .and_then(|rest| rest.split(" seconds and ask for a new one.").next())
+        .unwrap_or_else(|| panic!("no wait message: {text}"));
+    let told: u64 = told.parse().expect("whole seconds");
+    assert!((1..=wait).contains(&told), "told {told} s after {wait} s");
+    assert!(resend_wait(&html).is_some_and(|w| w <= wait), "{html}");
+    assert_eq!(
+        app.outbox_to(&e164(&national)).await.len(),
+        1,
+        "nothing more was sent"
+    );
+
+    // A cool-down short enough to wait for (this part is about what happens after it).
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::from_secs(2)).await;
+    let mut browser = Browser::new(&app);
+    let national = unique_phone();
+    let response = browser
+        .post_form(
+            "/api/register",
+            &register_form("Eleni", "Georgiou", &national),
+        )
+        .await;
+    assert_see_other(&response, "/verify");
+    assert!(resend_wait(&browser.get_html("/verify").await).is_some_and(|w| (1..=2).contains(&w)));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let html = loop {
+        let html = browser.get_html("/verify").await;
+        if resend_wait(&html).is_none() {
+            break html;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cool-down did not end: {html}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let resend = button(&controls(&html), "Send a new code", "/api/verify/resend").clone();
+    assert_eq!(resend.attr("aria-describedby"), None, "{resend:?}");
+    let response = browser.post_form("/api/verify/resend", &[]).await;
+    assert_see_other(&response, "/verify");
+    let html = browser.get_html("/verify").await;
+    assert!(text_of(&html).contains("We sent you a new code."), "{html}");
+    assert!(resend_wait(&html).is_some(), "a new cool-down: {html}");
+    let sent = app.outbox_to(&e164(&national)).await;
+    assert_eq!(sent.len(), 2);
+    let code = sent[0]["code"].as_str().unwrap();
+    let response = browser.post_form("/api/verify", &[("code", code)]).await;
+    assert_see_other(&response, "/profile");
+}
+
+/// Session fixation: signing in with a password gives a new session id, and the one held before
+/// opens nothing.
+#[tokio::test]
+async fn password_sign_in_renews_the_session_id() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    let password = "a password to sign in with";
+    let response = app.register_email(&email, Some(password)).await;
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&email).await;
+    assert_eq!(
+        app.validate(&auth_otp, &code).await.status(),
+        StatusCode::OK
+    );
+
+    let mut browser = Browser::new(&app);
+    let form = |password: &'static str| {
+        vec![
+            ("method", "EMAIL"),
+            ("country_code", ""),
+            ("phone_number", ""),
+            ("email", email.as_str()),
+            ("password", password),
+        ]
+    };
+    let response = browser
+        .post_form("/api/sign-in/password", &form("not the password"))
+        .await;
+    assert_see_other(&response, "/sign-in");
+    let before = browser
+        .session
+        .clone()
+        .expect("a session before signing in");
+    let response = browser
+        .post_form("/api/sign-in/password", &form(password))
+        .await;
+    assert_see_other(&response, "/profile");
+    let after = browser.session.clone().expect("a session after signing in");
+    assert_ne!(after, before, "the session id is renewed at sign-in");
+    assert!(text_of(&browser.get_html("/profile").await).contains("Andy Steward"));
+
+    let mut old = Browser::new(&app);
+    old.session = Some(before);
+    assert_see_other(&old.get("/profile").await, "/sign-in");
 }

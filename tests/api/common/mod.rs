@@ -123,6 +123,11 @@ async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, Stri
         Some(_) => None,
         None => fresh_database(&run_id, &data_dir, &mut settings).await,
     };
+    if postgres_admin_url().is_some() {
+        // Tests run 4 at a time, some with 2 or 3 servers: 5 connections each keeps a run far
+        // below the cluster's max_connections (300), also on a bigger runner.
+        settings.db_pool_size = Some(TEST_POOL_SIZE);
+    }
     configure(&mut settings);
     let db_url = settings.database_url.expose_secret().to_owned();
 
@@ -175,16 +180,23 @@ fn random_chars(n: usize) -> String {
     s
 }
 
+/// Connections per test server on PostgreSQL.
+pub const TEST_POOL_SIZE: u32 = 5;
+
+/// `TEST_DATABASE_URL`: the PostgreSQL cluster to make test databases on (unset: SQLite).
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
 /// Points `settings` at a new empty database; returns the PostgreSQL one to drop afterwards.
 async fn fresh_database(
     run_id: &str,
     data_dir: &std::path::Path,
     settings: &mut Settings,
 ) -> Option<(String, String)> {
-    let (url, owned) = match std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
+    let (url, owned) = match postgres_admin_url() {
         Some(admin_url) => {
             let name = format!("t_{run_id}");
             let mut admin = sqlx::PgConnection::connect(&admin_url)
@@ -246,6 +258,57 @@ pub fn unique_email() -> String {
 pub async fn body_json(response: Response) -> Value {
     let text = response.text().await.expect("a body");
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// An answer as a client sees it, for comparing two answers that must not differ: the status,
+/// every header but those that differ on every request anyway (`date`, `x-request-id`), and the
+/// body with only its random handles (`auth_otp`) replaced by their length. `Retry-After` is kept
+/// apart (`retry_after`): it counts down, so two answers a moment apart may differ by a second.
+#[derive(Debug, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+    pub retry_after: Option<i64>,
+}
+
+pub async fn answer(response: Response) -> Answer {
+    let status = response.status().as_u16();
+    let mut retry_after = None;
+    let mut headers = Vec::new();
+    for (name, value) in response.headers() {
+        let value = value.to_str().unwrap_or("<not text>").to_owned();
+        match name.as_str() {
+            "date" | "x-request-id" => {}
+            "retry-after" => retry_after = Some(value.parse().expect("Retry-After in seconds")),
+            other => headers.push((other.to_owned(), value)),
+        }
+    }
+    headers.sort();
+    let mut body = body_json(response).await;
+    if let Some(handle) = body.get_mut("auth_otp") {
+        let len = handle.as_str().map(str::len).unwrap_or_default();
+        *handle = json!(format!("<random, {len} characters>"));
+    }
+    Answer {
+        status,
+        headers,
+        body,
+        retry_after,
+    }
+}
+
+/// Asserts that two answers are the same (a `Retry-After` within a second of the other's).
+pub fn assert_alike(a: &Answer, b: &Answer, what: &str) {
+    assert_eq!(
+        (a.status, &a.headers, &a.body),
+        (b.status, &b.headers, &b.body),
+        "{what}"
+    );
+    match (a.retry_after, b.retry_after) {
+        (Some(x), Some(y)) => assert!((x - y).abs() <= 1, "{what}: Retry-After {x} and {y}"),
+        (x, y) => assert_eq!(x, y, "{what}: Retry-After"),
+    }
 }
 
 /// Checks a problem-details answer (status, content type, shape, `code`) and returns its body.
@@ -328,6 +391,20 @@ pub fn forge_jwt(secret: &str, alg: &str, claims: &Value) -> String {
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
+/// Returns once the wall clock reads a later millisecond than when it was called (bounded: a
+/// clock that stands still fails the test).
+pub async fn wait_for_the_next_millisecond() {
+    let start = now_ms();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while now_ms() <= start {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clock did not move"
+        );
+        tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+    }
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -336,6 +413,49 @@ pub fn now_ms() -> i64 {
 }
 
 impl TestApp {
+    /// What `sql` selects, read straight from the database, every column as text (NULL as
+    /// `None`). Only for tests whose claim is about what is stored (hashes, expiry times), not
+    /// about what the server answers.
+    pub async fn stored(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        use sqlx::{Column, Row};
+        sqlx::any::install_default_drivers();
+        let mut db = sqlx::AnyConnection::connect(&self.db_url)
+            .await
+            .expect("connect to the test database");
+        let rows = sqlx::query(sql)
+            .fetch_all(&mut db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let _ = db.close().await;
+        rows.iter()
+            .map(|row| {
+                (0..row.columns().len())
+                    .map(|i| {
+                        row.try_get::<Option<String>, _>(i)
+                            .or_else(|_| {
+                                row.try_get::<Option<i64>, _>(i)
+                                    .map(|n| n.map(|n| n.to_string()))
+                            })
+                            .unwrap_or_else(|e| panic!("{sql}: {}: {e}", row.columns()[i].name()))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Runs `sql` straight on the database (to break it on purpose).
+    pub async fn execute_on_database(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let mut db = sqlx::AnyConnection::connect(&self.db_url)
+            .await
+            .expect("connect to the test database");
+        sqlx::query(sql)
+            .execute(&mut db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let _ = db.close().await;
+    }
+
     /// A token signed with this app's secret (see `forge_jwt`).
     pub fn forge_jwt(&self, alg: &str, claims: &Value) -> String {
         let secret = self
