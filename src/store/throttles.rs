@@ -154,6 +154,14 @@ mod tests {
     };
 
     #[test]
+    fn a_counter_with_no_hits_holds_no_cooldown() {
+        // No hit counted in the window (all taken back, say): nothing to cool down from, whatever
+        // `last_at` holds.
+        let (v, _, hits) = decide(RULE, 1_010_000, 1_000_000, 0, 1_000_000);
+        assert_eq!((v, hits), (Verdict::Allowed, 1));
+    }
+
+    #[test]
     fn cooldown_then_hourly_cap() {
         let (v, start, hits) = decide(RULE, 1_000_000, 1_000_000, 0, 0);
         assert_eq!((v, hits), (Verdict::Allowed, 1));

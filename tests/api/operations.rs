@@ -657,3 +657,36 @@ async fn internal_errors_carry_no_internals_in_production() {
     assert!(text.contains("Something went wrong on our side"), "{text}");
     assert_nothing_told("the form", &format!("{headers} {text}"));
 }
+
+/// Housekeeping deletes rate-limit counters untouched for longer than the longest window (an
+/// hour) plus a margin, and keeps every other: one still counting must not be reset early.
+#[tokio::test]
+async fn housekeeping_deletes_stale_rate_limit_counters_only() {
+    let app = crate::common::spawn_app().await;
+    let hour = 3_600_000_i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64;
+    let rows = [
+        ("hk:stale", now - 30 * hour, now - 30 * hour),
+        ("hk:window-only-old", now - 30 * hour, now - hour),
+        ("hk:live", now - hour, now - 60_000),
+    ];
+    for (key, window_start, last_at) in rows {
+        app.execute_on_database(&format!(
+            "INSERT INTO throttles (key, window_start, hits, last_at) \
+             VALUES ('{key}', {window_start}, 3, {last_at})"
+        ))
+        .await;
+    }
+    app.core.housekeeping().await.expect("housekeeping");
+    let kept = app
+        .stored("SELECT key FROM throttles WHERE key LIKE 'hk:%' ORDER BY key")
+        .await;
+    let kept: Vec<_> = kept.into_iter().map(|row| row[0].clone()).collect();
+    assert_eq!(
+        kept,
+        [Some("hk:live".to_owned()), Some("hk:window-only-old".to_owned())]
+    );
+}
