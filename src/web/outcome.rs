@@ -75,9 +75,7 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         ServiceError::NotConfigured(what) => {
             form.alert = Some(format!("{what} is not available on this server."))
         }
-        ServiceError::ContactNotFound => {
-            form.alert = Some("That contact no longer exists.".into())
-        }
+        ServiceError::ContactNotFound => form.alert = Some("That contact no longer exists.".into()),
         // No form of the portal can cause these (pages carry a session, not a token or an API
         // key), so one that does is a fault to report, not a message for the person. Listed
         // rather than caught all, so a new variant must be placed here on purpose.

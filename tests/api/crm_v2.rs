@@ -852,3 +852,81 @@ async fn v1_takes_the_forms_crm_apps_send() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// "Send a new code" (v2 `contacts/otp` with the `AUTH_OTP` credential) for an identity being
+/// added: the new code is for the same contact, and validating it attaches the identity there.
+#[tokio::test]
+async fn a_resent_code_for_an_added_identity_adds_it_to_the_same_contact() {
+    let app = app_without_cooldown().await;
+    let (_, signed_in) = signed_in_by_phone(&app).await;
+    let id = signed_in["contact"]["id"].as_str().unwrap().to_owned();
+    let access = signed_in["access_token"].as_str().unwrap().to_owned();
+    let email = unique_email();
+    let added = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/{id}/identities"),
+            Some(&access),
+            Some(json!({ "provider": "EMAIL", "email": email })),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let resent = json_of(
+        call(
+            &app,
+            Method::POST,
+            "/otp",
+            None,
+            Some(json!({ "credentials": [{ "name": "AUTH_OTP", "value": added["auth_otp"] }] })),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_ne!(resent["auth_otp"], added["auth_otp"], "{resent}");
+    assert_eq!(app.outbox_to(&email).await.len(), 2, "a new code was sent");
+    let code = app.latest_code(&email).await;
+    let proven = json_of(
+        call(
+            &app,
+            Method::POST,
+            "/validate_otp",
+            None,
+            Some(json!({ "code": code, "auth_otp": resent["auth_otp"] })),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(proven["contact"]["id"], id.as_str(), "{proven}");
+    // The email now signs in to that contact.
+    let sent = json_of(
+        call(
+            &app,
+            Method::POST,
+            "/authenticate",
+            None,
+            Some(json!({ "provider": "EMAIL", "username": email })),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let code = app.latest_code(&email).await;
+    let by_email = json_of(
+        call(
+            &app,
+            Method::POST,
+            "/validate_otp",
+            None,
+            Some(json!({ "code": code, "auth_otp": sent["auth_otp"] })),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(by_email["contact"]["id"], id.as_str(), "{by_email}");
+}

@@ -687,6 +687,9 @@ async fn housekeeping_deletes_stale_rate_limit_counters_only() {
     let kept: Vec<_> = kept.into_iter().map(|row| row[0].clone()).collect();
     assert_eq!(
         kept,
-        [Some("hk:live".to_owned()), Some("hk:window-only-old".to_owned())]
+        [
+            Some("hk:live".to_owned()),
+            Some("hk:window-only-old".to_owned())
+        ]
     );
 }

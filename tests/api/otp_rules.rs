@@ -240,3 +240,25 @@ async fn a_code_lives_ten_minutes_by_default() {
         "the code's lifetime in ms"
     );
 }
+
+/// An empty code is a field left out (400 naming `code`), not a wrong code: it costs no try, and
+/// the right code still works after six of them.
+#[tokio::test]
+async fn an_empty_code_is_a_missing_field_and_costs_no_try() {
+    let app = spawn_app().await;
+    let (auth_otp, code) = registered(&app).await;
+    for _ in 0..6 {
+        let response = app.validate(&auth_otp, "").await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let problem = body_json(response).await;
+        assert_eq!(
+            crate::common::field_errors(&problem),
+            [("code".to_owned(), "REQUIRED".to_owned())],
+            "{problem}"
+        );
+    }
+    assert_eq!(
+        app.validate(&auth_otp, &code).await.status(),
+        StatusCode::OK
+    );
+}
