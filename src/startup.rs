@@ -22,6 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tracing::Instrument;
 
 use crate::{
     api,
@@ -209,9 +210,24 @@ pub fn router(core: Core) -> Router {
 
 /// A request still unanswered after `limit` gets a 503 (problem+json) instead of holding its
 /// connection: a slow upload, a stuck dependency.
+///
+/// The handler runs in a task of its own, so neither this limit nor a client that hangs up
+/// (hyper then drops the request's future) cuts it off between two awaits: a future dropped
+/// inside a transaction could leave a pooled SQLite connection holding the write lock, and then
+/// every write waits out the busy timeout and fails (seen under load when wrk closed its
+/// connections at the end of a run). The work under way finishes; only its answer is dropped.
 async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
+    let handler = tokio::spawn(next.run(request).in_current_span());
+    match tokio::time::timeout(limit, handler).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => {
+            // The handler panicked (or the runtime is shutting down): a 500, as a panic would be.
+            tracing::error!(error = %error, "request handler failed");
+            api::problem::ApiError::from(crate::services::ServiceError::Unexpected(
+                anyhow::anyhow!("request handler failed"),
+            ))
+            .into_response()
+        }
         Err(_) => {
             tracing::warn!(?limit, "request timed out");
             api::problem::ApiError::from(crate::services::ServiceError::Unavailable {

@@ -19,7 +19,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 use anyhow::Context;
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
-    AnyPool, ConnectOptions, Executor,
+    AnyPool, ConnectOptions, Connection, Executor,
 };
 
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -71,6 +71,7 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(acquire_timeout)
+                    .before_acquire(|conn, _| Box::pin(async move { Ok(not_in_transaction(conn)) }))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(
@@ -90,6 +91,7 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(20)
                     .acquire_timeout(acquire_timeout)
+                    .before_acquire(|conn, _| Box::pin(async move { Ok(not_in_transaction(conn)) }))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("SET plan_cache_mode = force_custom_plan")
@@ -126,6 +128,18 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// A pooled connection must not still be inside a transaction when it is handed out (its
+/// rollback, queued when a `Transaction` was dropped, failed): on SQLite it would hold the write
+/// lock for ever and every writer would wait out the busy timeout. Such a connection is closed
+/// (which ends the transaction) and the pool takes or opens another.
+fn not_in_transaction(conn: &sqlx::AnyConnection) -> bool {
+    if conn.is_in_transaction() {
+        tracing::warn!("a pooled database connection was still in a transaction; closing it");
+        return false;
+    }
+    true
 }
 
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
