@@ -53,7 +53,7 @@ impl Core {
             .filter(|row| row.kind == kind.as_str())
             .ok_or(ServiceError::InvalidApiKey)?;
         // When it was last used is a courtesy to admins: a failed stamp fails no request.
-        if let Err(error) = store::api_keys::touch(&self.db.pool, &row.id, now_ms()).await {
+        if let Err(error) = store::api_keys::touch(&self.db.writer, &row.id, now_ms()).await {
             tracing::debug!(error = %error, "could not stamp an API key's last use");
         }
         Ok(row.id)
