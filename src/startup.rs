@@ -68,6 +68,7 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
         delivery,
         tokens: Arc::new(tokens),
         secrets: Arc::new(secrets),
+        api_key_cache: Default::default(),
     })
 }
 

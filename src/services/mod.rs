@@ -26,6 +26,7 @@ pub struct Core {
     pub(crate) tokens: Arc<auth::tokens::TokenKeys>,
     pub(crate) passwords: auth::passwords::Hasher,
     pub(crate) secrets: Arc<auth::secrets::Secrets>,
+    pub(crate) api_key_cache: auth::api_keys::ApiKeyCache,
 }
 
 impl Core {
