@@ -212,14 +212,16 @@ pub fn router(core: Core) -> Router {
 /// A request still unanswered after `limit` gets a 503 (problem+json) instead of holding its
 /// connection: a slow upload, a stuck dependency.
 ///
-/// The handler runs in a task of its own, so neither this limit nor a client that hangs up
-/// (hyper then drops the request's future) cuts it off between two awaits: a future dropped
-/// inside a transaction could leave a pooled SQLite connection holding the write lock, and then
-/// every write waits out the busy timeout and fails (seen under load when wrk closed its
-/// connections at the end of a run). The work under way finishes; only its answer is dropped.
+/// The handler runs in a task of its own, so a client that hangs up (hyper then drops this
+/// future) no longer cuts it off between two awaits: sqlx's `begin` is not cancel-safe, and a
+/// future dropped inside it could leave a pooled SQLite connection holding the write lock, after
+/// which every write waited out the busy timeout (seen under load when wrk closed its connections
+/// at the end of a run). Past the limit the task is stopped (a body that never arrives would hold
+/// it for ever); a connection that leaves inside a transaction is closed before it is handed out
+/// again (`store::Db::connect`).
 async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
-    let handler = tokio::spawn(next.run(request).in_current_span());
-    match tokio::time::timeout(limit, handler).await {
+    let mut handler = tokio::spawn(next.run(request).in_current_span());
+    match tokio::time::timeout(limit, &mut handler).await {
         Ok(Ok(response)) => response,
         Ok(Err(error)) => {
             // The handler panicked (or the runtime is shutting down): a 500, as a panic would be.
@@ -230,6 +232,7 @@ async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
             .into_response()
         }
         Err(_) => {
+            handler.abort();
             tracing::warn!(?limit, "request timed out");
             api::problem::ApiError::from(crate::services::ServiceError::Unavailable {
                 retry_after_secs: 1,
