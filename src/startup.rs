@@ -22,6 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tracing::Instrument;
 
 use crate::{
     api,
@@ -68,6 +69,7 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
         delivery,
         tokens: Arc::new(tokens),
         secrets: Arc::new(secrets),
+        api_key_cache: Default::default(),
     })
 }
 
@@ -210,10 +212,28 @@ pub fn router(core: Core) -> Router {
 
 /// A request still unanswered after `limit` gets a 503 (problem+json) instead of holding its
 /// connection: a slow upload, a stuck dependency.
+///
+/// The handler runs in a task of its own, so a client that hangs up (hyper then drops this
+/// future) no longer cuts it off between two awaits: sqlx's `begin` is not cancel-safe, and a
+/// future dropped inside it could leave a pooled SQLite connection holding the write lock, after
+/// which every write waited out the busy timeout (seen under load when wrk closed its connections
+/// at the end of a run). Past the limit the task is stopped (a body that never arrives would hold
+/// it for ever); a connection that leaves inside a transaction is closed before it is handed out
+/// again (`store::Db::connect`).
 async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
+    let mut handler = tokio::spawn(next.run(request).in_current_span());
+    match tokio::time::timeout(limit, &mut handler).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => {
+            // The handler panicked (or the runtime is shutting down): a 500, as a panic would be.
+            tracing::error!(error = %error, "request handler failed");
+            api::problem::ApiError::from(crate::services::ServiceError::Unexpected(
+                anyhow::anyhow!("request handler failed"),
+            ))
+            .into_response()
+        }
         Err(_) => {
+            handler.abort();
             tracing::warn!(?limit, "request timed out");
             api::problem::ApiError::from(crate::services::ServiceError::Unavailable {
                 retry_after_secs: 1,

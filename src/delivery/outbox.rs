@@ -37,7 +37,7 @@ impl Deliver for Outbox {
             created_at: store::now_ms(),
             seq: micros_now(),
         };
-        store::outbox::insert(&self.db.pool, &row)
+        store::outbox::insert(&self.db.writer, &row)
             .await
             .map_err(|e| SendError::Retry(e.into()))
     }

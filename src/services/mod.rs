@@ -26,6 +26,7 @@ pub struct Core {
     pub(crate) tokens: Arc<auth::tokens::TokenKeys>,
     pub(crate) passwords: auth::passwords::Hasher,
     pub(crate) secrets: Arc<auth::secrets::Secrets>,
+    pub(crate) api_key_cache: auth::api_keys::ApiKeyCache,
 }
 
 impl Core {
@@ -38,14 +39,23 @@ impl Core {
         self.db.ping().await
     }
 
-    /// Connections the pool holds, and how many of them are idle.
+    /// Connections the pools hold, and how many of them are idle.
     pub fn pool_usage(&self) -> (u32, usize) {
-        (self.db.pool.size(), self.db.pool.num_idle())
+        let (size, idle) = (self.db.pool.size(), self.db.pool.num_idle());
+        match self.db.backend {
+            // SQLite's writer is a pool of its own; on PostgreSQL both names are one pool.
+            crate::store::Backend::Sqlite => (
+                size + self.db.writer.size(),
+                idle + self.db.writer.num_idle(),
+            ),
+            crate::store::Backend::Postgres => (size, idle),
+        }
     }
 
-    /// Closes the database pool (at shutdown).
+    /// Closes the database pools (at shutdown).
     pub async fn close(&self) {
         self.db.pool.close().await;
+        self.db.writer.close().await;
     }
 
     /// Deletes what has expired: sessions, codes a day past their expiry, rate-limit counters
@@ -53,8 +63,8 @@ impl Core {
     pub async fn housekeeping(&self) -> anyhow::Result<()> {
         let day_ago = crate::store::now_ms() - 25 * 3_600_000;
         crate::store::sessions::delete_expired(&self.db).await?;
-        crate::store::otps::delete_expired(&self.db.pool, day_ago).await?;
-        crate::store::throttles::delete_stale(&self.db.pool, day_ago).await?;
+        crate::store::otps::delete_expired(&self.db.writer, day_ago).await?;
+        crate::store::throttles::delete_stale(&self.db.writer, day_ago).await?;
         Ok(())
     }
 }

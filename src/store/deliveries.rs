@@ -96,7 +96,7 @@ pub async fn mark_sent(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
     .bind(id)
     .bind(SENT)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&db.writer)
     .await?;
     Ok(())
 }
@@ -110,7 +110,7 @@ pub async fn retry_at(db: &Db, id: &str, next_attempt_at: i64, error: &str) -> s
     .bind(QUEUED)
     .bind(next_attempt_at)
     .bind(error)
-    .execute(&db.pool)
+    .execute(&db.writer)
     .await?;
     Ok(())
 }
@@ -123,7 +123,7 @@ pub async fn mark_failed(db: &Db, id: &str, error: &str) -> sqlx::Result<()> {
     .bind(id)
     .bind(FAILED)
     .bind(error)
-    .execute(&db.pool)
+    .execute(&db.writer)
     .await?;
     Ok(())
 }

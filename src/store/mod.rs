@@ -19,7 +19,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 use anyhow::Context;
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
-    AnyPool, ConnectOptions, Executor,
+    AnyPool, ConnectOptions, Connection, Executor,
 };
 
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -32,7 +32,13 @@ pub enum Backend {
 
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Reads. On PostgreSQL the same pool as `writer`.
     pub pool: AnyPool,
+    /// Transactions (`begin`) and single-statement writes. On SQLite a pool of one connection:
+    /// SQLite takes one writer at a time anyway, and writers that wait for this connection wait
+    /// their turn in the pool's queue (first come, first served) instead of napping in SQLite's
+    /// busy handler (up to 100 ms a nap) while the lock is free. WAL keeps readers off this queue.
+    pub writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -48,7 +54,8 @@ pub fn flag(value: bool) -> i64 {
 }
 
 impl Db {
-    /// `pool_size`: connections at most (`None`: 8 on SQLite, 20 on PostgreSQL).
+    /// `pool_size`: connections at most (`None`: 8 on SQLite, for reading, beside the one writing
+    /// connection; 20 on PostgreSQL).
     pub async fn connect(
         url: &str,
         acquire_timeout: Duration,
@@ -69,51 +76,72 @@ impl Db {
             .context("DATABASE_URL could not be parsed")?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
-        let pool = match backend {
-            // SQLite has one writer at a time: a few connections, WAL so readers never wait,
-            // and a busy timeout so bursts of writers queue instead of failing.
+        let (pool, writer) = match backend {
+            // SQLite has one writer at a time: WAL so readers never wait, a few reading
+            // connections, one writing connection (see `writer`), and a busy timeout for the
+            // other processes that may write the file (the command line, a second server).
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(pool_size.unwrap_or(8))
-                    .acquire_timeout(acquire_timeout)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;",
-                            )
-                            .await?;
-                            Ok(())
+                let sqlite = |max| {
+                    AnyPoolOptions::new()
+                        .max_connections(max)
+                        .acquire_timeout(acquire_timeout)
+                        .before_acquire(|conn, _| {
+                            Box::pin(async move { Ok(not_in_transaction(conn)) })
                         })
-                    })
-                    .connect_with(options)
-                    .await
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;",
+                                )
+                                .await?;
+                                Ok(())
+                            })
+                        })
+                };
+                // The writer first: it creates the file and switches it to WAL before any reader.
+                let writer = sqlite(1).connect_with(options.clone()).await;
+                match writer {
+                    Ok(writer) => sqlite(pool_size.unwrap_or(8))
+                        .connect_with(options)
+                        .await
+                        .map(|pool| (pool, writer)),
+                    Err(error) => Err(error),
+                }
             }
             // Prepared statements are cached per connection; a generic plan for the search LIKE would
             // always use the trigram index, even for 2-character terms it cannot serve (seconds at 1M).
-            Backend::Postgres => {
-                AnyPoolOptions::new()
-                    .max_connections(pool_size.unwrap_or(20))
-                    .acquire_timeout(acquire_timeout)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute("SET plan_cache_mode = force_custom_plan")
-                                .await?;
-                            Ok(())
-                        })
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(pool_size.unwrap_or(20))
+                .acquire_timeout(acquire_timeout)
+                .before_acquire(|conn, _| Box::pin(async move { Ok(not_in_transaction(conn)) }))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("SET plan_cache_mode = force_custom_plan")
+                            .await?;
+                        Ok(())
                     })
-                    .connect_with(options)
-                    .await
-            }
+                })
+                .connect_with(options)
+                .await
+                .map(|pool| (pool.clone(), pool)),
         }
         .context("could not connect to the database")?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.writer).await,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.writer)
+                    .await
+            }
         }
         .context("database migrations failed")
     }
@@ -122,8 +150,8 @@ impl Db {
     /// writes fails at once ("database is locked") when another writer got in between.
     pub async fn begin(&self) -> sqlx::Result<Tx<'static>> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 
@@ -131,6 +159,18 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// A pooled connection must not still be inside a transaction when it is handed out (its
+/// rollback, queued when a `Transaction` was dropped, failed): on SQLite it would hold the write
+/// lock for ever and every writer would wait out the busy timeout. Such a connection is closed
+/// (which ends the transaction) and the pool takes or opens another.
+fn not_in_transaction(conn: &sqlx::AnyConnection) -> bool {
+    if conn.is_in_transaction() {
+        tracing::warn!("a pooled database connection was still in a transaction; closing it");
+        return false;
+    }
+    true
 }
 
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {

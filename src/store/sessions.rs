@@ -60,7 +60,7 @@ impl DbSessionStore {
         .bind(string_field(record, self.owners.contact_key))
         .bind(string_field(record, self.owners.agent_key))
         .bind(expiry_ms(record))
-        .execute(&self.db.pool)
+        .execute(&self.db.writer)
         .await
         .map_err(backend)?;
         Ok(())
@@ -105,7 +105,7 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_id.to_string())
-            .execute(&self.db.pool)
+            .execute(&self.db.writer)
             .await
             .map_err(backend)?;
         Ok(())
@@ -140,7 +140,7 @@ pub async fn end_for_agent<'e>(
 pub async fn delete_expired(db: &Db) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now_ms())
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await?;
     Ok(done.rows_affected())
 }

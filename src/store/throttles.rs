@@ -84,19 +84,17 @@ pub async fn hit_returning_previous(
     rule: Rule,
     now: i64,
 ) -> sqlx::Result<(Verdict, i64)> {
-    sqlx::query(
+    // The no-op update locks an existing row and RETURNING reads it in the same statement (one
+    // round trip instead of an upsert and a select); a new row comes back as inserted.
+    let (window_start, hits, last_at): (i64, i64, i64) = sqlx::query_as(
         "INSERT INTO throttles (key, window_start, hits, last_at) VALUES ($1, $2, 0, 0) \
-         ON CONFLICT (key) DO UPDATE SET key = excluded.key",
+         ON CONFLICT (key) DO UPDATE SET key = excluded.key \
+         RETURNING window_start, hits, last_at",
     )
     .bind(key)
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let (window_start, hits, last_at): (i64, i64, i64) =
-        sqlx::query_as("SELECT window_start, hits, last_at FROM throttles WHERE key = $1")
-            .bind(key)
-            .fetch_one(&mut **tx)
-            .await?;
     let (verdict, window_start, hits) = decide(rule, now, window_start, hits, last_at);
     if verdict == Verdict::Allowed {
         sqlx::query(

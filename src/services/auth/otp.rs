@@ -248,7 +248,7 @@ impl Core {
             .ok_or(ServiceError::InvalidOtp)?;
         let max = self.settings.limits.otp_max_attempts;
         check_state(&row, now, max)?;
-        if store::otps::take_try(&self.db.pool, &row.id, max)
+        if store::otps::take_try(&self.db.writer, &row.id, max)
             .await?
             .is_none()
         {

@@ -161,7 +161,7 @@ impl Core {
             .await?
             .ok_or(ServiceError::InvalidRefreshToken)?;
         if row.rotated_at.is_some() {
-            store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now).await?;
+            store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now).await?;
             tracing::warn!(family = %row.family_id, "refresh token reused; sign-in revoked");
             return Err(ServiceError::RefreshTokenReused);
         }
@@ -177,7 +177,7 @@ impl Core {
             // Gone (its contact was deleted), revoked, or rotated by a parallel request.
             return match store::refresh_tokens::by_hash(&self.db.pool, &hash).await? {
                 Some(again) if again.rotated_at.is_some() => {
-                    store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now)
+                    store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now)
                         .await?;
                     Err(ServiceError::RefreshTokenReused)
                 }
@@ -210,7 +210,7 @@ impl Core {
         if let Some(row) =
             store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim())).await?
         {
-            store::refresh_tokens::revoke_family(&self.db.pool, &row.family_id, now_ms()).await?;
+            store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now_ms()).await?;
         }
         Ok(())
     }
@@ -221,7 +221,7 @@ impl Core {
         let customer = self.authenticate_access_token(token).await?;
         customer.require_self(contact_id)?;
         let claims = self.tokens.verify(token)?;
-        store::refresh_tokens::revoke_family(&self.db.pool, &claims.sid, now_ms()).await?;
+        store::refresh_tokens::revoke_family(&self.db.writer, &claims.sid, now_ms()).await?;
         Ok(())
     }
 
