@@ -704,6 +704,26 @@ async fn claims_are_capped_per_client_ip() {
     assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
 }
 
+/// The channel on file keeps its own cool-down: claims naming one contact by different
+/// identifiers (its code, then its email) send that email one code between them, and both
+/// answer alike.
+#[tokio::test]
+async fn claims_by_different_identifiers_send_the_channel_one_code_per_cool_down() {
+    let app = spawn_app().await;
+    let (_, on_file, _) = person_on_file(&app, "RULE-4C").await;
+    let identity = json!({"provider": "EMAIL", "email": on_file});
+    let by_code = claim(
+        &app,
+        json!([{"name": "CODE", "value": "RULE-4C"}]),
+        identity.clone(),
+    )
+    .await;
+    assert_eq!(by_code.status(), StatusCode::ACCEPTED);
+    let by_email = claim(&app, json!([{"name": "EMAIL", "value": on_file}]), identity).await;
+    assert_eq!(by_email.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.outbox_to(&on_file).await.len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_claims_of_one_contact_send_one_code() {
     let app = spawn_app().await;
