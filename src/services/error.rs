@@ -47,7 +47,25 @@ pub enum ServiceError {
     #[error("{0} is not available on this server")]
     NotConfigured(&'static str),
     #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
+    Unexpected(anyhow::Error),
+}
+
+/// Some paths carry a database error inside an `anyhow::Error` (a transaction helper, a
+/// housekeeping step): an unreachable database is still "unavailable" (503), not a fault (500).
+impl From<anyhow::Error> for ServiceError {
+    fn from(error: anyhow::Error) -> Self {
+        let unreachable = error
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+            .any(crate::store::is_unavailable);
+        if unreachable {
+            tracing::warn!(error = format!("{error:#}"), "database unavailable");
+            return Self::Unavailable {
+                retry_after_secs: 5,
+            };
+        }
+        Self::Unexpected(error)
+    }
 }
 
 impl From<ValidationErrors> for ServiceError {
@@ -81,7 +99,7 @@ impl From<crate::services::auth::passwords::HashError> for ServiceError {
             HashError::Busy => Self::Busy {
                 retry_after_secs: 1,
             },
-            HashError::Failed(e) => Self::Unexpected(e),
+            HashError::Failed(e) => e.into(),
         }
     }
 }
