@@ -82,13 +82,8 @@ impl From<FieldError> for ServiceError {
 
 impl From<sqlx::Error> for ServiceError {
     fn from(error: sqlx::Error) -> Self {
-        if crate::store::is_unavailable(&error) {
-            tracing::warn!(error = %error, "database unavailable");
-            return Self::Unavailable {
-                retry_after_secs: 5,
-            };
-        }
-        Self::Unexpected(anyhow::Error::new(error).context("database"))
+        // One decision for both ways a database error arrives (see `From<anyhow::Error>`).
+        anyhow::Error::new(error).context("database").into()
     }
 }
 
