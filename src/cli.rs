@@ -140,7 +140,7 @@ async fn create_agent(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
         .create_agent(&Actor::System, email, role, password)
         .await
         .map_err(|e| match e {
-            crate::services::ServiceError::Validation(v) => anyhow::anyhow!("{}", v.summary()),
+            crate::services::AdminError::Validation(v) => anyhow::anyhow!("{}", v.summary()),
             other => anyhow::anyhow!(other),
         })?;
     println!("created {} agent {}", agent.role, agent.email);

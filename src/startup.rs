@@ -227,15 +227,15 @@ async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
         Ok(Err(error)) => {
             // The handler panicked (or the runtime is shutting down): a 500, as a panic would be.
             tracing::error!(error = %error, "request handler failed");
-            api::problem::ApiError::from(crate::services::ServiceError::Unexpected(
-                anyhow::anyhow!("request handler failed"),
-            ))
+            api::problem::ApiError::from(crate::services::Fault::from(anyhow::anyhow!(
+                "request handler failed"
+            )))
             .into_response()
         }
         Err(_) => {
             handler.abort();
             tracing::warn!(?limit, "request timed out");
-            api::problem::ApiError::from(crate::services::ServiceError::Unavailable {
+            api::problem::ApiError::from(crate::services::Fault::Unavailable {
                 retry_after_secs: 1,
             })
             .into_response()

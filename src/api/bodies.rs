@@ -11,7 +11,7 @@ use crate::{
     domain::{FieldError, Identity, OtpCode, Provider, ValidationErrors},
     services::{
         auth::{claim::Identification, otp::typed_code, IdentityInput, OtpLookup, RegisterInput},
-        ServiceError,
+        CodeError,
     },
 };
 
@@ -93,7 +93,7 @@ pub fn parse_code(
     field: &str,
     raw: Option<String>,
     errors: &mut ValidationErrors,
-) -> Result<Option<OtpCode>, ServiceError> {
+) -> Result<Option<OtpCode>, CodeError> {
     match raw {
         None => {
             errors.push(FieldError::required(field, "Code"));
@@ -101,7 +101,7 @@ pub fn parse_code(
         }
         Some(raw) => match typed_code(field, &raw) {
             Ok(code) => Ok(Some(code)),
-            Err(ServiceError::Validation(missing)) => {
+            Err(CodeError::Validation(missing)) => {
                 errors.0.extend(missing.0);
                 Ok(None)
             }

@@ -6,7 +6,13 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::{domain::ValidationErrors, services::ServiceError};
+use crate::{
+    domain::ValidationErrors,
+    services::{
+        AdminError, CodeError, ContactError, CredentialError, Fault, LimitError, Refusal,
+        ServiceError, TokenError,
+    },
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -25,6 +31,27 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed,
 }
+
+/// Every service's own error reaches HTTP through `ServiceError`'s one mapping below.
+macro_rules! from_service_errors {
+    ($($error:ty),*) => {
+        $(impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                ApiError::Service(error.into())
+            }
+        })*
+    };
+}
+from_service_errors!(
+    AdminError,
+    CodeError,
+    ContactError,
+    Fault,
+    LimitError,
+    Refusal,
+    CredentialError,
+    TokenError
+);
 
 impl From<ValidationErrors> for ApiError {
     fn from(errors: ValidationErrors) -> Self {
@@ -93,11 +120,11 @@ impl ApiError {
                 S::IdentityTaken => (StatusCode::CONFLICT, "IDENTITY_TAKEN"),
                 S::InvalidApiKey => (StatusCode::UNAUTHORIZED, "INVALID_API_KEY"),
                 S::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
-                S::Busy { .. } | S::Unavailable { .. } => {
+                S::Fault(Fault::Busy { .. } | Fault::Unavailable { .. }) => {
                     (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
                 }
                 S::NotConfigured(_) => (StatusCode::BAD_REQUEST, "NOT_CONFIGURED"),
-                S::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
+                S::Fault(Fault::Unexpected(_)) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
             },
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "MALFORMED_JSON"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
@@ -115,7 +142,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         let detail = match &self {
-            ApiError::Service(ServiceError::Unexpected(error)) => {
+            ApiError::Service(ServiceError::Fault(Fault::Unexpected(error))) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
                 "Something went wrong on our side; please try again".to_owned()
             }
@@ -150,8 +177,9 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Service(
                 ServiceError::TooManyRequests { retry_after_secs }
-                | ServiceError::Busy { retry_after_secs }
-                | ServiceError::Unavailable { retry_after_secs },
+                | ServiceError::Fault(
+                    Fault::Busy { retry_after_secs } | Fault::Unavailable { retry_after_secs },
+                ),
             ) => {
                 headers.insert(
                     header::RETRY_AFTER,
@@ -174,8 +202,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A signed-in call whose contact is gone (deleted since): to the caller, the token no longer
 /// works.
-pub fn signed_out(error: ServiceError) -> ServiceError {
-    match error {
+pub fn signed_out(error: impl Into<ServiceError>) -> ServiceError {
+    match error.into() {
         ServiceError::ContactNotFound => ServiceError::InvalidToken,
         other => other,
     }

@@ -24,7 +24,7 @@ use crate::{
     services::{
         auth::{otp::OtpChallenge, Authenticated},
         contacts::ProfileUpdate,
-        Core, ServiceError,
+        Core, Fault,
     },
     views::{ContactSummary, OrganisationView, Profile},
 };
@@ -77,7 +77,7 @@ pub struct TokenResponse {
 fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
     let tokens = auth
         .tokens
-        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("no tokens issued")))?;
+        .ok_or_else(|| Fault::from(anyhow::anyhow!("no tokens issued")))?;
     Ok(Json(TokenResponse {
         contact: auth.contact,
         organisations: auth.organisations,

@@ -5,7 +5,8 @@
 use crate::{
     domain::{Email, FieldError, Role, ValidationErrors},
     services::{
-        auth::passwords::check_strength, limits::Limit, Actor, Core, ServiceError, ServiceResult,
+        auth::passwords::check_strength, limits::Limit, Actor, AdminError, Core, CredentialError,
+        Fault,
     },
     store::{self, agents::AgentRow, now_ms},
     views::AgentView,
@@ -43,7 +44,7 @@ fn agent_view(row: &AgentRow) -> Option<AgentView> {
     })
 }
 
-fn not_found() -> ServiceError {
+fn not_found() -> AdminError {
     FieldError::new("agent", "NOT_FOUND", "No such agent").into()
 }
 
@@ -55,7 +56,7 @@ impl Core {
         email: &str,
         role: &str,
         password: String,
-    ) -> ServiceResult<AgentView> {
+    ) -> Result<AgentView, AdminError> {
         actor.require_admin()?;
         let mut errors = ValidationErrors::default();
         let email = errors.check(Email::parse("email", email));
@@ -63,10 +64,10 @@ impl Core {
         errors.check(check_strength("password", &password));
         errors.into_result()?;
         let (Some(email), Some(role)) = (email, role) else {
-            return Err(ServiceError::Validation(ValidationErrors::default()));
+            return Err(AdminError::Validation(ValidationErrors::default()));
         };
         let taken = || {
-            ServiceError::from(FieldError::new(
+            AdminError::from(FieldError::new(
                 "email",
                 "TAKEN",
                 "An agent with this email already exists",
@@ -107,7 +108,7 @@ impl Core {
         email: &str,
         password: String,
         client_ip: Option<&str>,
-    ) -> ServiceResult<Agent> {
+    ) -> Result<Agent, CredentialError> {
         let email = email.trim().to_lowercase();
         let mut limits = vec![Limit::FailuresPerAccount(format!("AGENT:{email}"))];
         limits.extend(client_ip.map(|ip| Limit::FailuresPerIp(ip.to_owned())));
@@ -120,19 +121,19 @@ impl Core {
         if !self.passwords.verify(password, stored, client_ip).await? {
             // Failures are slowed (and capped above): guessing at the back office is costly.
             tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-            return Err(ServiceError::InvalidCredentials);
+            return Err(CredentialError::InvalidCredentials);
         }
-        let row = row.ok_or(ServiceError::InvalidCredentials)?;
+        let row = row.ok_or(CredentialError::InvalidCredentials)?;
         self.attempts_succeeded(attempts).await?;
         Ok(Agent {
             id: row.id,
             email: row.email,
-            role: Role::from_stored(&row.role).ok_or(ServiceError::InvalidCredentials)?,
+            role: Role::from_stored(&row.role).ok_or(CredentialError::InvalidCredentials)?,
         })
     }
 
     /// The agent behind a session, if it still exists and is enabled.
-    pub async fn active_agent(&self, id: &str) -> ServiceResult<Option<Agent>> {
+    pub async fn active_agent(&self, id: &str) -> Result<Option<Agent>, Fault> {
         let row = store::agents::by_id(&self.db.pool, id).await?;
         Ok(row.filter(|r| r.disabled_at.is_none()).and_then(|r| {
             Role::from_stored(&r.role).map(|role| Agent {
@@ -143,7 +144,7 @@ impl Core {
         }))
     }
 
-    pub async fn agents(&self, actor: &Actor) -> ServiceResult<Vec<AgentView>> {
+    pub async fn agents(&self, actor: &Actor) -> Result<Vec<AgentView>, AdminError> {
         actor.require_admin()?;
         Ok(store::agents::list(&self.db.pool)
             .await?
@@ -158,10 +159,10 @@ impl Core {
         actor: &Actor,
         id: &str,
         disabled: bool,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), AdminError> {
         actor.require_admin()?;
         if disabled && actor.id().as_deref() == Some(id) {
-            return Err(ServiceError::Forbidden("you cannot disable yourself"));
+            return Err(AdminError::Forbidden("you cannot disable yourself"));
         }
         let mut tx = self.db.begin().await?;
         let target = store::agents::by_id(&mut *tx, id)
@@ -183,11 +184,16 @@ impl Core {
     }
 
     /// Nobody demotes themselves (there would be no admin left to undo it, perhaps).
-    pub async fn set_agent_role(&self, actor: &Actor, id: &str, role: &str) -> ServiceResult<()> {
+    pub async fn set_agent_role(
+        &self,
+        actor: &Actor,
+        id: &str,
+        role: &str,
+    ) -> Result<(), AdminError> {
         actor.require_admin()?;
         let role = Role::parse("role", role)?;
         if role != Role::Admin && actor.id().as_deref() == Some(id) {
-            return Err(ServiceError::Forbidden("you cannot demote yourself"));
+            return Err(AdminError::Forbidden("you cannot demote yourself"));
         }
         let mut tx = self.db.begin().await?;
         let target = store::agents::by_id(&mut *tx, id)

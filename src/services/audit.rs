@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Executor};
 
-use super::{contacts::convert_time, Actor, Core, ServiceResult};
+use super::{contacts::convert_time, Actor, AdminError, Core, Fault};
 use crate::{
     store::{self, audit::AuditRow, now_ms},
     views::AuditView,
@@ -17,7 +17,7 @@ impl Core {
         actor: &Actor,
         action: &str,
         detail: Option<&str>,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), Fault> {
         let row = AuditRow {
             id: uuid::Uuid::new_v4().to_string(),
             contact_id: contact_id.map(str::to_owned),
@@ -35,7 +35,7 @@ impl Core {
     pub(crate) async fn audit_views(
         &self,
         rows: Vec<store::audit::AuditRow>,
-    ) -> ServiceResult<Vec<AuditView>> {
+    ) -> Result<Vec<AuditView>, Fault> {
         let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         let mut views = Vec::with_capacity(rows.len());
         for a in rows {
@@ -74,9 +74,13 @@ impl Core {
     }
 
     /// What admins did (agents, roles, API keys, organisations), newest first: admins only.
-    pub async fn admin_audit(&self, actor: &Actor, limit: i64) -> ServiceResult<Vec<AuditView>> {
+    pub async fn admin_audit(
+        &self,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<Vec<AuditView>, AdminError> {
         actor.require_admin()?;
         let rows = store::audit::admin_trail(&self.db.pool, limit).await?;
-        self.audit_views(rows).await
+        Ok(self.audit_views(rows).await?)
     }
 }

@@ -1,7 +1,7 @@
 //! What the outside sees of the delivery queue: its depth (metrics), recent failures (the back
 //! office, recipients masked), and in development the outbox.
 
-use super::{contacts::convert_time, Core, ServiceResult};
+use super::{contacts::convert_time, Core, Fault};
 use crate::{
     domain::{Email, PhoneNumber},
     store,
@@ -20,7 +20,7 @@ fn masked(channel: &str, to: &str) -> String {
 
 impl Core {
     /// Messages waiting (queued or being sent) and the age in ms of the oldest.
-    pub async fn delivery_queue(&self) -> ServiceResult<(i64, i64)> {
+    pub async fn delivery_queue(&self) -> Result<(i64, i64), Fault> {
         Ok(store::deliveries::depth(&self.db, store::now_ms()).await?)
     }
 
@@ -28,12 +28,12 @@ impl Core {
     pub async fn dev_outbox(
         &self,
         limit: i64,
-    ) -> ServiceResult<Vec<crate::delivery::outbox::OutboxMessage>> {
+    ) -> Result<Vec<crate::delivery::outbox::OutboxMessage>, Fault> {
         Ok(crate::delivery::outbox::recent(&self.db, limit).await?)
     }
 
     /// The latest messages given up on (refused by the provider, or their code expired first).
-    pub async fn delivery_failures(&self, limit: i64) -> ServiceResult<Vec<DeliveryFailureView>> {
+    pub async fn delivery_failures(&self, limit: i64) -> Result<Vec<DeliveryFailureView>, Fault> {
         Ok(store::deliveries::recent_failures(&self.db, limit)
             .await?
             .into_iter()

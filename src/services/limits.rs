@@ -5,7 +5,7 @@
 //! cannot get past a cap. Caps count the identifier the client gave, never the contact behind it,
 //! so they answer alike for identities that exist and for those that don't.
 
-use super::{Core, ServiceError, ServiceResult};
+use super::{Core, Fault, LimitError};
 use crate::store::{
     now_ms,
     throttles::{self, Rule, Verdict},
@@ -75,13 +75,13 @@ impl Core {
 
     /// Refuses at once when any of `limits` would refuse a hit now; counts nothing. For cheap
     /// refusals before expensive work; the counting happens later under the row lock.
-    pub(crate) async fn precheck(&self, limits: &[Limit]) -> ServiceResult<()> {
+    pub(crate) async fn precheck(&self, limits: &[Limit]) -> Result<(), LimitError> {
         let now = now_ms();
         for limit in limits {
             let verdict =
                 throttles::peek(&self.db.pool, &limit.key(), self.rule(limit), now).await?;
             if let Verdict::Refused { retry_after_secs } = verdict {
-                return Err(ServiceError::TooManyRequests { retry_after_secs });
+                return Err(LimitError::TooManyRequests { retry_after_secs });
             }
         }
         Ok(())
@@ -89,7 +89,7 @@ impl Core {
 
     /// Counts one attempt on every limit, in one transaction: all or none. Refused when any is
     /// over its cap (and then none counts).
-    pub(crate) async fn begin_attempts(&self, limits: &[Limit]) -> ServiceResult<Attempts> {
+    pub(crate) async fn begin_attempts(&self, limits: &[Limit]) -> Result<Attempts, LimitError> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         let mut counted = Vec::with_capacity(limits.len());
@@ -98,7 +98,7 @@ impl Core {
             let (verdict, previous) =
                 throttles::hit_returning_previous(&mut tx, &key, self.rule(limit), now).await?;
             if let Verdict::Refused { retry_after_secs } = verdict {
-                return Err(ServiceError::TooManyRequests { retry_after_secs });
+                return Err(LimitError::TooManyRequests { retry_after_secs });
             }
             counted.push((key, previous));
         }
@@ -107,12 +107,12 @@ impl Core {
     }
 
     /// Counts attempts that are never taken back (claims: a match counts like a miss).
-    pub(crate) async fn count_attempts(&self, limits: &[Limit]) -> ServiceResult<()> {
+    pub(crate) async fn count_attempts(&self, limits: &[Limit]) -> Result<(), LimitError> {
         self.begin_attempts(limits).await.map(|_counted| ())
     }
 
     /// The attempts succeeded: they are not failures.
-    pub(crate) async fn attempts_succeeded(&self, attempts: Attempts) -> ServiceResult<()> {
+    pub(crate) async fn attempts_succeeded(&self, attempts: Attempts) -> Result<(), Fault> {
         let mut tx = self.db.begin().await?;
         for (key, previous) in &attempts.0 {
             throttles::undo(&mut *tx, key, *previous).await?;
@@ -129,7 +129,7 @@ impl Core {
         tx: &mut crate::store::Tx<'_>,
         limits: &[Limit],
         now: i64,
-    ) -> ServiceResult<Counted> {
+    ) -> Result<Counted, Fault> {
         for limit in limits {
             let (verdict, _) =
                 throttles::hit_returning_previous(tx, &limit.key(), self.rule(limit), now).await?;

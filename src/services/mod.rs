@@ -12,7 +12,10 @@ pub mod organisations;
 
 use std::sync::Arc;
 
-pub use error::{ServiceError, ServiceResult};
+pub use error::{
+    AdminError, CodeError, ContactError, CredentialError, Fault, LimitError, Refusal, ServiceError,
+    TokenError,
+};
 
 use crate::{config::Settings, delivery::Delivery, domain::Role, store::Db};
 
@@ -102,18 +105,18 @@ impl Actor {
     }
 
     /// Agents, roles and API keys: admins and the operator only.
-    pub(crate) fn require_admin(&self) -> ServiceResult<()> {
+    pub(crate) fn require_admin(&self) -> Result<(), Refusal> {
         match self {
             Actor::Agent {
                 role: Role::Admin, ..
             }
             | Actor::System => Ok(()),
-            _ => Err(ServiceError::Forbidden("only admins can do that")),
+            _ => Err(Refusal("only admins can do that")),
         }
     }
 
     /// Organisations: admins, the operator, and servers with a back-office key.
-    pub(crate) fn require_organisations(&self) -> ServiceResult<()> {
+    pub(crate) fn require_organisations(&self) -> Result<(), Refusal> {
         match self {
             Actor::ApiKey(_) => Ok(()),
             other => other.require_admin(),
@@ -121,9 +124,9 @@ impl Actor {
     }
 
     /// Contacts managed from outside: any agent, a back-office key, the operator; not a customer.
-    pub(crate) fn require_back_office(&self) -> ServiceResult<()> {
+    pub(crate) fn require_back_office(&self) -> Result<(), Refusal> {
         match self {
-            Actor::Customer(_) => Err(ServiceError::Forbidden(
+            Actor::Customer(_) => Err(Refusal(
                 "customers manage their own contact through the self-service calls",
             )),
             _ => Ok(()),

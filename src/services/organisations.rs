@@ -2,7 +2,7 @@
 
 use crate::{
     domain::{OrgType, PersonName, ValidationErrors},
-    services::{Actor, Core, ServiceError, ServiceResult},
+    services::{Actor, AdminError, ContactError, Core, Fault},
     store::{self, now_ms, organisations::OrganisationRow},
     views::OrganisationView,
 };
@@ -22,14 +22,14 @@ impl Core {
         actor: &Actor,
         name: Option<&str>,
         org_type: Option<&str>,
-    ) -> ServiceResult<OrganisationView> {
+    ) -> Result<OrganisationView, AdminError> {
         actor.require_organisations()?;
         let mut errors = ValidationErrors::default();
         let name = errors.check(PersonName::parse("name", "Name", name.unwrap_or("")));
         let org_type = errors.check(OrgType::parse("org_type", org_type.unwrap_or("")));
         errors.into_result()?;
         let (Some(name), Some(org_type)) = (name, org_type) else {
-            return Err(ServiceError::Validation(ValidationErrors::default()));
+            return Err(AdminError::Validation(ValidationErrors::default()));
         };
         let row = OrganisationRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -46,7 +46,7 @@ impl Core {
         Ok(view(row))
     }
 
-    pub async fn organisations(&self) -> ServiceResult<Vec<OrganisationView>> {
+    pub async fn organisations(&self) -> Result<Vec<OrganisationView>, Fault> {
         Ok(store::organisations::list(&self.db.pool)
             .await?
             .into_iter()
@@ -59,15 +59,15 @@ impl Core {
         contact_id: &str,
         organisation_id: &str,
         actor: &Actor,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), ContactError> {
         actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         store::contacts::find(&mut *tx, contact_id)
             .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+            .ok_or(ContactError::ContactNotFound)?;
         let org = store::organisations::find(&mut *tx, organisation_id)
             .await?
-            .ok_or(ServiceError::OrganisationNotFound)?;
+            .ok_or(ContactError::OrganisationNotFound)?;
         store::organisations::join(&mut *tx, contact_id, organisation_id, now_ms()).await?;
         self.audit(
             &mut *tx,
@@ -86,15 +86,15 @@ impl Core {
         contact_id: &str,
         organisation_id: &str,
         actor: &Actor,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), ContactError> {
         actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         store::contacts::find(&mut *tx, contact_id)
             .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+            .ok_or(ContactError::ContactNotFound)?;
         let org = store::organisations::find(&mut *tx, organisation_id)
             .await?
-            .ok_or(ServiceError::OrganisationNotFound)?;
+            .ok_or(ContactError::OrganisationNotFound)?;
         if store::organisations::leave(&mut *tx, contact_id, organisation_id).await? {
             self.audit(
                 &mut *tx,

@@ -9,11 +9,12 @@ use super::{
     forms::{FormMessages, FormState, TextField},
     layout::Page,
 };
+use crate::web::error::PortalError;
 
 const FORM: &str = "claim";
 
 #[server(endpoint = "page/claim")]
-pub async fn claim_page() -> Result<FormState, ServerFnError> {
+pub async fn claim_page() -> Result<FormState, PortalError> {
     let session = super::ssr::session().await?;
     super::ssr::take_flash(&session, FORM).await
 }
@@ -25,7 +26,7 @@ pub async fn submit_claim(
     on_file: Option<String>,
     new_identity: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::{
         domain::{FieldError, IdentificationName, Provider, ValidationErrors},
@@ -123,10 +124,7 @@ pub async fn submit_claim(
                 auth_otp: challenge.auth_otp,
                 obfuscated_value: masked,
             };
-            session
-                .insert(PENDING_KEY, pending)
-                .await
-                .map_err(ssr::server_error)?;
+            session.insert(PENDING_KEY, pending).await?;
             ssr::see_other("/verify");
         }
         Err(error) => {

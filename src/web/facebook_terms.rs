@@ -7,19 +7,17 @@ use super::{
     forms::{CheckField, FormMessages, FormState},
     layout::Page,
 };
+use crate::web::error::PortalError;
 
 const FORM: &str = "facebook-terms";
 
 /// The form, or `None` (after a redirect to `/sign-in`) when no Facebook sign-up is waiting.
 #[server(endpoint = "page/facebook-terms")]
-pub async fn facebook_terms_page() -> Result<Option<FormState>, ServerFnError> {
+pub async fn facebook_terms_page() -> Result<Option<FormState>, PortalError> {
     use super::ssr;
     use crate::services::auth::facebook::FacebookProfile;
     let session = ssr::session().await?;
-    let waiting: Option<FacebookProfile> = session
-        .get(super::facebook::PROFILE_KEY)
-        .await
-        .map_err(ssr::server_error)?;
+    let waiting: Option<FacebookProfile> = session.get(super::facebook::PROFILE_KEY).await?;
     if waiting.is_none() {
         ssr::see_other("/sign-in");
         return Ok(None);
@@ -28,14 +26,11 @@ pub async fn facebook_terms_page() -> Result<Option<FormState>, ServerFnError> {
 }
 
 #[server(endpoint = "facebook/terms")]
-pub async fn accept_facebook_terms(terms: Option<String>) -> Result<(), ServerFnError> {
+pub async fn accept_facebook_terms(terms: Option<String>) -> Result<(), PortalError> {
     use super::ssr;
     use crate::{domain::FieldError, services::auth::facebook::FacebookProfile};
     let session = ssr::session().await?;
-    let waiting: Option<FacebookProfile> = session
-        .get(super::facebook::PROFILE_KEY)
-        .await
-        .map_err(ssr::server_error)?;
+    let waiting: Option<FacebookProfile> = session.get(super::facebook::PROFILE_KEY).await?;
     let Some(profile) = waiting else {
         ssr::see_other("/sign-in");
         return Ok(());
@@ -56,9 +51,7 @@ pub async fn accept_facebook_terms(terms: Option<String>) -> Result<(), ServerFn
         .await;
     match outcome {
         Ok(outcome) => {
-            let path = super::facebook::land(&session, outcome)
-                .await
-                .map_err(ssr::server_error)?;
+            let path = super::facebook::land(&session, outcome).await?;
             ssr::see_other(path);
         }
         Err(error) => {

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod claim;
+pub mod error;
 #[cfg(feature = "ssr")]
 pub mod facebook;
 pub mod facebook_terms;

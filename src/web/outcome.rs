@@ -1,9 +1,10 @@
 //! Service outcomes as people read them on a page.
 
-use leptos::prelude::ServerFnError;
-
-use super::{forms::FormState, ssr::server_error};
-use crate::{domain::FieldError, services::ServiceError};
+use super::{error::PortalError, forms::FormState};
+use crate::{
+    domain::FieldError,
+    services::{Fault, ServiceError},
+};
 
 /// The API names fields as its JSON does; forms use flat names.
 fn form_field(api_field: &str) -> String {
@@ -24,10 +25,14 @@ fn wait_message(secs: i64) -> String {
     }
 }
 
-/// Puts a service error onto the form it came from. Infrastructure failures stay errors.
-pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, ServerFnError> {
+/// Puts any service's error onto the form it came from (through `ServiceError`, so each answer
+/// is worded here once). Faults no person can act on stay errors.
+pub fn into_form(
+    mut form: FormState,
+    error: impl Into<ServiceError>,
+) -> Result<FormState, PortalError> {
     let field = |name: &str, message: &str| FieldError::new(name, "ERROR", message);
-    match error {
+    match error.into() {
         ServiceError::Validation(errors) => {
             form.errors.extend(errors.0.into_iter().map(|mut e| {
                 e.field = form_field(&e.field);
@@ -54,10 +59,10 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         ServiceError::InvalidCredentials => {
             form.alert = Some("The email or password is not correct.".into())
         }
-        ServiceError::Busy { .. } => {
+        ServiceError::Fault(Fault::Busy { .. }) => {
             form.alert = Some("We are very busy right now. Please try again in a moment.".into())
         }
-        ServiceError::Unavailable { .. } => {
+        ServiceError::Fault(Fault::Unavailable { .. }) => {
             form.alert =
                 Some("The service is unavailable right now. Please try again shortly.".into())
         }
@@ -84,7 +89,7 @@ pub fn into_form(mut form: FormState, error: ServiceError) -> Result<FormState, 
         | ServiceError::InvalidRefreshToken
         | ServiceError::RefreshTokenReused
         | ServiceError::InvalidApiKey
-        | ServiceError::Unexpected(_)) => return Err(server_error(other)),
+        | ServiceError::Fault(Fault::Unexpected(_))) => return Err(PortalError::internal(other)),
     }
     Ok(form)
 }

@@ -6,19 +6,20 @@ use super::{
     forms::{FormMessages, FormState, TextField},
     layout::Page,
 };
+use crate::web::error::PortalError;
 
 const FORGOT: &str = "forgot-password";
 const RESET: &str = "reset-password";
 const RESET_KEY: &str = "reset_otp";
 
 #[server(endpoint = "page/password")]
-pub async fn password_page(form: String) -> Result<FormState, ServerFnError> {
+pub async fn password_page(form: String) -> Result<FormState, PortalError> {
     let session = super::ssr::session().await?;
     super::ssr::take_flash(&session, &form).await
 }
 
 #[server(endpoint = "forgot-password")]
-pub async fn forgot_password(email: Option<String>) -> Result<(), ServerFnError> {
+pub async fn forgot_password(email: Option<String>) -> Result<(), PortalError> {
     use super::ssr;
     let session = ssr::session().await?;
     let email = email.unwrap_or_default();
@@ -28,10 +29,7 @@ pub async fn forgot_password(email: Option<String>) -> Result<(), ServerFnError>
         .await
     {
         Ok(challenge) => {
-            session
-                .insert(RESET_KEY, challenge.auth_otp)
-                .await
-                .map_err(ssr::server_error)?;
+            session.insert(RESET_KEY, challenge.auth_otp).await?;
             let notice = FormState {
                 notice: Some(format!("If {email} has an account, we sent it a code.")),
                 ..Default::default()
@@ -51,15 +49,15 @@ pub async fn forgot_password(email: Option<String>) -> Result<(), ServerFnError>
 pub async fn reset_password(
     code: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr;
-    use crate::services::{auth::otp::typed_code, ServiceError};
+    use crate::services::{auth::otp::typed_code, CodeError};
     let session = ssr::session().await?;
-    let handle: Option<String> = session.get(RESET_KEY).await.map_err(ssr::server_error)?;
+    let handle: Option<String> = session.get(RESET_KEY).await?;
     let typed = code.unwrap_or_default();
     let form = FormState::default().with_value("code", typed.clone());
     let outcome = match (handle, typed_code("code", &typed)) {
-        (None, _) => Err(ServiceError::InvalidOtp),
+        (None, _) => Err(CodeError::InvalidOtp),
         (Some(_), Err(error)) => Err(error),
         (Some(handle), Ok(code)) => {
             ssr::core()?
@@ -74,7 +72,7 @@ pub async fn reset_password(
     };
     match outcome {
         Ok(()) => {
-            session.flush().await.map_err(ssr::server_error)?;
+            session.flush().await?;
             let session = ssr::session().await?;
             let notice = FormState {
                 notice: Some("Your password was changed. Sign in with your new password.".into()),

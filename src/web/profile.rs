@@ -7,7 +7,7 @@ use super::{
     forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
     layout::Page,
 };
-use crate::{domain::Provider, views::Profile};
+use crate::{domain::Provider, views::Profile, web::error::PortalError};
 
 const FORM: &str = "profile";
 
@@ -21,7 +21,7 @@ pub struct ProfileState {
 
 /// `None` (after a redirect to `/sign-in`) when nobody is signed in.
 #[server(endpoint = "page/profile")]
-pub async fn profile_page() -> Result<Option<ProfileState>, ServerFnError> {
+pub async fn profile_page() -> Result<Option<ProfileState>, PortalError> {
     use super::ssr;
     let session = ssr::session().await?;
     let Some(customer) = ssr::signed_in_contact(&session).await? else {
@@ -30,12 +30,12 @@ pub async fn profile_page() -> Result<Option<ProfileState>, ServerFnError> {
     };
     let profile = match ssr::core()?.profile(&customer).await {
         Ok(profile) => profile,
-        Err(crate::services::ServiceError::ContactNotFound) => {
-            session.flush().await.map_err(ssr::server_error)?;
+        Err(crate::services::ContactError::ContactNotFound) => {
+            session.flush().await?;
             ssr::see_other("/sign-in");
             return Ok(None);
         }
-        Err(e) => return Err(ssr::server_error(e)),
+        Err(e) => return Err(e.into()),
     };
     let mut form = ssr::take_flash(&session, FORM).await?;
     if form.values.is_empty() {
@@ -64,7 +64,7 @@ pub async fn save_profile(
     last_name: Option<String>,
     email_opt_out: Option<String>,
     sms_opt_out: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr;
     use crate::services::contacts::ProfileUpdate;
     let session = ssr::session().await?;
@@ -93,7 +93,7 @@ pub async fn save_profile(
             notice: Some("Saved".into()),
             ..Default::default()
         },
-        Err(crate::services::ServiceError::ContactNotFound) => return ended(&session).await,
+        Err(crate::services::ContactError::ContactNotFound) => return ended(&session).await,
         Err(error) => super::outcome::into_form(form, error)?,
     };
     ssr::flash(&session, FORM, form).await?;
@@ -105,7 +105,7 @@ pub async fn save_profile(
 pub async fn change_password(
     current_password: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr;
     let session = ssr::session().await?;
     let Some(customer) = ssr::signed_in_contact(&session).await? else {
@@ -125,7 +125,7 @@ pub async fn change_password(
         Ok(()) => {
             // Every session of the contact has ended, this one included.
             let session = ssr::session().await?;
-            session.flush().await.map_err(ssr::server_error)?;
+            session.flush().await?;
             let notice = FormState {
                 notice: Some("Your password was changed. Sign in again.".into()),
                 ..Default::default()
@@ -138,7 +138,7 @@ pub async fn change_password(
             .await?;
             ssr::see_other("/sign-in");
         }
-        Err(crate::services::ServiceError::ContactNotFound) => return ended(&session).await,
+        Err(crate::services::CredentialError::ContactNotFound) => return ended(&session).await,
         Err(error) => {
             ssr::flash(
                 &session,
@@ -158,9 +158,9 @@ pub async fn add_identity(
     country_code: Option<String>,
     phone_number: Option<String>,
     email: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::services::{auth::IdentityInput, ServiceError};
+    use crate::services::{auth::IdentityInput, CodeError};
     let session = ssr::session().await?;
     let Some(customer) = ssr::signed_in_contact(&session).await? else {
         ssr::see_other("/sign-in");
@@ -190,14 +190,11 @@ pub async fn add_identity(
                 auth_otp: challenge.auth_otp,
                 obfuscated_value: challenge.obfuscated_value,
             };
-            session
-                .insert(PENDING_KEY, pending)
-                .await
-                .map_err(ssr::server_error)?;
+            session.insert(PENDING_KEY, pending).await?;
             ssr::see_other("/verify");
         }
-        Err(ServiceError::ContactNotFound) => return ended(&session).await,
-        Err(ServiceError::IdentityTaken) => {
+        Err(CodeError::ContactNotFound) => return ended(&session).await,
+        Err(CodeError::IdentityTaken) => {
             let mut form = form;
             let field = if is_email { "email" } else { "phone_number" };
             form.errors.push(crate::domain::FieldError::new(
@@ -224,17 +221,17 @@ pub async fn add_identity(
 /// The session's contact is gone (deleted, its id perhaps given to someone new): the session
 /// ends and the browser goes to `/sign-in`.
 #[cfg(feature = "ssr")]
-async fn ended(session: &tower_sessions::Session) -> Result<(), ServerFnError> {
-    session.flush().await.map_err(super::ssr::server_error)?;
+async fn ended(session: &tower_sessions::Session) -> Result<(), PortalError> {
+    session.flush().await?;
     super::ssr::see_other("/sign-in");
     Ok(())
 }
 
 #[server(endpoint = "sign-out")]
-pub async fn sign_out() -> Result<(), ServerFnError> {
+pub async fn sign_out() -> Result<(), PortalError> {
     use super::ssr;
     let session = ssr::session().await?;
-    session.flush().await.map_err(ssr::server_error)?;
+    session.flush().await?;
     ssr::see_other("/sign-in");
     Ok(())
 }

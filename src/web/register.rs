@@ -6,11 +6,12 @@ use super::{
     forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
     layout::Page,
 };
+use crate::web::error::PortalError;
 
 const FORM: &str = "register";
 
 #[server(endpoint = "page/register")]
-pub async fn register_page() -> Result<FormState, ServerFnError> {
+pub async fn register_page() -> Result<FormState, PortalError> {
     let session = super::ssr::session().await?;
     super::ssr::take_flash(&session, FORM).await
 }
@@ -29,7 +30,7 @@ pub async fn submit_registration(
     terms: Option<String>,
     email_opt_out: Option<String>,
     sms_opt_out: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::{
         domain::Provider,
@@ -77,10 +78,7 @@ pub async fn submit_registration(
                 auth_otp: challenge.auth_otp,
                 obfuscated_value: challenge.obfuscated_value,
             };
-            session
-                .insert(PENDING_KEY, pending)
-                .await
-                .map_err(ssr::server_error)?;
+            session.insert(PENDING_KEY, pending).await?;
             ssr::see_other("/verify");
         }
         Err(error) => {

@@ -6,6 +6,7 @@ use super::{
     forms::{CountrySelect, FormMessages, FormState, MethodChoice, TextField},
     layout::Page,
 };
+use crate::web::error::PortalError;
 
 const FORM: &str = "sign-in";
 
@@ -16,7 +17,7 @@ pub struct SignInState {
 }
 
 #[server(endpoint = "page/sign-in")]
-pub async fn sign_in_page() -> Result<SignInState, ServerFnError> {
+pub async fn sign_in_page() -> Result<SignInState, PortalError> {
     let session = super::ssr::session().await?;
     let form = super::ssr::take_flash(&session, FORM).await?;
     Ok(SignInState {
@@ -48,7 +49,7 @@ pub async fn send_sign_in_code(
     phone_number: Option<String>,
     email: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::{
         domain::{Email, PhoneNumber, Provider, ValidationErrors},
@@ -86,10 +87,7 @@ pub async fn send_sign_in_code(
                 auth_otp: challenge.auth_otp,
                 obfuscated_value: identity.obfuscated(),
             };
-            session
-                .insert(PENDING_KEY, pending)
-                .await
-                .map_err(ssr::server_error)?;
+            session.insert(PENDING_KEY, pending).await?;
             ssr::see_other("/verify");
         }
         Err(error) => {
@@ -108,7 +106,7 @@ pub async fn sign_in_with_password(
     phone_number: Option<String>,
     email: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use super::ssr;
     use crate::{
         domain::{FieldError, Provider},

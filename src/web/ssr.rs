@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
-use super::forms::FormState;
+use super::{error::PortalError, forms::FormState};
 use crate::{
     services::{auth::CustomerRef, Core},
     state::AppState,
@@ -25,21 +25,16 @@ pub struct PendingCode {
     pub obfuscated_value: String,
 }
 
-pub fn core() -> Result<Core, ServerFnError> {
+pub fn core() -> Result<Core, PortalError> {
     use_context::<AppState>()
         .map(|s| s.core)
-        .ok_or_else(|| ServerFnError::new("application state missing"))
+        .ok_or_else(|| PortalError::internal("application state missing"))
 }
 
-pub async fn session() -> Result<Session, ServerFnError> {
+pub async fn session() -> Result<Session, PortalError> {
     leptos_axum::extract::<Session>()
         .await
-        .map_err(|e| ServerFnError::new(format!("session unavailable: {e:?}")))
-}
-
-pub fn server_error(e: impl std::fmt::Display) -> ServerFnError {
-    tracing::error!(error = %e, "page request failed");
-    ServerFnError::new("Something went wrong on our side; please try again")
+        .map_err(|e| PortalError::internal(format!("session unavailable: {e:?}")))
 }
 
 /// 303 See Other to `path`: after a form post, the browser GETs the next page.
@@ -67,39 +62,25 @@ pub fn flash_key(form: &str) -> String {
 }
 
 /// Keeps a form's outcome for the next page view (post → redirect → get).
-pub async fn flash(session: &Session, form: &str, state: FormState) -> Result<(), ServerFnError> {
-    session
-        .insert(&flash_key(form), state)
-        .await
-        .map_err(server_error)
+pub async fn flash(session: &Session, form: &str, state: FormState) -> Result<(), PortalError> {
+    Ok(session.insert(&flash_key(form), state).await?)
 }
 
 /// Takes (and forgets) what the last post of this form left.
-pub async fn take_flash(session: &Session, form: &str) -> Result<FormState, ServerFnError> {
+pub async fn take_flash(session: &Session, form: &str) -> Result<FormState, PortalError> {
     Ok(session
         .remove::<FormState>(&flash_key(form))
-        .await
-        .map_err(server_error)?
+        .await?
         .unwrap_or_default())
 }
 
-pub async fn signed_in_contact(session: &Session) -> Result<Option<CustomerRef>, ServerFnError> {
-    super::session::customer(session)
-        .await
-        .map_err(server_error)
+pub async fn signed_in_contact(session: &Session) -> Result<Option<CustomerRef>, PortalError> {
+    Ok(super::session::customer(session).await?)
 }
 
 /// Signs the customer in: a new session id, no code pending any more.
-pub async fn sign_in_session(
-    session: &Session,
-    customer: &CustomerRef,
-) -> Result<(), ServerFnError> {
-    super::session::sign_in_customer(session, customer)
-        .await
-        .map_err(server_error)?;
-    session
-        .remove_value(PENDING_KEY)
-        .await
-        .map(|_| ())
-        .map_err(server_error)
+pub async fn sign_in_session(session: &Session, customer: &CustomerRef) -> Result<(), PortalError> {
+    super::session::sign_in_customer(session, customer).await?;
+    session.remove_value(PENDING_KEY).await?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ use super::{
     forms::{FormMessages, FormState, TextField},
     layout::Page,
 };
+use crate::web::error::PortalError;
 
 const FORM: &str = "verify";
 
@@ -22,17 +23,17 @@ pub struct VerifyState {
 }
 
 #[server(endpoint = "page/verify")]
-pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
+pub async fn verify_page() -> Result<VerifyState, PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     let session = ssr::session().await?;
     let form = ssr::take_flash(&session, FORM).await?;
-    let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    let pending: Option<PendingCode> = session.get(PENDING_KEY).await?;
     let core = ssr::core()?;
     let wait = match &pending {
-        Some(p) => core
-            .resend_wait_secs(&p.auth_otp, ssr::client_ip().as_deref())
-            .await
-            .map_err(ssr::server_error)?,
+        Some(p) => {
+            core.resend_wait_secs(&p.auth_otp, ssr::client_ip().as_deref())
+                .await?
+        }
         None => 0,
     };
     Ok(VerifyState {
@@ -44,12 +45,12 @@ pub async fn verify_page() -> Result<VerifyState, ServerFnError> {
 }
 
 #[server(endpoint = "verify")]
-pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
+pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::services::auth::{otp::typed_code, OtpLookup};
 
     let session = ssr::session().await?;
-    let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    let pending: Option<PendingCode> = session.get(PENDING_KEY).await?;
     let Some(pending) = pending else {
         let form = FormState {
             alert: Some("There is no code waiting. Sign in or create an account first.".into()),
@@ -91,10 +92,7 @@ pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
                         auth_otp: next.auth_otp,
                         obfuscated_value: next.obfuscated_value,
                     };
-                    session
-                        .insert(PENDING_KEY, next)
-                        .await
-                        .map_err(ssr::server_error)?;
+                    session.insert(PENDING_KEY, next).await?;
                     ssr::flash(&session, FORM, notice).await?;
                     ssr::see_other("/verify");
                 }
@@ -110,12 +108,12 @@ pub async fn verify_code(code: Option<String>) -> Result<(), ServerFnError> {
 }
 
 #[server(endpoint = "verify/resend")]
-pub async fn resend_code() -> Result<(), ServerFnError> {
+pub async fn resend_code() -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::services::ServiceError;
+    use crate::services::CodeError;
 
     let session = ssr::session().await?;
-    let pending: Option<PendingCode> = session.get(PENDING_KEY).await.map_err(ssr::server_error)?;
+    let pending: Option<PendingCode> = session.get(PENDING_KEY).await?;
     let mut form = FormState::default();
     match pending {
         Some(pending) => {
@@ -129,13 +127,10 @@ pub async fn resend_code() -> Result<(), ServerFnError> {
                         auth_otp: challenge.auth_otp,
                         ..pending
                     };
-                    session
-                        .insert(PENDING_KEY, renewed)
-                        .await
-                        .map_err(ssr::server_error)?;
+                    session.insert(PENDING_KEY, renewed).await?;
                     form.notice = Some("We sent you a new code.".into());
                 }
-                Err(ServiceError::TooManyRequests { retry_after_secs }) => {
+                Err(CodeError::TooManyRequests { retry_after_secs }) => {
                     form.alert = Some(super::outcome::resend_wait_message(retry_after_secs));
                 }
                 Err(error) => form = super::outcome::into_form(form, error)?,

@@ -347,7 +347,7 @@ async fn every_admin_service_call_refuses_an_agent_and_a_customer() {
         ];
         for (i, outcome) in outcomes.into_iter().enumerate() {
             assert!(
-                matches!(outcome, Some(portal::services::ServiceError::Forbidden(_))),
+                matches!(outcome, Some(portal::services::AdminError::Forbidden(_))),
                 "call {i} by {actor:?}: {outcome:?}"
             );
         }

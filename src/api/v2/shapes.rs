@@ -92,9 +92,9 @@ pub struct TokenResponse {
 
 impl TokenResponse {
     pub fn of(auth: Authenticated) -> Result<Self, ApiError> {
-        let tokens = auth.tokens.ok_or_else(|| {
-            crate::services::ServiceError::Unexpected(anyhow::anyhow!("no tokens issued"))
-        })?;
+        let tokens = auth
+            .tokens
+            .ok_or_else(|| crate::services::Fault::from(anyhow::anyhow!("no tokens issued")))?;
         let details = auth.details;
         Ok(TokenResponse {
             access_token: tokens.access_token,

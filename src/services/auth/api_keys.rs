@@ -10,7 +10,7 @@ use std::{
 use super::secrets::{random_token, sha256_hex};
 use crate::{
     domain::ApiKeyKind,
-    services::{contacts::convert_time, Actor, Core, ServiceError, ServiceResult},
+    services::{contacts::convert_time, Actor, AdminError, Core},
     store::{self, api_keys::ApiKeyRow, now_ms},
     views::ApiKeyView,
 };
@@ -22,7 +22,7 @@ impl Core {
         actor: &Actor,
         kind: ApiKeyKind,
         label: Option<String>,
-    ) -> ServiceResult<String> {
+    ) -> Result<String, AdminError> {
         actor.require_admin()?;
         let key = format!("{}{}", kind.prefix(), random_token(24));
         let row = ApiKeyRow {
@@ -49,22 +49,22 @@ impl Core {
         &self,
         kind: ApiKeyKind,
         key: Option<&str>,
-    ) -> ServiceResult<String> {
+    ) -> Result<String, AdminError> {
         let key = key
             .map(str::trim)
             .filter(|k| !k.is_empty())
-            .ok_or(ServiceError::InvalidApiKey)?;
+            .ok_or(AdminError::InvalidApiKey)?;
         let hash = sha256_hex(key);
         if let Some(live) = self.api_key_cache.get(&hash) {
             return (live.kind == kind)
                 .then_some(live.id)
-                .ok_or(ServiceError::InvalidApiKey);
+                .ok_or(AdminError::InvalidApiKey);
         }
         let generation = self.api_key_cache.generation();
         let row = store::api_keys::live_by_hash(&self.db.pool, &hash)
             .await?
-            .ok_or(ServiceError::InvalidApiKey)?;
-        let stored_kind = ApiKeyKind::from_stored(&row.kind).ok_or(ServiceError::InvalidApiKey)?;
+            .ok_or(AdminError::InvalidApiKey)?;
+        let stored_kind = ApiKeyKind::from_stored(&row.kind).ok_or(AdminError::InvalidApiKey)?;
         // When it was last used is a courtesy to admins: a failed stamp fails no request. With
         // the cache it is stamped when the key is looked up again, so at most a TTL late.
         if let Err(error) = store::api_keys::touch(&self.db.writer, &row.id, now_ms()).await {
@@ -80,10 +80,10 @@ impl Core {
         );
         (stored_kind == kind)
             .then_some(row.id)
-            .ok_or(ServiceError::InvalidApiKey)
+            .ok_or(AdminError::InvalidApiKey)
     }
 
-    pub async fn api_keys(&self, actor: &Actor) -> ServiceResult<Vec<ApiKeyView>> {
+    pub async fn api_keys(&self, actor: &Actor) -> Result<Vec<ApiKeyView>, AdminError> {
         actor.require_admin()?;
         Ok(store::api_keys::list(&self.db.pool)
             .await?
@@ -102,12 +102,12 @@ impl Core {
             .collect())
     }
 
-    pub async fn revoke_api_key(&self, actor: &Actor, id: &str) -> ServiceResult<()> {
+    pub async fn revoke_api_key(&self, actor: &Actor, id: &str) -> Result<(), AdminError> {
         actor.require_admin()?;
         let mut tx = self.db.begin().await?;
         let key = store::api_keys::by_id(&mut *tx, id)
             .await?
-            .ok_or(ServiceError::InvalidApiKey)?;
+            .ok_or(AdminError::InvalidApiKey)?;
         if store::api_keys::revoke(&mut *tx, id, now_ms()).await? {
             let detail = format!("{}…", key.prefix);
             self.audit(&mut *tx, None, actor, "API_KEY_REVOKED", Some(&detail))

@@ -3,7 +3,7 @@
 
 use super::{otp::OtpChallenge, CustomerRef};
 use crate::{
-    services::{Core, ServiceResult},
+    services::{Core, Fault},
     store::{self, contacts::ContactRow},
     views::{ContactSummary, ContactView, OrganisationView},
 };
@@ -38,7 +38,7 @@ impl Core {
         contact: ContactRow,
         tokens: Option<TokenPair>,
         created: bool,
-    ) -> ServiceResult<Authenticated> {
+    ) -> Result<Authenticated, Fault> {
         let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
         Ok(Authenticated {
             customer: CustomerRef::of(&contact),

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     domain::{Email, FieldError, IdentificationName, PhoneNumber, Purpose, ValidationErrors},
-    services::{limits::Limit, Core, ServiceError, ServiceResult},
+    services::{limits::Limit, CodeError, Core, Fault},
     store::{self, contacts::ContactRow},
 };
 
@@ -108,7 +108,7 @@ impl Identification {
 }
 
 impl Core {
-    async fn claim_candidates(&self, who: &Identification) -> ServiceResult<Vec<ContactRow>> {
+    async fn claim_candidates(&self, who: &Identification) -> Result<Vec<ContactRow>, Fault> {
         let rows = if let Some(code) = &who.code {
             store::contacts::find_by_code(&self.db.pool, code)
                 .await?
@@ -129,7 +129,7 @@ impl Core {
     async fn claim_target(
         &self,
         who: &Identification,
-    ) -> ServiceResult<Option<(ContactRow, Identity)>> {
+    ) -> Result<Option<(ContactRow, Identity)>, Fault> {
         let candidates = self.claim_candidates(who).await?;
         let [contact] = candidates.as_slice() else {
             return Ok(None);
@@ -159,7 +159,7 @@ impl Core {
         who: Identification,
         identity: IdentityInput,
         client_ip: Option<&str>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> Result<OtpChallenge, CodeError> {
         let mut errors = ValidationErrors::default();
         let parsed = identity.parse("identity", &mut errors);
         errors.into_result()?;
@@ -197,6 +197,7 @@ impl Core {
             client_ip,
         })
         .await
+        .map_err(CodeError::from)
     }
 
     /// A signed-in contact adds another email or phone, proven by a code sent to it; it is
@@ -206,7 +207,7 @@ impl Core {
         customer: &CustomerRef,
         identity: IdentityInput,
         client_ip: Option<&str>,
-    ) -> ServiceResult<IdentityChallenge> {
+    ) -> Result<IdentityChallenge, CodeError> {
         let mut errors = ValidationErrors::default();
         let parsed = identity.parse("identity", &mut errors);
         errors.into_result()?;
@@ -215,13 +216,15 @@ impl Core {
                 ValidationErrors::from(FieldError::required("identity", "identity")).into(),
             );
         };
-        self.current_contact(customer).await?;
+        self.current_contact(customer)
+            .await?
+            .ok_or(CodeError::ContactNotFound)?;
         // A signed-in caller may be told that the identity is someone else's.
         let held =
             store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?;
         if let Some(held) = &held {
             if held.contact_id != customer.contact_id {
-                return Err(ServiceError::IdentityTaken);
+                return Err(CodeError::IdentityTaken);
             }
         }
         // Already the contact's own (a password being added): it keeps its id.

@@ -18,7 +18,7 @@ use super::{
 use crate::{
     config::{ExposeSecret, FacebookSettings},
     domain::{ContactCode, ContactId, ContactType, Email, Provider, Purpose},
-    services::{Actor, Core, ServiceError, ServiceResult},
+    services::{Actor, Core, CredentialError, Fault},
     store::{self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms},
 };
 
@@ -79,7 +79,7 @@ fn endpoints(fb: &FacebookSettings) -> (String, String, String) {
     }
 }
 
-fn http() -> ServiceResult<reqwest::Client> {
+fn http() -> Result<reqwest::Client, Fault> {
     reqwest::Client::builder()
         // No redirects: an OAuth token endpoint that redirects is misbehaving (SSRF guard).
         .redirect(reqwest::redirect::Policy::none())
@@ -100,11 +100,11 @@ fn truncate(name: Option<String>) -> Option<String> {
 }
 
 impl Core {
-    fn facebook(&self) -> ServiceResult<&FacebookSettings> {
+    fn facebook(&self) -> Result<&FacebookSettings, CredentialError> {
         self.settings
             .facebook
             .as_ref()
-            .ok_or(ServiceError::NotConfigured("Facebook sign-in"))
+            .ok_or(CredentialError::NotConfigured("Facebook sign-in"))
     }
 
     pub fn facebook_enabled(&self) -> bool {
@@ -112,12 +112,12 @@ impl Core {
     }
 
     /// The authorization URL to send the browser to, with a fresh `state` and PKCE verifier.
-    pub fn facebook_start(&self) -> ServiceResult<FacebookStart> {
+    pub fn facebook_start(&self) -> Result<FacebookStart, CredentialError> {
         let fb = self.facebook()?;
         let (auth, token, _) = endpoints(fb);
         let redirect = format!("{}{CALLBACK_PATH}", self.settings.public_url);
         let bad = |e: oauth2::url::ParseError| {
-            ServiceError::Unexpected(anyhow::anyhow!("Facebook URL: {e}"))
+            CredentialError::from(anyhow::anyhow!("Facebook URL: {e}"))
         };
         let client = BasicClient::new(ClientId::new(fb.client_id.clone()))
             .set_auth_uri(AuthUrl::new(auth).map_err(bad)?)
@@ -145,15 +145,15 @@ impl Core {
         returned_state: &str,
         code: &str,
         client_ip: Option<&str>,
-    ) -> ServiceResult<FacebookOutcome> {
+    ) -> Result<FacebookOutcome, CredentialError> {
         let fb = self.facebook()?;
         if !super::secrets::constant_time_eq(start.state.as_bytes(), returned_state.as_bytes()) {
-            return Err(ServiceError::InvalidCredentials);
+            return Err(CredentialError::InvalidCredentials);
         }
         let (auth, token, _) = endpoints(fb);
         let redirect = format!("{}{CALLBACK_PATH}", self.settings.public_url);
         let bad = |e: oauth2::url::ParseError| {
-            ServiceError::Unexpected(anyhow::anyhow!("Facebook URL: {e}"))
+            CredentialError::from(anyhow::anyhow!("Facebook URL: {e}"))
         };
         let client = BasicClient::new(ClientId::new(fb.client_id.clone()))
             .set_client_secret(ClientSecret::new(
@@ -170,13 +170,13 @@ impl Core {
             .await
             .map_err(|e| {
                 tracing::warn!(error = %e, "Facebook code exchange failed");
-                ServiceError::InvalidCredentials
+                CredentialError::InvalidCredentials
             })?;
         self.facebook_sign_in(token.access_token().secret(), false, false, client_ip)
             .await
     }
 
-    async fn facebook_user(&self, access_token: &str) -> ServiceResult<FacebookUser> {
+    async fn facebook_user(&self, access_token: &str) -> Result<FacebookUser, CredentialError> {
         let fb = self.facebook()?;
         let (_, _, graph) = endpoints(fb);
         let client = http()?;
@@ -190,12 +190,12 @@ impl Core {
             .send()
             .await
             .and_then(|r| r.error_for_status())
-            .map_err(|_| ServiceError::InvalidCredentials)?
+            .map_err(|_| CredentialError::InvalidCredentials)?
             .json()
             .await
-            .map_err(|_| ServiceError::InvalidCredentials)?;
+            .map_err(|_| CredentialError::InvalidCredentials)?;
         if !debug.data.is_valid || debug.data.app_id.as_deref() != Some(fb.client_id.as_str()) {
-            return Err(ServiceError::InvalidCredentials);
+            return Err(CredentialError::InvalidCredentials);
         }
         client
             .get(format!("{graph}/me"))
@@ -206,10 +206,10 @@ impl Core {
             .send()
             .await
             .and_then(|r| r.error_for_status())
-            .map_err(|_| ServiceError::InvalidCredentials)?
+            .map_err(|_| CredentialError::InvalidCredentials)?
             .json()
             .await
-            .map_err(|_| ServiceError::InvalidCredentials)
+            .map_err(|_| CredentialError::InvalidCredentials)
     }
 
     /// Signs in (or up, with `terms_accepted`) with a Facebook access token.
@@ -220,7 +220,7 @@ impl Core {
         issue_tokens: bool,
         terms_accepted: bool,
         client_ip: Option<&str>,
-    ) -> ServiceResult<FacebookOutcome> {
+    ) -> Result<FacebookOutcome, CredentialError> {
         let user = self.facebook_user(access_token).await?;
         self.facebook_outcome(user, issue_tokens, terms_accepted, client_ip)
             .await
@@ -232,7 +232,7 @@ impl Core {
         profile: FacebookProfile,
         issue_tokens: bool,
         client_ip: Option<&str>,
-    ) -> ServiceResult<FacebookOutcome> {
+    ) -> Result<FacebookOutcome, CredentialError> {
         self.facebook_outcome(profile, issue_tokens, true, client_ip)
             .await
     }
@@ -243,7 +243,7 @@ impl Core {
         issue_tokens: bool,
         terms_accepted: bool,
         client_ip: Option<&str>,
-    ) -> ServiceResult<FacebookOutcome> {
+    ) -> Result<FacebookOutcome, CredentialError> {
         if store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
             .await?
             .is_none()
@@ -291,7 +291,7 @@ impl Core {
         }
         let identity = store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
             .await?
-            .ok_or(ServiceError::InvalidCredentials)?;
+            .ok_or(CredentialError::InvalidCredentials)?;
         let signed_in = self
             .finish_sign_in(
                 &identity.contact_id,
@@ -302,7 +302,7 @@ impl Core {
         Ok(FacebookOutcome::SignedIn(Box::new(signed_in)))
     }
 
-    async fn create_facebook_contact(&self, user: &FacebookUser) -> ServiceResult<()> {
+    async fn create_facebook_contact(&self, user: &FacebookUser) -> Result<(), Fault> {
         let now = now_ms();
         let (first, last) = match (
             truncate(user.first_name.clone()),

@@ -36,11 +36,11 @@ impl CustomerRef {
 
     /// A customer acts on their own contact only: a call naming another id (CRM.COM's
     /// `contacts/{id}/…`) is refused alike whether or not that contact exists.
-    pub fn require_self(&self, contact_id: &str) -> crate::services::ServiceResult<()> {
+    pub fn require_self(&self, contact_id: &str) -> Result<(), crate::services::Refusal> {
         if self.contact_id == contact_id {
             Ok(())
         } else {
-            Err(crate::services::ServiceError::Forbidden(
+            Err(crate::services::Refusal(
                 "a customer can act on their own contact only",
             ))
         }

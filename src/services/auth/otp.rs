@@ -12,7 +12,7 @@ use crate::{
     domain::{Identity, OtpCode, Purpose},
     services::{
         limits::{Attempts, Counted, Limit},
-        Core, ServiceError, ServiceResult,
+        CodeError, Core, Fault, LimitError,
     },
     store::{self, now_ms, otps::OtpRow},
 };
@@ -83,7 +83,10 @@ impl Core {
     }
 
     #[tracing::instrument(skip_all, fields(purpose = request.purpose.as_str()))]
-    pub(crate) async fn issue_code(&self, request: CodeRequest<'_>) -> ServiceResult<OtpChallenge> {
+    pub(crate) async fn issue_code(
+        &self,
+        request: CodeRequest<'_>,
+    ) -> Result<OtpChallenge, LimitError> {
         self.issue_code_for(request, None).await
     }
 
@@ -92,7 +95,7 @@ impl Core {
         &self,
         request: CodeRequest<'_>,
         adds: Option<&Identity>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> Result<OtpChallenge, LimitError> {
         let now = now_ms();
         let code = random_code();
         let handle = random_token(16);
@@ -126,7 +129,7 @@ impl Core {
         if let Counted::Refused { retry_after_secs } =
             self.count_sends(&mut tx, &limits, now).await?
         {
-            return Err(ServiceError::TooManyRequests { retry_after_secs });
+            return Err(LimitError::TooManyRequests { retry_after_secs });
         }
         // The channel keeps its own cap (no pumping texts to one phone through many claims);
         // when it refuses, the caller still gets the answer the identifier's limits gave.
@@ -161,10 +164,10 @@ impl Core {
         &self,
         handle: &str,
         client_ip: Option<&str>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> Result<OtpChallenge, CodeError> {
         let row = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim()))
             .await?
-            .ok_or(ServiceError::InvalidOtp)?;
+            .ok_or(CodeError::InvalidOtp)?;
         let contact = match (&row.contact_id, &row.contact_incarnation) {
             (Some(id), Some(incarnation)) => Some(CustomerRef {
                 contact_id: id.clone(),
@@ -189,6 +192,7 @@ impl Core {
             adds.as_ref(),
         )
         .await
+        .map_err(CodeError::from)
     }
 
     /// How many seconds until "Send a new code" for the code behind `handle` would be sent (0:
@@ -198,7 +202,7 @@ impl Core {
         &self,
         handle: &str,
         client_ip: Option<&str>,
-    ) -> ServiceResult<i64> {
+    ) -> Result<i64, Fault> {
         let Some(row) = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim())).await?
         else {
             return Ok(0);
@@ -207,8 +211,8 @@ impl Core {
         limits.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
         match self.precheck(&limits).await {
             Ok(()) => Ok(0),
-            Err(ServiceError::TooManyRequests { retry_after_secs }) => Ok(retry_after_secs),
-            Err(other) => Err(other),
+            Err(LimitError::TooManyRequests { retry_after_secs }) => Ok(retry_after_secs),
+            Err(LimitError::Fault(fault)) => Err(fault),
         }
     }
 
@@ -222,7 +226,7 @@ impl Core {
         code: &OtpCode,
         accepted: &[Purpose],
         client_ip: Option<&str>,
-    ) -> ServiceResult<(OtpRow, Attempts)> {
+    ) -> Result<(OtpRow, Attempts), CodeError> {
         let now = now_ms();
         let row = match lookup {
             OtpLookup::Handle(handle) => {
@@ -245,7 +249,7 @@ impl Core {
 
         let row = row
             .filter(|r| accepted.contains(&r.purpose))
-            .ok_or(ServiceError::InvalidOtp)?;
+            .ok_or(CodeError::InvalidOtp)?;
         let max = self.settings.limits.otp_max_attempts;
         check_state(&row, now, max)?;
         if store::otps::take_try(&self.db.writer, &row.id, max)
@@ -255,7 +259,7 @@ impl Core {
             // Another request used the code, or its last tries, in the meantime.
             let now_row = store::otps::by_handle(&self.db.pool, &row.handle_hash).await?;
             if now_row.is_some_and(|r| r.consumed_at.is_none()) {
-                return Err(ServiceError::OtpAttemptsExceeded);
+                return Err(CodeError::OtpAttemptsExceeded);
             }
             // Used by a parallel request: the right code is not a guess, so it is not counted.
             if self
@@ -264,7 +268,7 @@ impl Core {
             {
                 self.attempts_succeeded(attempts).await?;
             }
-            return Err(ServiceError::InvalidOtp);
+            return Err(CodeError::InvalidOtp);
         }
         // A decoy was sent to nobody: no code opens it, not even a lucky guess.
         if row.decoy
@@ -272,7 +276,7 @@ impl Core {
                 .secrets
                 .code_matches(&row.id, code.as_str(), &row.code_hash)
         {
-            return Err(ServiceError::InvalidOtp);
+            return Err(CodeError::InvalidOtp);
         }
         Ok((row, attempts))
     }
@@ -280,24 +284,24 @@ impl Core {
 
 /// A code as typed: empty is a missing field, anything that cannot be six digits is simply a
 /// wrong code to the caller (it costs no try: it is never compared).
-pub fn typed_code(field: &str, raw: &str) -> ServiceResult<OtpCode> {
+pub fn typed_code(field: &str, raw: &str) -> Result<OtpCode, CodeError> {
     match OtpCode::parse(field, raw) {
         Ok(code) => Ok(code),
-        Err(e) if e.code == "REQUIRED" => Err(ServiceError::Validation(e.into())),
-        Err(_) => Err(ServiceError::InvalidOtp),
+        Err(e) if e.code == "REQUIRED" => Err(CodeError::Validation(e.into())),
+        Err(_) => Err(CodeError::InvalidOtp),
     }
 }
 
 /// The pure part of the code rules: used, expired, or out of tries.
-pub fn check_state(row: &OtpRow, now: i64, max_attempts: i64) -> ServiceResult<()> {
+pub fn check_state(row: &OtpRow, now: i64, max_attempts: i64) -> Result<(), CodeError> {
     if row.consumed_at.is_some() {
-        return Err(ServiceError::InvalidOtp);
+        return Err(CodeError::InvalidOtp);
     }
     if row.attempts >= max_attempts {
-        return Err(ServiceError::OtpAttemptsExceeded);
+        return Err(CodeError::OtpAttemptsExceeded);
     }
     if now >= row.expires_at {
-        return Err(ServiceError::OtpExpired);
+        return Err(CodeError::OtpExpired);
     }
     Ok(())
 }
@@ -345,16 +349,16 @@ mod tests {
         assert!(check_state(&row(0, 1000, None), 999, 5).is_ok());
         assert!(matches!(
             check_state(&row(0, 1000, None), 1000, 5),
-            Err(ServiceError::OtpExpired)
+            Err(CodeError::OtpExpired)
         ));
         assert!(check_state(&row(4, 1000, None), 10, 5).is_ok());
         assert!(matches!(
             check_state(&row(5, 1000, None), 10, 5),
-            Err(ServiceError::OtpAttemptsExceeded)
+            Err(CodeError::OtpAttemptsExceeded)
         ));
         assert!(matches!(
             check_state(&row(0, 1000, Some(5)), 10, 5),
-            Err(ServiceError::InvalidOtp)
+            Err(CodeError::InvalidOtp)
         ));
     }
 

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     domain::{Email, FieldError, OtpCode, Provider, Purpose, ValidationErrors},
-    services::{limits::Limit, Actor, Core, ServiceError, ServiceResult},
+    services::{limits::Limit, Actor, CodeError, Core, CredentialError},
     store::{self, now_ms},
 };
 
@@ -18,7 +18,7 @@ impl Core {
         &self,
         email: &str,
         client_ip: Option<&str>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> Result<OtpChallenge, CodeError> {
         let email = Email::parse("email", email)?;
         let identity = Identity::Email(email);
         let owner = self.contact_of(&identity).await?;
@@ -32,6 +32,7 @@ impl Core {
             client_ip,
         })
         .await
+        .map_err(CodeError::from)
     }
 
     /// The same with a reset token (handle and code in one string, from the reset message).
@@ -40,9 +41,8 @@ impl Core {
         token: &str,
         new_password: String,
         client_ip: Option<&str>,
-    ) -> ServiceResult<()> {
-        let (handle, code) =
-            super::otp::split_reset_token(token).ok_or(ServiceError::InvalidOtp)?;
+    ) -> Result<(), CodeError> {
+        let (handle, code) = super::otp::split_reset_token(token).ok_or(CodeError::InvalidOtp)?;
         let code = super::otp::typed_code("token", code)?;
         self.reset_password(handle, &code, new_password, client_ip)
             .await
@@ -55,7 +55,7 @@ impl Core {
         code: &OtpCode,
         new_password: String,
         client_ip: Option<&str>,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), CodeError> {
         check_strength("password", &new_password)?;
         let (row, attempts) = self
             .check_code(
@@ -65,13 +65,13 @@ impl Core {
                 client_ip,
             )
             .await?;
-        let contact_id = row.contact_id.clone().ok_or(ServiceError::InvalidOtp)?;
+        let contact_id = row.contact_id.clone().ok_or(CodeError::InvalidOtp)?;
         let hash = self.passwords.hash(new_password, client_ip).await?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, &contact_id).await?;
         if !store::otps::consume(&mut *tx, &row.id, now).await? {
-            return Err(ServiceError::InvalidOtp);
+            return Err(CodeError::InvalidOtp);
         }
         let contact = store::contacts::find_incarnation(
             &mut *tx,
@@ -79,11 +79,11 @@ impl Core {
             row.contact_incarnation.as_deref().unwrap_or_default(),
         )
         .await?
-        .ok_or(ServiceError::InvalidOtp)?;
+        .ok_or(CodeError::InvalidOtp)?;
         let identity = store::identities::find(&mut *tx, Provider::Email, row.identity.value())
             .await?
             .filter(|i| i.contact_id == contact.id)
-            .ok_or(ServiceError::InvalidOtp)?;
+            .ok_or(CodeError::InvalidOtp)?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
         store::refresh_tokens::revoke_contact(&mut *tx, &contact_id, now).await?;
         store::sessions::end_for_contact(&mut *tx, &contact_id).await?;
@@ -107,9 +107,11 @@ impl Core {
         current: String,
         new_password: String,
         client_ip: Option<&str>,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), CredentialError> {
         let contact_id = customer.contact_id.as_str();
-        self.current_contact(customer).await?;
+        self.current_contact(customer)
+            .await?
+            .ok_or(CredentialError::ContactNotFound)?;
         let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
         let Some(identity) = identities
             .into_iter()

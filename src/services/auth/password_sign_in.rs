@@ -4,7 +4,7 @@
 use super::{Authenticated, Identity, IdentityInput};
 use crate::{
     domain::{Email, FieldError, Provider, ValidationErrors},
-    services::{limits::Limit, Core, ServiceError, ServiceResult},
+    services::{limits::Limit, Core, CredentialError},
     store,
 };
 
@@ -14,14 +14,14 @@ impl Core {
         &self,
         input: IdentityInput,
         client_ip: Option<&str>,
-    ) -> ServiceResult<Authenticated> {
+    ) -> Result<Authenticated, CredentialError> {
         let mut errors = ValidationErrors::default();
         let provider = errors.check(Provider::parse(
             "provider",
             input.provider.as_deref().unwrap_or(""),
         ));
         if provider == Some(Provider::Facebook) {
-            return Err(ServiceError::NotConfigured("Facebook sign-in"));
+            return Err(CredentialError::NotConfigured("Facebook sign-in"));
         }
         if provider == Some(Provider::Phone) {
             errors.push(FieldError::new(
@@ -37,7 +37,7 @@ impl Core {
         }
         errors.into_result()?;
         let (Some(email), Some(password)) = (email, password) else {
-            return Err(ServiceError::InvalidCredentials);
+            return Err(CredentialError::InvalidCredentials);
         };
 
         // Counted before the (expensive) check, per account and per client, taken back on success.
@@ -52,7 +52,7 @@ impl Core {
         let matches = self.passwords.verify(password, stored, client_ip).await?;
         let identity = match (matches, identity) {
             (true, Some(identity)) => identity,
-            _ => return Err(ServiceError::InvalidCredentials),
+            _ => return Err(CredentialError::InvalidCredentials),
         };
         self.attempts_succeeded(attempts).await?;
 

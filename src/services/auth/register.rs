@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     domain::{FieldError, PersonName, Purpose, ValidationErrors},
-    services::{limits::Limit, Core, ServiceResult},
+    services::{limits::Limit, CodeError, Core},
 };
 
 /// A registration as a client sends it.
@@ -100,7 +100,7 @@ impl Core {
         &self,
         input: RegisterInput,
         client_ip: Option<&str>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> Result<OtpChallenge, CodeError> {
         let Registration {
             title,
             first_name,
@@ -148,6 +148,6 @@ impl Core {
             deliver: true,
             client_ip,
         };
-        self.issue_code(request).await
+        Ok(self.issue_code(request).await?)
     }
 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     domain::{ContactCode, ContactId, ContactType, Email, OtpCode, PhoneNumber, Provider, Purpose},
-    services::{Actor, Core, ServiceError, ServiceResult},
+    services::{Actor, CodeError, Core, CredentialError, Fault},
     store::{
         self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation, now_ms,
         otps::OtpRow, Tx,
@@ -58,7 +58,7 @@ impl PendingIdentity {
 }
 
 /// The pending identity a claim or add-identity code carries.
-pub(crate) fn pending_identity(row: &OtpRow) -> ServiceResult<PendingIdentity> {
+pub(crate) fn pending_identity(row: &OtpRow) -> Result<PendingIdentity, Fault> {
     serde_json::from_str(row.payload.as_deref().unwrap_or_default())
         .map_err(|e| anyhow::anyhow!("pending identity of code {} unreadable: {e}", row.id).into())
 }
@@ -92,7 +92,7 @@ impl Core {
         &self,
         identity: Identity,
         client_ip: Option<&str>,
-    ) -> ServiceResult<OtpChallenge> {
+    ) -> Result<OtpChallenge, CodeError> {
         let owner = self.contact_of(&identity).await?;
         self.issue_code(CodeRequest {
             purpose: Purpose::SignIn,
@@ -104,13 +104,14 @@ impl Core {
             client_ip,
         })
         .await
+        .map_err(CodeError::from)
     }
 
     /// The contact a proven identity belongs to.
     pub(crate) async fn contact_of(
         &self,
         identity: &Identity,
-    ) -> ServiceResult<Option<CustomerRef>> {
+    ) -> Result<Option<CustomerRef>, Fault> {
         let Some(found) =
             store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?
         else {
@@ -128,16 +129,16 @@ impl Core {
         code: OtpCode,
         issue_tokens: bool,
         client_ip: Option<&str>,
-    ) -> ServiceResult<Authenticated> {
+    ) -> Result<Authenticated, CodeError> {
         let outcome = self
             .validate_otp_inner(lookup, code, issue_tokens, client_ip)
             .await;
         let label = match &outcome {
             Ok(_) => "verified",
-            Err(ServiceError::InvalidOtp) => "invalid",
-            Err(ServiceError::OtpExpired) => "expired",
-            Err(ServiceError::OtpAttemptsExceeded) => "attempts_exceeded",
-            Err(ServiceError::TooManyRequests { .. }) => "capped",
+            Err(CodeError::InvalidOtp) => "invalid",
+            Err(CodeError::OtpExpired) => "expired",
+            Err(CodeError::OtpAttemptsExceeded) => "attempts_exceeded",
+            Err(CodeError::TooManyRequests { .. }) => "capped",
             Err(_) => "error",
         };
         metrics::counter!("portal_otp_validations_total", "outcome" => label).increment(1);
@@ -150,7 +151,7 @@ impl Core {
         code: OtpCode,
         issue_tokens: bool,
         client_ip: Option<&str>,
-    ) -> ServiceResult<Authenticated> {
+    ) -> Result<Authenticated, CodeError> {
         let (row, attempts) = self
             .check_code(&lookup, &code, SIGN_IN_PURPOSES, client_ip)
             .await?;
@@ -159,7 +160,7 @@ impl Core {
             if let Completion::AlreadyUsed = completion {
                 // The right code, used by a parallel request: not a guess, so not counted.
                 self.attempts_succeeded(attempts).await?;
-                return Err(ServiceError::InvalidOtp);
+                return Err(CodeError::InvalidOtp);
             }
             if let Completion::Done {
                 contact,
@@ -221,13 +222,13 @@ impl Core {
         contact_id: &str,
         method: &str,
         issue_tokens: bool,
-    ) -> ServiceResult<Authenticated> {
+    ) -> Result<Authenticated, CredentialError> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, contact_id).await?;
         let contact = store::contacts::find(&mut *tx, contact_id)
             .await?
-            .ok_or(ServiceError::InvalidCredentials)?;
+            .ok_or(CredentialError::InvalidCredentials)?;
         let customer = CustomerRef::of(&contact);
         let tokens = match issue_tokens {
             true => Some(self.open_token_family(&mut tx, &customer, now).await?),
@@ -242,11 +243,11 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        self.signed_in(contact, tokens, false).await
+        Ok(self.signed_in(contact, tokens, false).await?)
     }
 
     /// One transaction: use up the code, act on it, and open the token family.
-    async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> ServiceResult<Completion> {
+    async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> Result<Completion, CodeError> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         // The contact first, then its code: the order every transaction on a contact keeps.
@@ -281,7 +282,7 @@ impl Core {
                         }
                     }
                     // A decoy code (unknown identity) or a contact deleted since: nothing to sign in to.
-                    None => return Err(ServiceError::InvalidOtp),
+                    None => return Err(CodeError::InvalidOtp),
                 }
             }
             Purpose::Claim => {
@@ -296,7 +297,7 @@ impl Core {
                 attach(&mut tx, &contact.id, &pending_identity(row)?, now).await?;
                 (contact.id, false, "IDENTITY_ADDED")
             }
-            Purpose::ResetPassword => return Err(ServiceError::InvalidOtp),
+            Purpose::ResetPassword => return Err(CodeError::InvalidOtp),
         };
         store::contacts::mark_verified(&mut *tx, &contact_id, now).await?;
         self.audit(
@@ -309,7 +310,8 @@ impl Core {
         .await?;
         let contact = store::contacts::find(&mut *tx, &contact_id)
             .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+            // Locked above and just marked verified: gone only if the code's contact is.
+            .ok_or(CodeError::InvalidOtp)?;
         let tokens = match issue_tokens {
             true => {
                 let customer = CustomerRef::of(&contact);
@@ -328,13 +330,13 @@ impl Core {
 }
 
 /// The contact a claim or add-identity code was issued for, if it is still that very row.
-async fn code_contact(tx: &mut Tx<'_>, row: &OtpRow) -> ServiceResult<ContactRow> {
+async fn code_contact(tx: &mut Tx<'_>, row: &OtpRow) -> Result<ContactRow, CodeError> {
     let (Some(id), Some(incarnation)) = (&row.contact_id, &row.contact_incarnation) else {
-        return Err(ServiceError::InvalidOtp);
+        return Err(CodeError::InvalidOtp);
     };
     store::contacts::find_incarnation(&mut **tx, id, incarnation)
         .await?
-        .ok_or(ServiceError::InvalidOtp)
+        .ok_or(CodeError::InvalidOtp)
 }
 
 /// A claim proves the channel on file, which becomes the contact's first identity (with the
@@ -346,13 +348,13 @@ async fn claim_contact(
     row: &OtpRow,
     pending: &PendingIdentity,
     now: i64,
-) -> ServiceResult<()> {
+) -> Result<(), CodeError> {
     let held = store::identities::for_contact(&mut **tx, &contact.id).await?;
     if held
         .iter()
         .any(|i| !(i.provider == row.identity.provider() && i.value == row.identity.value()))
     {
-        return Err(ServiceError::InvalidOtp);
+        return Err(CodeError::InvalidOtp);
     }
     let password = pending
         .is(&row.identity)
@@ -360,7 +362,7 @@ async fn claim_contact(
         .flatten();
     let channel = PendingIdentity::new(&row.identity, password);
     match attach(tx, &contact.id, &channel, now).await {
-        Err(ServiceError::IdentityTaken) => Err(ServiceError::InvalidOtp),
+        Err(CodeError::IdentityTaken) => Err(CodeError::InvalidOtp),
         other => other,
     }
 }
@@ -372,7 +374,7 @@ async fn attach(
     contact_id: &str,
     pending: &PendingIdentity,
     now: i64,
-) -> ServiceResult<()> {
+) -> Result<(), CodeError> {
     match store::identities::find(&mut **tx, pending.provider, &pending.value).await? {
         Some(existing) if existing.contact_id == contact_id => {
             if let Some(hash) = &pending.password_hash {
@@ -380,7 +382,7 @@ async fn attach(
             }
             Ok(())
         }
-        Some(_) => Err(ServiceError::IdentityTaken),
+        Some(_) => Err(CodeError::IdentityTaken),
         None => {
             let inserted = store::identities::insert(
                 &mut **tx,
@@ -395,7 +397,7 @@ async fn attach(
             )
             .await;
             match inserted {
-                Err(e) if is_unique_violation(&e) => Err(ServiceError::IdentityTaken),
+                Err(e) if is_unique_violation(&e) => Err(CodeError::IdentityTaken),
                 other => Ok(other?),
             }
         }

@@ -12,7 +12,7 @@ use super::{
     CustomerRef,
 };
 use crate::{
-    services::{Core, ServiceError, ServiceResult},
+    services::{Core, Fault, TokenError},
     store::{self, now_ms, refresh_tokens::RefreshTokenRow, Tx},
 };
 
@@ -67,13 +67,13 @@ impl TokenKeys {
         )?)
     }
 
-    pub fn verify(&self, token: &str) -> ServiceResult<Claims> {
-        let mut outcome = Err(ServiceError::InvalidToken);
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let mut outcome = Err(TokenError::InvalidToken);
         for key in &self.decoding {
             match decode::<Claims>(token, key, &self.validation) {
                 Ok(data) => return Ok(data.claims),
                 Err(e) if matches!(e.kind(), ErrorKind::ExpiredSignature) => {
-                    outcome = Err(ServiceError::TokenExpired)
+                    outcome = Err(TokenError::TokenExpired)
                 }
                 Err(_) => {}
             }
@@ -88,7 +88,7 @@ impl Core {
         customer: &CustomerRef,
         family_id: &str,
         now: i64,
-    ) -> ServiceResult<(String, i64)> {
+    ) -> Result<(String, i64), Fault> {
         let ttl = i64::try_from(self.settings.access_token_ttl.as_secs()).unwrap_or(900);
         let iat = now / 1000;
         let claims = Claims {
@@ -110,7 +110,7 @@ impl Core {
         contact_id: &str,
         family_id: &str,
         now: i64,
-    ) -> ServiceResult<String> {
+    ) -> Result<String, Fault> {
         let token = random_token(32);
         let ttl =
             i64::try_from(self.settings.refresh_token_ttl.as_millis()).unwrap_or(i64::MAX / 2);
@@ -137,7 +137,7 @@ impl Core {
         tx: &mut Tx<'_>,
         customer: &CustomerRef,
         now: i64,
-    ) -> ServiceResult<TokenPair> {
+    ) -> Result<TokenPair, Fault> {
         let family_id = uuid::Uuid::new_v4().to_string();
         let refresh_token = self
             .refresh_row(tx, &customer.contact_id, &family_id, now)
@@ -154,19 +154,19 @@ impl Core {
     /// rotated (so parallel uses, or a contact deleted meanwhile, are decided one way). Presenting
     /// one that was already swapped is taken as theft: the whole family is revoked.
     #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, refresh_token: &str) -> ServiceResult<Authenticated> {
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Authenticated, TokenError> {
         let now = now_ms();
         let hash = sha256_hex(refresh_token.trim());
         let row = store::refresh_tokens::by_hash(&self.db.pool, &hash)
             .await?
-            .ok_or(ServiceError::InvalidRefreshToken)?;
+            .ok_or(TokenError::InvalidRefreshToken)?;
         if row.rotated_at.is_some() {
             store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now).await?;
             tracing::warn!(family = %row.family_id, "refresh token reused; sign-in revoked");
-            return Err(ServiceError::RefreshTokenReused);
+            return Err(TokenError::RefreshTokenReused);
         }
         if row.revoked_at.is_some() || now >= row.expires_at {
-            return Err(ServiceError::InvalidRefreshToken);
+            return Err(TokenError::InvalidRefreshToken);
         }
         let mut tx = self.db.begin().await?;
         // The contact's row is locked first, as by every transaction that acts on a contact (a
@@ -179,34 +179,30 @@ impl Core {
                 Some(again) if again.rotated_at.is_some() => {
                     store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now)
                         .await?;
-                    Err(ServiceError::RefreshTokenReused)
+                    Err(TokenError::RefreshTokenReused)
                 }
-                _ => Err(ServiceError::InvalidRefreshToken),
+                _ => Err(TokenError::InvalidRefreshToken),
             };
         }
         let contact = store::contacts::find(&mut *tx, &row.contact_id)
             .await?
-            .ok_or(ServiceError::InvalidRefreshToken)?;
+            .ok_or(TokenError::InvalidRefreshToken)?;
         let customer = CustomerRef::of(&contact);
         let refresh_token = self
             .refresh_row(&mut tx, &row.contact_id, &row.family_id, now)
             .await?;
         tx.commit().await?;
         let (access_token, expires_at_ms) = self.access_token(&customer, &row.family_id, now)?;
-        self.signed_in(
-            contact,
-            Some(TokenPair {
-                access_token,
-                refresh_token,
-                expires_at_ms,
-            }),
-            false,
-        )
-        .await
+        let pair = TokenPair {
+            access_token,
+            refresh_token,
+            expires_at_ms,
+        };
+        Ok(self.signed_in(contact, Some(pair), false).await?)
     }
 
     /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.
-    pub async fn sign_out(&self, refresh_token: &str) -> ServiceResult<()> {
+    pub async fn sign_out(&self, refresh_token: &str) -> Result<(), TokenError> {
         if let Some(row) =
             store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim())).await?
         {
@@ -217,7 +213,11 @@ impl Core {
 
     /// Ends the sign-in an access token belongs to (CRM.COM's `contacts/{id}/sign_out`, which
     /// sends no refresh token): its refresh tokens stop working and so does the access token.
-    pub async fn sign_out_access_token(&self, token: &str, contact_id: &str) -> ServiceResult<()> {
+    pub async fn sign_out_access_token(
+        &self,
+        token: &str,
+        contact_id: &str,
+    ) -> Result<(), TokenError> {
         let customer = self.authenticate_access_token(token).await?;
         customer.require_self(contact_id)?;
         let claims = self.tokens.verify(token)?;
@@ -227,7 +227,7 @@ impl Core {
 
     /// The customer an access token speaks for, provided its sign-in is still live and its
     /// contact is the very row it was issued for.
-    pub async fn authenticate_access_token(&self, token: &str) -> ServiceResult<CustomerRef> {
+    pub async fn authenticate_access_token(&self, token: &str) -> Result<CustomerRef, TokenError> {
         let claims = self.tokens.verify(token)?;
         if !store::refresh_tokens::family_is_live(
             &self.db.pool,
@@ -237,7 +237,7 @@ impl Core {
         )
         .await?
         {
-            return Err(ServiceError::InvalidToken);
+            return Err(TokenError::InvalidToken);
         }
         Ok(CustomerRef {
             contact_id: claims.sub,
@@ -270,10 +270,10 @@ mod tests {
         let token = keys.sign(&claims(now + 60)).unwrap();
         assert_eq!(keys.verify(&token).unwrap().sub, "c1");
         let old = keys.sign(&claims(now - 5)).unwrap();
-        assert!(matches!(keys.verify(&old), Err(ServiceError::TokenExpired)));
+        assert!(matches!(keys.verify(&old), Err(TokenError::TokenExpired)));
         assert!(matches!(
             keys.verify("not.a.jwt"),
-            Err(ServiceError::InvalidToken)
+            Err(TokenError::InvalidToken)
         ));
     }
 
@@ -285,18 +285,18 @@ mod tests {
         let forged = other.sign(&claims(now + 60)).unwrap();
         assert!(matches!(
             keys.verify(&forged),
-            Err(ServiceError::InvalidToken)
+            Err(TokenError::InvalidToken)
         ));
         let mut wrong_aud = claims(now + 60);
         wrong_aud.aud = "backoffice".into();
         assert!(matches!(
             keys.verify(&keys.sign(&wrong_aud).unwrap()),
-            Err(ServiceError::InvalidToken)
+            Err(TokenError::InvalidToken)
         ));
         let none_alg = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJjMSJ9.";
         assert!(matches!(
             keys.verify(none_alg),
-            Err(ServiceError::InvalidToken)
+            Err(TokenError::InvalidToken)
         ));
         let rotated = TokenKeys::new(
             b"another-secret-of-32-bytes-long!",

@@ -7,7 +7,7 @@ use crate::{
         ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber, Provider,
         ValidationErrors,
     },
-    services::{auth::CustomerRef, Actor, Core, ServiceError, ServiceResult},
+    services::{auth::CustomerRef, Actor, ContactError, Core},
     store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
     views::{ContactDetail, ContactPage, ContactView, IdentityView, Paging},
 };
@@ -97,15 +97,15 @@ fn check_names(errors: &mut ValidationErrors, row: &ContactRow) {
     }
 }
 
-fn taken(error: &sqlx::Error) -> Option<ServiceError> {
+fn taken(error: &sqlx::Error) -> Option<ContactError> {
     if !is_unique_violation(error) {
         return None;
     }
     let what = violated_constraint(error);
     Some(if what.contains("code") {
-        ServiceError::ContactCodeTaken
+        ContactError::ContactCodeTaken
     } else {
-        ServiceError::ContactIdTaken
+        ContactError::ContactIdTaken
     })
 }
 
@@ -137,7 +137,7 @@ impl Core {
         &self,
         input: NewContact,
         actor: &Actor,
-    ) -> ServiceResult<ContactView> {
+    ) -> Result<ContactView, ContactError> {
         actor.require_back_office()?;
         let mut errors = ValidationErrors::default();
         let contact_type = errors.check(ContactType::parse(
@@ -216,10 +216,10 @@ impl Core {
 
         let mut tx = self.db.begin().await?;
         if store::contacts::find(&mut *tx, &row.id).await?.is_some() {
-            return Err(ServiceError::ContactIdTaken);
+            return Err(ContactError::ContactIdTaken);
         }
         if store::contacts::code_taken(&mut *tx, &row.code, &row.id).await? {
-            return Err(ServiceError::ContactCodeTaken);
+            return Err(ContactError::ContactCodeTaken);
         }
         if let Err(e) = store::contacts::insert(&mut *tx, &row).await {
             return Err(taken(&e).unwrap_or_else(|| e.into()));
@@ -257,13 +257,13 @@ impl Core {
         id: &str,
         patch: ContactPatch,
         actor: &Actor,
-    ) -> ServiceResult<ContactView> {
+    ) -> Result<ContactView, ContactError> {
         actor.require_back_office()?;
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, id).await?;
         let mut row = store::contacts::find(&mut *tx, id)
             .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+            .ok_or(ContactError::ContactNotFound)?;
         let mut errors = ValidationErrors::default();
         if let Some(raw) = &patch.code {
             if let Some(code) = errors.check(ContactCode::parse("code", raw)) {
@@ -325,7 +325,7 @@ impl Core {
         errors.into_result()?;
         if patch.code.is_some() && store::contacts::code_taken(&mut *tx, &row.code, &row.id).await?
         {
-            return Err(ServiceError::ContactCodeTaken);
+            return Err(ContactError::ContactCodeTaken);
         }
         row.updated_at = now_ms();
         if let Err(e) = store::contacts::update(&mut *tx, &row).await {
@@ -339,14 +339,18 @@ impl Core {
 
     /// Deleting a contact ends everything it held, in the same transaction: identities and
     /// refresh tokens (with the row), portal sessions, and codes not yet used.
-    pub async fn delete_contact(&self, id: &str, actor: &Actor) -> ServiceResult<()> {
+    pub async fn delete_contact(&self, id: &str, actor: &Actor) -> Result<(), ContactError> {
         actor.require_back_office()?;
         self.remove_contact(id, None, actor).await
     }
 
     /// A customer closes their own account (CRM.COM's "Unregister Contact"): the same as an
     /// agent's delete, for the contact the token was issued for and no other.
-    pub async fn unregister(&self, customer: &CustomerRef, contact_id: &str) -> ServiceResult<()> {
+    pub async fn unregister(
+        &self,
+        customer: &CustomerRef,
+        contact_id: &str,
+    ) -> Result<(), ContactError> {
         customer.require_self(contact_id)?;
         let actor = Actor::Customer(customer.contact_id.clone());
         self.remove_contact(&customer.contact_id, Some(&customer.incarnation), &actor)
@@ -360,7 +364,7 @@ impl Core {
         id: &str,
         incarnation: Option<&str>,
         actor: &Actor,
-    ) -> ServiceResult<()> {
+    ) -> Result<(), ContactError> {
         let mut tx = self.db.begin().await?;
         if let Some(incarnation) = incarnation {
             store::contacts::lock(&mut *tx, id).await?;
@@ -368,11 +372,11 @@ impl Core {
                 .await?
                 .is_none()
             {
-                return Err(ServiceError::ContactNotFound);
+                return Err(ContactError::ContactNotFound);
             }
         }
         if !store::contacts::delete(&mut *tx, id).await? {
-            return Err(ServiceError::ContactNotFound);
+            return Err(ContactError::ContactNotFound);
         }
         store::sessions::end_for_contact(&mut *tx, id).await?;
         store::otps::delete_for_contact(&mut *tx, id).await?;
@@ -382,10 +386,10 @@ impl Core {
         Ok(())
     }
 
-    pub async fn contact_detail(&self, id: &str) -> ServiceResult<ContactDetail> {
+    pub async fn contact_detail(&self, id: &str) -> Result<ContactDetail, ContactError> {
         let row = store::contacts::find(&self.db.pool, id)
             .await?
-            .ok_or(ServiceError::ContactNotFound)?;
+            .ok_or(ContactError::ContactNotFound)?;
         let identities = store::identities::for_contact(&self.db.pool, id).await?;
         let organisations = store::organisations::for_contact(&self.db.pool, id).await?;
         let audit = store::audit::for_contact(&self.db.pool, id, row.created_at).await?;
@@ -406,7 +410,7 @@ impl Core {
         search: Option<&str>,
         page: i64,
         size: i64,
-    ) -> ServiceResult<ContactPage> {
+    ) -> Result<ContactPage, ContactError> {
         let page = page.max(1);
         let size = size.clamp(1, MAX_PAGE_SIZE);
         let offset = (page - 1).saturating_mul(size);

@@ -7,7 +7,7 @@ pub use convert::{contact_view, rfc3339 as convert_time, summary};
 
 use crate::{
     domain::{FieldError, PersonName, ValidationErrors},
-    services::{auth::CustomerRef, Actor, Core, ServiceError, ServiceResult},
+    services::{auth::CustomerRef, Actor, ContactError, Core, Fault},
     store::{self, flag, now_ms},
     views::{IdentityView, Profile},
 };
@@ -27,23 +27,26 @@ pub struct ProfileUpdate {
 pub const MAX_AVATAR_LEN: usize = 2048;
 
 impl Core {
-    /// The signed-in customer's contact, if it is still the row they signed in to; otherwise
-    /// `ContactNotFound` (deleted, perhaps with its id given to a new contact since).
+    /// The signed-in customer's contact, if it is still the row they signed in to; `None` when
+    /// it was deleted (perhaps with its id given to a new contact since): each caller answers
+    /// `ContactNotFound` in its own error.
     pub(crate) async fn current_contact(
         &self,
         customer: &CustomerRef,
-    ) -> ServiceResult<store::contacts::ContactRow> {
-        store::contacts::find_incarnation(
+    ) -> Result<Option<store::contacts::ContactRow>, Fault> {
+        Ok(store::contacts::find_incarnation(
             &self.db.pool,
             &customer.contact_id,
             &customer.incarnation,
         )
-        .await?
-        .ok_or(ServiceError::ContactNotFound)
+        .await?)
     }
 
-    pub async fn profile(&self, customer: &CustomerRef) -> ServiceResult<Profile> {
-        let contact = self.current_contact(customer).await?;
+    pub async fn profile(&self, customer: &CustomerRef) -> Result<Profile, ContactError> {
+        let contact = self
+            .current_contact(customer)
+            .await?
+            .ok_or(ContactError::ContactNotFound)?;
         let contact_id = contact.id.as_str();
         let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
         let organisations = store::organisations::for_contact(&self.db.pool, contact_id).await?;
@@ -70,7 +73,7 @@ impl Core {
         &self,
         customer: &CustomerRef,
         update: ProfileUpdate,
-    ) -> ServiceResult<Profile> {
+    ) -> Result<Profile, ContactError> {
         let contact_id = customer.contact_id.as_str();
         let mut errors = ValidationErrors::default();
         let title = update.title.map(|t| {
@@ -111,7 +114,7 @@ impl Core {
         let mut contact =
             store::contacts::find_incarnation(&mut *tx, contact_id, &customer.incarnation)
                 .await?
-                .ok_or(ServiceError::ContactNotFound)?;
+                .ok_or(ContactError::ContactNotFound)?;
         if let Some(title) = title {
             contact.title = title.map(PersonName::into_string);
         }

@@ -7,6 +7,7 @@ use super::layout::AgentPage;
 use crate::{
     domain::{ApiKeyKind, Role},
     views::{AgentView, ApiKeyView, AuditView, OrganisationView},
+    web::error::PortalError,
     web::forms::{FormMessages, FormState, RadioGroup, TextField},
 };
 
@@ -40,7 +41,7 @@ const KEY_KINDS: &[(&str, &str)] = &[
 /// Loads one admin page; `what` is `organisations`, `agents`, `api-keys` or `audit`. What the
 /// agent may see is the services' decision: a refusal shows the page as admins-only (403).
 #[server(endpoint = "page/agent-admin")]
-pub async fn admin_page(what: String) -> Result<Option<AdminState>, ServerFnError> {
+pub async fn admin_page(what: String) -> Result<Option<AdminState>, PortalError> {
     use crate::{services::ServiceError, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
@@ -53,11 +54,29 @@ pub async fn admin_page(what: String) -> Result<Option<AdminState>, ServerFnErro
         form: ssr::take_flash(&session, &what).await?,
         ..Default::default()
     };
-    let loaded = match what.as_str() {
-        "organisations" => core.organisations().await.map(|o| state.organisations = o),
-        "agents" => core.agents(&actor).await.map(|a| state.agents = a),
-        "api-keys" => core.api_keys(&actor).await.map(|k| state.api_keys = k),
-        "audit" => core.admin_audit(&actor, 200).await.map(|a| state.audit = a),
+    // Each list comes from its own service; a refusal (an agent on an admin's page) is the
+    // same answer from any of them.
+    let loaded: Result<(), ServiceError> = match what.as_str() {
+        "organisations" => core
+            .organisations()
+            .await
+            .map(|o| state.organisations = o)
+            .map_err(Into::into),
+        "agents" => core
+            .agents(&actor)
+            .await
+            .map(|a| state.agents = a)
+            .map_err(Into::into),
+        "api-keys" => core
+            .api_keys(&actor)
+            .await
+            .map(|k| state.api_keys = k)
+            .map_err(Into::into),
+        "audit" => core
+            .admin_audit(&actor, 200)
+            .await
+            .map(|a| state.audit = a)
+            .map_err(Into::into),
         _ => Err(ServiceError::Forbidden("no such page")),
     };
     match loaded {
@@ -67,7 +86,7 @@ pub async fn admin_page(what: String) -> Result<Option<AdminState>, ServerFnErro
                 r.set_status(axum::http::StatusCode::FORBIDDEN);
             }
         }
-        Err(e) => return Err(ssr::server_error(e)),
+        Err(e) => return Err(e.into()),
     }
     Ok(Some(state))
 }
@@ -76,9 +95,9 @@ pub async fn admin_page(what: String) -> Result<Option<AdminState>, ServerFnErro
 #[cfg(feature = "ssr")]
 async fn back_to(
     page: &str,
-    outcome: crate::services::ServiceResult<String>,
+    outcome: Result<String, impl Into<crate::services::ServiceError>>,
     form: FormState,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::web::ssr;
     let form = match outcome {
         Ok(notice) => FormState {
@@ -97,7 +116,7 @@ async fn back_to(
 pub async fn create_organisation(
     name: Option<String>,
     org_type: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -117,7 +136,7 @@ pub async fn create_agent(
     email: Option<String>,
     role: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -135,8 +154,8 @@ pub async fn create_agent(
 }
 
 #[server(endpoint = "agent/agents/update")]
-pub async fn update_agent(agent_id: String, action: String) -> Result<(), ServerFnError> {
-    use crate::{services::ServiceError, web::ssr};
+pub async fn update_agent(agent_id: String, action: String) -> Result<(), PortalError> {
+    use crate::{services::AdminError, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
@@ -153,7 +172,7 @@ pub async fn update_agent(agent_id: String, action: String) -> Result<(), Server
             core.set_agent_role(&actor, &agent_id, Role::Agent.as_str())
                 .await
         }
-        _ => Err(ServiceError::Forbidden("that is not an action on agents")),
+        _ => Err(AdminError::Forbidden("that is not an action on agents")),
     };
     back_to(
         "agents",
@@ -167,7 +186,7 @@ pub async fn update_agent(agent_id: String, action: String) -> Result<(), Server
 pub async fn create_api_key(
     kind: Option<String>,
     label: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::{domain::ApiKeyKind, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -182,7 +201,7 @@ pub async fn create_api_key(
 }
 
 #[server(endpoint = "agent/api-keys/revoke")]
-pub async fn revoke_api_key(key_id: String) -> Result<(), ServerFnError> {
+pub async fn revoke_api_key(key_id: String) -> Result<(), PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::AgentPage;
 use crate::{
     views::{ContactDetail, OrganisationView},
+    web::error::PortalError,
     web::forms::{CheckField, CountrySelect, FormMessages, FormState, TextField},
 };
 
@@ -24,8 +25,8 @@ fn form_key(id: &str) -> String {
 }
 
 #[server(endpoint = "page/agent-contact")]
-pub async fn contact_page(id: String) -> Result<Option<ContactState>, ServerFnError> {
-    use crate::{services::ServiceError, web::ssr};
+pub async fn contact_page(id: String) -> Result<Option<ContactState>, PortalError> {
+    use crate::{services::ContactError, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
     };
@@ -34,15 +35,15 @@ pub async fn contact_page(id: String) -> Result<Option<ContactState>, ServerFnEr
     let form = ssr::take_flash(&session, &form_key(&id)).await?;
     let detail = match core.contact_detail(&id).await {
         Ok(d) => Some(d),
-        Err(ServiceError::ContactNotFound) => {
+        Err(ContactError::ContactNotFound) => {
             if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
                 r.set_status(axum::http::StatusCode::NOT_FOUND);
             }
             None
         }
-        Err(e) => return Err(ssr::server_error(e)),
+        Err(e) => return Err(e.into()),
     };
-    let organisations = core.organisations().await.map_err(ssr::server_error)?;
+    let organisations = core.organisations().await?;
     let mut form = form;
     if form.values.is_empty() {
         if let Some(d) = &detail {
@@ -81,7 +82,7 @@ pub async fn update_contact(
     phone_number: Option<String>,
     email_opt_out: Option<String>,
     sms_opt_out: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::{services::contacts::backoffice::ContactPatch, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -148,7 +149,7 @@ pub async fn change_membership(
     id: String,
     organisation_id: Option<String>,
     action: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -190,16 +191,16 @@ pub async fn change_membership(
 }
 
 #[server(endpoint = "agent/contacts/delete")]
-pub async fn delete_contact(id: String) -> Result<(), ServerFnError> {
+pub async fn delete_contact(id: String) -> Result<(), PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
     match ssr::core()?.delete_contact(&id, &agent.actor()).await {
-        Ok(()) | Err(crate::services::ServiceError::ContactNotFound) => {
+        Ok(()) | Err(crate::services::ContactError::ContactNotFound) => {
             ssr::see_other("/agent/contacts")
         }
-        Err(e) => return Err(ssr::server_error(e)),
+        Err(e) => return Err(e.into()),
     }
     Ok(())
 }

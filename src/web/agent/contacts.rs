@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::AgentPage;
 use crate::views::ContactPage;
+use crate::web::error::PortalError;
 
 pub const PAGE_SIZE: i64 = 20;
 
@@ -20,7 +21,7 @@ pub struct ContactsState {
 pub async fn agent_contacts_page(
     search: Option<String>,
     page: Option<String>,
-) -> Result<Option<ContactsState>, ServerFnError> {
+) -> Result<Option<ContactsState>, PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
@@ -33,8 +34,7 @@ pub async fn agent_contacts_page(
             page,
             PAGE_SIZE,
         )
-        .await
-        .map_err(ssr::server_error)?;
+        .await?;
     Ok(Some(ContactsState {
         is_admin: agent.is_admin(),
         search,

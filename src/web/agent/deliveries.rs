@@ -5,17 +5,15 @@ use leptos::prelude::*;
 
 use super::layout::AgentPage;
 use crate::views::DeliveryFailureView;
+use crate::web::error::PortalError;
 
 #[server(endpoint = "page/agent-deliveries")]
-pub async fn deliveries_page() -> Result<Option<(bool, Vec<DeliveryFailureView>)>, ServerFnError> {
+pub async fn deliveries_page() -> Result<Option<(bool, Vec<DeliveryFailureView>)>, PortalError> {
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
     };
-    let failures = ssr::core()?
-        .delivery_failures(100)
-        .await
-        .map_err(ssr::server_error)?;
+    let failures = ssr::core()?.delivery_failures(100).await?;
     Ok(Some((agent.is_admin(), failures)))
 }
 

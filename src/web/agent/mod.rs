@@ -11,21 +11,20 @@ pub mod sign_in;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use leptos::prelude::ServerFnError;
-
     use crate::{
         services::agents::Agent,
-        web::ssr::{core, see_other, server_error, session},
+        web::{
+            error::PortalError,
+            ssr::{core, see_other, session},
+        },
     };
 
     /// The signed-in, enabled agent; otherwise a redirect to `/agent/sign-in` and `None`.
-    pub async fn require_agent() -> Result<Option<Agent>, ServerFnError> {
+    pub async fn require_agent() -> Result<Option<Agent>, PortalError> {
         let session = session().await?;
-        let id = crate::web::session::agent_id(&session)
-            .await
-            .map_err(server_error)?;
+        let id = crate::web::session::agent_id(&session).await?;
         let agent = match id {
-            Some(id) => core()?.active_agent(&id).await.map_err(server_error)?,
+            Some(id) => core()?.active_agent(&id).await?,
             None => None,
         };
         if agent.is_none() {

@@ -4,21 +4,21 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::layout::AgentPage;
 use crate::views::OrganisationView;
-use crate::web::forms::{CountrySelect, FormMessages, FormState, RadioGroup, TextField};
+use crate::{
+    web::error::PortalError,
+    web::forms::{CountrySelect, FormMessages, FormState, RadioGroup, TextField},
+};
 
 const FORM: &str = "agent-new-contact";
 
 #[server(endpoint = "page/agent-new-contact")]
 pub async fn new_contact_page(
-) -> Result<Option<(bool, FormState, Vec<OrganisationView>)>, ServerFnError> {
+) -> Result<Option<(bool, FormState, Vec<OrganisationView>)>, PortalError> {
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(None);
     };
     let session = crate::web::ssr::session().await?;
-    let organisations = crate::web::ssr::core()?
-        .organisations()
-        .await
-        .map_err(crate::web::ssr::server_error)?;
+    let organisations = crate::web::ssr::core()?.organisations().await?;
     Ok(Some((
         agent.is_admin(),
         crate::web::ssr::take_flash(&session, FORM).await?,
@@ -42,7 +42,7 @@ pub async fn create_contact(
     email_opt_out: Option<String>,
     sms_opt_out: Option<String>,
     organisation_id: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     use crate::{services::contacts::backoffice::NewContact, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());

@@ -2,15 +2,18 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::web::{
-    forms::{FormMessages, FormState, TextField},
-    layout::Page,
+use crate::{
+    web::error::PortalError,
+    web::{
+        forms::{FormMessages, FormState, TextField},
+        layout::Page,
+    },
 };
 
 const FORM: &str = "agent-sign-in";
 
 #[server(endpoint = "page/agent-sign-in")]
-pub async fn agent_sign_in_page() -> Result<FormState, ServerFnError> {
+pub async fn agent_sign_in_page() -> Result<FormState, PortalError> {
     let session = crate::web::ssr::session().await?;
     crate::web::ssr::take_flash(&session, FORM).await
 }
@@ -19,8 +22,8 @@ pub async fn agent_sign_in_page() -> Result<FormState, ServerFnError> {
 pub async fn agent_sign_in(
     email: Option<String>,
     password: Option<String>,
-) -> Result<(), ServerFnError> {
-    use crate::{services::ServiceError, web::ssr};
+) -> Result<(), PortalError> {
+    use crate::{services::CredentialError, web::ssr};
     let session = ssr::session().await?;
     let email = email.unwrap_or_default();
     let mut form = FormState::default().with_value("email", email.clone());
@@ -33,13 +36,11 @@ pub async fn agent_sign_in(
         .await
     {
         Ok(agent) => {
-            crate::web::session::sign_in_agent(&session, &agent.id)
-                .await
-                .map_err(ssr::server_error)?;
+            crate::web::session::sign_in_agent(&session, &agent.id).await?;
             ssr::see_other("/agent/contacts");
             return Ok(());
         }
-        Err(ServiceError::InvalidCredentials) => {
+        Err(CredentialError::InvalidCredentials) => {
             form.alert = Some("The email or password is not correct.".into())
         }
         Err(error) => form = crate::web::outcome::into_form(form, error)?,
@@ -50,12 +51,10 @@ pub async fn agent_sign_in(
 }
 
 #[server(endpoint = "agent/sign-out")]
-pub async fn agent_sign_out() -> Result<(), ServerFnError> {
+pub async fn agent_sign_out() -> Result<(), PortalError> {
     use crate::web::ssr;
     let session = ssr::session().await?;
-    crate::web::session::sign_out_agent(&session)
-        .await
-        .map_err(ssr::server_error)?;
+    crate::web::session::sign_out_agent(&session).await?;
     ssr::see_other("/agent/sign-in");
     Ok(())
 }

@@ -1,0 +1,145 @@
+//! What a server function answers when it cannot do its work at all. A rule's answer (a wrong
+//! code, a taken identity) is not one of these: it goes back onto the form (web/outcome.rs).
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// The typed error of every server function of the portal: each variant is a sentence a person
+/// can read, and nothing of the cause (that is logged, on the server).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PortalError {
+    /// The database (or another dependency) cannot be reached right now.
+    #[error("The service is unavailable right now. Please try again shortly.")]
+    Unavailable,
+    #[error("We are very busy right now. Please try again in a moment.")]
+    Busy,
+    /// A fault on our side; its details went to the log.
+    #[error("Something went wrong on our side; please try again.")]
+    Internal,
+    /// The request never reached the function (arguments that do not decode, say).
+    #[error("That request could not be read: {0}")]
+    Request(ServerFnErrorErr),
+}
+
+impl FromServerFnError for PortalError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Request(value)
+    }
+}
+
+/// The message behind a failed no-JavaScript form post: Leptos sends the browser back to the
+/// page with the error in the `__err` query parameter, and the page shows it.
+pub fn from_query(encoded: &str) -> PortalError {
+    leptos::server_fn::error::ServerFnUrlError::<PortalError>::decode_err(encoded)
+}
+
+#[cfg(feature = "ssr")]
+mod from_services {
+    use super::PortalError;
+    use crate::services::{
+        AdminError, CodeError, ContactError, CredentialError, Fault, LimitError, ServiceError,
+        TokenError,
+    };
+
+    impl PortalError {
+        /// A failure no page can help with: logged with its cause, told without it.
+        pub fn internal(cause: impl std::fmt::Display) -> Self {
+            tracing::error!(error = %cause, "page request failed");
+            Self::Internal
+        }
+    }
+
+    impl From<ServiceError> for PortalError {
+        fn from(error: ServiceError) -> Self {
+            match error {
+                ServiceError::Fault(Fault::Unavailable { .. }) => Self::Unavailable,
+                ServiceError::Fault(Fault::Busy { .. }) => Self::Busy,
+                other => Self::internal(other),
+            }
+        }
+    }
+
+    /// Each service's own error, through `ServiceError`'s one mapping above.
+    macro_rules! from_service_errors {
+        ($($error:ty),*) => {
+            $(impl From<$error> for PortalError {
+                fn from(error: $error) -> Self {
+                    ServiceError::from(error).into()
+                }
+            })*
+        };
+    }
+    from_service_errors!(
+        AdminError,
+        CodeError,
+        ContactError,
+        CredentialError,
+        Fault,
+        LimitError,
+        TokenError
+    );
+
+    impl From<tower_sessions::session::Error> for PortalError {
+        fn from(error: tower_sessions::session::Error) -> Self {
+            Self::internal(format!("session: {error}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_portal_error_survives_the_query_string_of_a_no_js_post() {
+        use leptos::server_fn::error::ServerFnUrlError;
+        for error in [
+            PortalError::Unavailable,
+            PortalError::Busy,
+            PortalError::Internal,
+            PortalError::Request(ServerFnErrorErr::Args("missing code".into())),
+        ] {
+            let url = ServerFnUrlError::new("/api/verify", error.clone())
+                .to_url("http://127.0.0.1/verify")
+                .expect("a URL");
+            let encoded = url
+                .query_pairs()
+                .find(|(k, _)| k == "__err")
+                .map(|(_, v)| v.into_owned())
+                .expect("__err in the URL");
+            assert_eq!(from_query(&encoded), error);
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_page_says_unavailable_or_busy_as_such_and_anything_else_as_our_fault() {
+        use crate::services::{Fault, ServiceError, TokenError};
+        let unavailable = Fault::Unavailable {
+            retry_after_secs: 5,
+        };
+        assert_eq!(PortalError::from(unavailable), PortalError::Unavailable);
+        let busy = ServiceError::Fault(Fault::Busy {
+            retry_after_secs: 1,
+        });
+        assert_eq!(PortalError::from(busy), PortalError::Busy);
+        // No page carries a token: a token answer reaching one is a fault, not a message.
+        assert_eq!(
+            PortalError::from(TokenError::InvalidToken),
+            PortalError::Internal
+        );
+        let bug = Fault::from(anyhow::anyhow!("SELECT * FROM secrets failed"));
+        assert_eq!(PortalError::from(bug.clone()), PortalError::Internal);
+        assert!(!PortalError::from(bug).to_string().contains("SELECT"));
+    }
+
+    #[test]
+    fn a_garbled_error_parameter_is_a_request_error_not_a_panic() {
+        assert!(matches!(from_query("%%%"), PortalError::Request(_)));
+    }
+}
