@@ -19,8 +19,10 @@ pub enum PortalError {
     /// A fault on our side; its details went to the log.
     #[error("Something went wrong on our side; please try again.")]
     Internal,
-    /// The request never reached the function (arguments that do not decode, say).
-    #[error("That request could not be read: {0}")]
+    /// The request never reached the function (arguments that do not decode, say). Its detail
+    /// is not shown: the page reads this error back from its own URL, which anybody can write,
+    /// so only the fixed sentences of this enum ever reach the page.
+    #[error("That request could not be read. Please try again.")]
     Request(ServerFnErrorErr),
 }
 
@@ -136,6 +138,18 @@ mod tests {
         let bug = Fault::from(anyhow::anyhow!("SELECT * FROM secrets failed"));
         assert_eq!(PortalError::from(bug.clone()), PortalError::Internal);
         assert!(!PortalError::from(bug).to_string().contains("SELECT"));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_crafted_error_parameter_cannot_put_its_own_words_on_the_page() {
+        use base64::Engine;
+        let crafted = serde_json::json!({
+            "Request": { "ServerError": "Your account is locked: call +1 555 0100" }
+        });
+        let encoded = base64::engine::general_purpose::URL_SAFE.encode(crafted.to_string());
+        let shown = from_query(&encoded).to_string();
+        assert_eq!(shown, "That request could not be read. Please try again.");
     }
 
     #[test]

@@ -208,6 +208,54 @@ async fn the_profile_needs_a_session() {
     button(&controls, "Sign in", "/api/sign-in/password");
 }
 
+/// A failed no-JS post comes back with its error in `__err`; anybody can write that parameter
+/// into a link, so the page shows only its own sentences, never words from the URL.
+#[tokio::test]
+async fn an_error_in_the_url_shows_only_the_portals_own_words() {
+    use base64::{engine::general_purpose::URL_SAFE, Engine};
+    let app = spawn_app().await;
+    let mut browser = Browser::new(&app);
+    let crafted = serde_json::json!({
+        "Request": { "ServerError": "Your account is locked: call +1 555 0100" }
+    })
+    .to_string();
+    for (encoded, expected) in [
+        (
+            URL_SAFE.encode(&crafted),
+            "That request could not be read. Please try again.",
+        ),
+        (
+            URL_SAFE.encode(r#""Unavailable""#),
+            "The service is unavailable right now. Please try again shortly.",
+        ),
+        (
+            "not base64 at all".to_owned(),
+            "That request could not be read. Please try again.",
+        ),
+    ] {
+        let path = format!(
+            "/sign-in?__path=/api/sign-in/code&__err={}",
+            urlencode(&encoded)
+        );
+        let text = text_of(&browser.get_html(&path).await);
+        assert!(text.contains(expected), "{path}: {text}");
+        assert!(!text.contains("locked"), "{path}: {text}");
+    }
+    // Without the parameter there is no alert at all.
+    let html = browser.get_html("/sign-in").await;
+    assert!(!html.contains(r#"role="alert""#), "{html}");
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 /// What a cross-site post could change, as the customer and an admin see it.
 async fn portal_state(
     customer: &mut Browser<'_>,
