@@ -19,6 +19,12 @@ async fn app_without_cooldown() -> TestApp {
 const V2: &str = "/self-service/v2/contacts";
 
 /// A request as a CRM.COM app sends it: `api_key` before sign-in, only `Bearer` after.
+/// `validate_otp` with a code and the `auth_otp` it was sent with, as a CRM.COM app sends it.
+async fn v2_validate(app: &TestApp, code: &str, auth_otp: &Value) -> reqwest::Response {
+    let body = json!({ "code": code, "auth_otp": auth_otp });
+    call(app, Method::POST, "/validate_otp", None, Some(body)).await
+}
+
 async fn call(
     app: &TestApp,
     method: Method,
@@ -107,14 +113,7 @@ async fn signed_in_by_phone(app: &TestApp) -> (String, Value) {
     let national = unique_phone();
     let registered = register_phone(app, &national).await;
     let code = app.latest_code(&e164(&national)).await;
-    let response = call(
-        app,
-        Method::POST,
-        "/validate_otp",
-        None,
-        Some(json!({ "code": code, "auth_otp": registered["auth_otp"] })),
-    )
-    .await;
+    let response = v2_validate(app, &code, &registered["auth_otp"]).await;
     (national, json_of(response, StatusCode::OK).await)
 }
 
@@ -139,14 +138,7 @@ async fn a_crm_app_registers_by_phone_reads_and_updates_the_contact_refreshes_an
 
     let code = app.latest_code(&e164(&national)).await;
     let signed_in = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": registered["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &registered["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
@@ -229,14 +221,7 @@ async fn a_crm_app_registers_by_phone_reads_and_updates_the_contact_refreshes_an
         assert_eq!(sent["obfuscated_value"], masked.as_str());
         let code = app.latest_code(&e164(&national)).await;
         let body = json_of(
-            call(
-                &app,
-                Method::POST,
-                "/validate_otp",
-                None,
-                Some(json!({ "code": code, "auth_otp": sent["auth_otp"] })),
-            )
-            .await,
+            v2_validate(&app, &code, &sent["auth_otp"]).await,
             StatusCode::OK,
         )
         .await;
@@ -290,14 +275,7 @@ async fn a_crm_app_with_email_and_password_adds_a_phone_changes_and_resets_the_p
     .await;
     let code = app.latest_code(&email).await;
     let signed_in = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": registered["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &registered["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
@@ -344,14 +322,7 @@ async fn a_crm_app_with_email_and_password_adds_a_phone_changes_and_resets_the_p
     );
     let code = app.latest_code(&e164(&national)).await;
     let proven = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": added["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &added["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
@@ -377,14 +348,7 @@ async fn a_crm_app_with_email_and_password_adds_a_phone_changes_and_resets_the_p
     .await;
     let code = app.latest_code(&e164(&national)).await;
     let by_phone = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": sent["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &sent["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
@@ -681,14 +645,7 @@ async fn unregistering_ends_the_account_and_everything_it_held() {
     let registered = register_phone(&app, &national).await;
     let code = app.latest_code(&e164(&national)).await;
     let again = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": registered["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &registered["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
@@ -890,14 +847,7 @@ async fn a_resent_code_for_an_added_identity_adds_it_to_the_same_contact() {
     assert_eq!(app.outbox_to(&email).await.len(), 2, "a new code was sent");
     let code = app.latest_code(&email).await;
     let proven = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": resent["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &resent["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
@@ -917,14 +867,7 @@ async fn a_resent_code_for_an_added_identity_adds_it_to_the_same_contact() {
     .await;
     let code = app.latest_code(&email).await;
     let by_email = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/validate_otp",
-            None,
-            Some(json!({ "code": code, "auth_otp": sent["auth_otp"] })),
-        )
-        .await,
+        v2_validate(&app, &code, &sent["auth_otp"]).await,
         StatusCode::OK,
     )
     .await;
