@@ -8,8 +8,8 @@ use std::{
 
 use anyhow::Context;
 use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
-    Algorithm, Argon2, Params, Version,
+    password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, Salt, SaltString},
+    Algorithm, Argon2, Block, Params, Version,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -20,10 +20,68 @@ pub const MAX_PASSWORD_LEN: usize = 128;
 
 static COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
-fn argon2() -> Argon2<'static> {
+fn params() -> Params {
     // OWASP's argon2id floor: m = 19 MiB, t = 2, p = 1.
-    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters")
+}
+
+/// argon2's working memory (19 MiB a hash), kept for the next hash instead of freed: at most
+/// one per hash running at once. Freed and allocated anew each time, glibc kept them in
+/// per-thread arenas and the process grew by one for every blocking thread that ever hashed
+/// (962 MiB under a password flood, BENCHMARKS.md).
+#[derive(Clone, Default)]
+struct Memory(Arc<Mutex<Vec<Vec<Block>>>>);
+
+impl Memory {
+    fn take(&self) -> Vec<Block> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn give_back(&self, blocks: Vec<Block>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(blocks);
+    }
+}
+
+/// argon2id of `password` with `salt` and `params` (those of a stored hash, when verifying),
+/// in `memory`, which grows to what the parameters need and is then reused.
+fn compute<'a>(
+    params: Params,
+    version: Version,
+    password: &[u8],
+    salt: Salt<'a>,
+    memory: &mut Vec<Block>,
+) -> anyhow::Result<PasswordHash<'a>> {
+    let argon2 = Argon2::new(Algorithm::Argon2id, version, params.clone());
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::new());
+    }
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| anyhow::anyhow!("argon2 salt unreadable: {e}"))?;
+    let length = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let output = Output::init_with(length, |out| {
+        argon2
+            .hash_password_into_with_memory(password, salt_bytes, out, &mut memory[..blocks])
+            .map_err(|_| argon2::password_hash::Error::Password)
+    })
+    .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))?;
+    Ok(PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(version.into()),
+        params: ParamsString::try_from(&params)
+            .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?,
+        salt: Some(salt),
+        hash: Some(output),
+    })
 }
 
 pub fn check_strength(field: &str, password: &str) -> Result<(), FieldError> {
@@ -71,6 +129,7 @@ pub struct Hasher {
     admitted: Arc<Semaphore>,
     per_client: usize,
     clients: Clients,
+    memory: Memory,
 }
 
 /// How many hashes each client IP has running or waiting.
@@ -104,6 +163,7 @@ impl Hasher {
             admitted: Arc::new(Semaphore::new(concurrency + queue)),
             per_client: per_client.max(1),
             clients: Arc::default(),
+            memory: Memory::default(),
         }
     }
 
@@ -134,23 +194,33 @@ impl Hasher {
     async fn run<T: Send + 'static>(
         &self,
         client: Option<&str>,
-        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+        work: impl FnOnce(&mut Vec<Block>) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, HashError> {
         let _place = self.admit(client)?;
         let _running = self.running.acquire().await.context("hasher closed")?;
         metrics::counter!("portal_password_hashes_total").increment(1);
-        Ok(tokio::task::spawn_blocking(work)
-            .await
-            .context("hashing task panicked")??)
+        let memory = self.memory.clone();
+        Ok(tokio::task::spawn_blocking(move || {
+            let mut blocks = memory.take();
+            let outcome = work(&mut blocks);
+            memory.give_back(blocks);
+            outcome
+        })
+        .await
+        .context("hashing task panicked")??)
     }
 
     pub async fn hash(&self, password: String, client: Option<&str>) -> Result<String, HashError> {
-        self.run(client, move || {
+        self.run(client, move |memory| {
             let salt = SaltString::generate(&mut OsRng);
-            argon2()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))
+            let hash = compute(
+                params(),
+                Version::V0x13,
+                password.as_bytes(),
+                salt.as_salt(),
+                memory,
+            )?;
+            Ok(hash.to_string())
         })
         .await
     }
@@ -163,17 +233,26 @@ impl Hasher {
         stored: Option<String>,
         client: Option<&str>,
     ) -> Result<bool, HashError> {
-        self.run(client, move || {
+        self.run(client, move |memory| {
             let (hash, real) = match stored {
                 Some(h) => (h, true),
                 None => (dummy_hash().to_owned(), false),
             };
             let parsed = PasswordHash::new(&hash)
                 .map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
-            let ok = argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok();
-            Ok(ok && real)
+            if parsed.algorithm != Algorithm::Argon2id.ident() {
+                return Err(anyhow::anyhow!("stored hash is not argon2id"));
+            }
+            let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+                return Err(anyhow::anyhow!("stored hash has no salt or no output"));
+            };
+            let stored_params = Params::try_from(&parsed)
+                .map_err(|e| anyhow::anyhow!("stored hash parameters: {e}"))?;
+            let version = Version::try_from(parsed.version.unwrap_or(0x13))
+                .map_err(|e| anyhow::anyhow!("stored hash version: {e}"))?;
+            let computed = compute(stored_params, version, password.as_bytes(), salt, memory)?;
+            // `Output`'s equality is constant-time.
+            Ok(computed.hash == Some(expected) && real)
         })
         .await
     }
@@ -183,10 +262,16 @@ fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(b"not a real password, only for timing", &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        let mut memory = Vec::new();
+        compute(
+            params(),
+            Version::V0x13,
+            b"not a real password, only for timing",
+            salt.as_salt(),
+            &mut memory,
+        )
+        .map(|h| h.to_string())
+        .unwrap_or_default()
     })
 }
 
@@ -231,6 +316,55 @@ mod tests {
             .verify("anything at all".into(), None, None)
             .await
             .unwrap());
+    }
+
+    /// Hashes stored before the working memory was reused (made by the argon2 crate's own
+    /// `hash_password`) still verify, and new ones verify with the crate's own check.
+    #[tokio::test]
+    async fn hashes_agree_with_the_argon2_crates_own() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let standard = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
+        let salt = SaltString::generate(&mut OsRng);
+        let old = standard
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap()
+            .to_string();
+        let hasher = Hasher::new(1, 4, 4);
+        assert!(hasher
+            .verify("correct horse battery".into(), Some(old.clone()), None)
+            .await
+            .unwrap());
+        assert!(!hasher
+            .verify("correct horse batterz".into(), Some(old), None)
+            .await
+            .unwrap());
+        let new = hasher
+            .hash("correct horse battery".into(), None)
+            .await
+            .unwrap();
+        let parsed = PasswordHash::new(&new).unwrap();
+        assert!(standard
+            .verify_password(b"correct horse battery", &parsed)
+            .is_ok());
+        assert!(standard.verify_password(b"wrong", &parsed).is_err());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn working_memory_is_kept_once_per_hash_running_at_once() {
+        let hasher = Hasher::new(2, 16, 16);
+        let hashes: Vec<_> = (0..8)
+            .map(|_| {
+                let h = hasher.clone();
+                tokio::spawn(async move { h.hash("correct horse battery".into(), None).await })
+            })
+            .collect();
+        for hash in hashes {
+            assert!(hash.await.unwrap().is_ok());
+        }
+        let kept = hasher.memory.0.lock().unwrap();
+        assert!((1..=2).contains(&kept.len()), "{} buffers kept", kept.len());
+        let per_hash = params().block_count();
+        assert!(kept.iter().all(|blocks| blocks.len() == per_hash));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
