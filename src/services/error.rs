@@ -2,11 +2,12 @@
 //!
 //! Each service (or use case) has its own error enum naming only what it can say, so a
 //! signature tells its caller what can go wrong: `CodeError` for the one-time code flows,
-//! `CredentialError` for password and Facebook sign-in, `TokenError` for tokens, `ContactError` for
-//! contacts and organisations, `AdminError` for agents and API keys, `LimitError` for the send
-//! and try limits, and `Fault` for what is nobody's rule (a busy or unreachable dependency, a
-//! bug). `ServiceError` is all of them together: what the adapters map, once per face
-//! (api/problem.rs to HTTP, web/outcome.rs to a page).
+//! `CredentialError` for password and Facebook sign-in and password changes, `TokenError` for
+//! tokens, `ContactError` for contacts, profiles and organisation membership, `AdminError` for
+//! agents, API keys and organisations, `LimitError` for the send and try limits, and `Fault` for
+//! what is nobody's rule (a busy or unreachable dependency, a bug). `ServiceError` is all of them
+//! together: what the adapters map, once per face (api/problem.rs to HTTP, web/outcome.rs to a
+//! page).
 
 use std::sync::Arc;
 
@@ -258,7 +259,6 @@ service_error! {
         IdentityTaken,
         ContactNotFound,
         (Validation(ValidationErrors)),
-        (NotConfigured(&'static str)),
         {TooManyRequests { retry_after_secs: i64 }},
     }
 }
@@ -287,20 +287,20 @@ service_error! {
 }
 
 service_error! {
-    /// Contacts (back office and a customer's own profile) and organisations.
+    /// Contacts (back office and a customer's own profile) and organisation membership.
     pub enum ContactError {
         ContactNotFound,
         OrganisationNotFound,
         ContactIdTaken,
         ContactCodeTaken,
-        IdentityTaken,
         (Validation(ValidationErrors)),
         (Forbidden(&'static str)),
     }
 }
 
 service_error! {
-    /// Agents, roles, API keys and the audit trail: what admins manage.
+    /// Agents, roles, API keys (and checking one), organisations and the audit trail: what
+    /// admins manage.
     pub enum AdminError {
         InvalidApiKey,
         (Validation(ValidationErrors)),
