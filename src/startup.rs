@@ -263,17 +263,21 @@ async fn readyz(State(core): State<Core>) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
 }
 
-/// A page that failed because the database is away says so (503, try again) instead of 500.
+/// A page that failed because the database is away says so (503, try again) instead of 500:
+/// the session could not be saved for that reason, or the database does not answer at all.
 async fn unavailable_pages(State(core): State<Core>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let (response, session_unavailable) =
+        crate::store::sessions::noting_unavailable(next.run(request)).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    let reachable = matches!(
-        tokio::time::timeout(Duration::from_secs(1), core.ping()).await,
-        Ok(Ok(()))
-    );
-    if reachable {
+    let reachable = || async {
+        matches!(
+            tokio::time::timeout(Duration::from_secs(1), core.ping()).await,
+            Ok(Ok(()))
+        )
+    };
+    if !session_unavailable && reachable().await {
         return response;
     }
     (

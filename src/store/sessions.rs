@@ -31,7 +31,27 @@ impl DbSessionStore {
 }
 
 fn backend(e: sqlx::Error) -> session_store::Error {
+    if super::is_unavailable(&e) {
+        // tower-sessions answers a failed save with an empty 500 and keeps the cause to itself;
+        // this tells the page middleware that the database was away (a 503 page instead).
+        let _ = UNAVAILABLE.try_with(|seen| seen.set(true));
+    }
     session_store::Error::Backend(e.to_string())
+}
+
+tokio::task_local! {
+    static UNAVAILABLE: std::cell::Cell<bool>;
+}
+
+/// Runs a request and says whether a session read or write inside it found the database
+/// unavailable (busy, read-only, unreachable).
+pub async fn noting_unavailable<F: std::future::Future>(request: F) -> (F::Output, bool) {
+    UNAVAILABLE
+        .scope(std::cell::Cell::new(false), async move {
+            let output = request.await;
+            (output, UNAVAILABLE.with(|seen| seen.get()))
+        })
+        .await
 }
 
 fn string_field(record: &Record, key: &str) -> Option<String> {
