@@ -196,7 +196,10 @@ async fn a_portal_form_during_an_outage_answers_a_page_that_says_so() {
         )
         .await;
     let status = response.status();
-    let retry_after = response.headers().get(reqwest::header::RETRY_AFTER).cloned();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .cloned();
     let body = response.text().await.unwrap();
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert!(retry_after.is_some());

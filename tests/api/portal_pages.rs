@@ -244,6 +244,18 @@ async fn an_error_in_the_url_shows_only_the_portals_own_words() {
     // Without the parameter there is no alert at all.
     let html = browser.get_html("/sign-in").await;
     assert!(!html.contains(r#"role="alert""#), "{html}");
+    // The back office's frame shows it the same way.
+    let mut agent = signed_in_agent(&app, &unique_email(), "agent").await;
+    let path = format!(
+        "/agent/contacts?__err={}",
+        urlencode(&URL_SAFE.encode(&crafted))
+    );
+    let text = text_of(&agent.get_html(&path).await);
+    assert!(
+        text.contains("That request could not be read. Please try again."),
+        "{text}"
+    );
+    assert!(!text.contains("locked"), "{text}");
 }
 
 fn urlencode(value: &str) -> String {

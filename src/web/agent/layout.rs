@@ -20,6 +20,9 @@ pub fn AgentPage(#[prop(optional)] is_admin: bool, children: Children) -> impl I
                 <button type="submit" class="link">"Sign out"</button>
             </form>
         </header>
-        <main class="page wide" id="main">{children()}</main>
+        <main class="page wide" id="main">
+            <crate::web::layout::FailureAlert/>
+            {children()}
+        </main>
     }
 }
