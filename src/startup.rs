@@ -221,12 +221,21 @@ pub fn router(core: Core) -> Router {
 /// it for ever); a connection that leaves inside a transaction is closed before it is handed out
 /// again (`store::Db::connect`).
 async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
+    // A browser (a page, or a form posted without JavaScript) gets a page; an API client a problem.
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
     let mut handler = tokio::spawn(next.run(request).in_current_span());
     match tokio::time::timeout(limit, &mut handler).await {
         Ok(Ok(response)) => response,
         Ok(Err(error)) => {
             // The handler panicked (or the runtime is shutting down): a 500, as a panic would be.
             tracing::error!(error = %error, "request handler failed");
+            if wants_html {
+                return failure_page(StatusCode::INTERNAL_SERVER_ERROR);
+            }
             api::problem::ApiError::from(crate::services::Fault::from(anyhow::anyhow!(
                 "request handler failed"
             )))
@@ -235,12 +244,52 @@ async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
         Err(_) => {
             handler.abort();
             tracing::warn!(?limit, "request timed out");
+            if wants_html {
+                return failure_page(StatusCode::SERVICE_UNAVAILABLE);
+            }
             api::problem::ApiError::from(crate::services::Fault::Unavailable {
                 retry_after_secs: 1,
             })
             .into_response()
         }
     }
+}
+
+/// What a browser gets when no page could be made: the service is away (503, try again in a
+/// few seconds) or failed (500). Plain HTML with the portal's style sheet, no script.
+fn failure_page(status: StatusCode) -> Response {
+    let (title, heading, sentence) = match status {
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "Unavailable",
+            "Back in a moment",
+            "The service is unavailable right now. Please try again shortly.",
+        ),
+        _ => (
+            "Error",
+            "Something went wrong",
+            "Something went wrong on our side; please try again.",
+        ),
+    };
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page\">\
+         <h1>{heading}</h1><p class=\"lead\">{sentence}</p></main></body></html>"
+    );
+    let mut response = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    response
 }
 
 fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
@@ -280,18 +329,7 @@ async fn unavailable_pages(State(core): State<Core>, request: Request, next: Nex
     if !session_unavailable && reachable().await {
         return response;
     }
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (header::RETRY_AFTER, HeaderValue::from_static("5")),
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
-        ],
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Unavailable</title>\
-         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page\">\
-         <h1>Back in a moment</h1><p class=\"lead\">The service is unavailable right now. Please try \
-         again shortly.</p></main></body></html>",
-    )
-        .into_response()
+    failure_page(StatusCode::SERVICE_UNAVAILABLE)
 }
 
 /// CSRF defence for the portal's forms (beside `SameSite=Lax`): a state-changing request whose

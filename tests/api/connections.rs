@@ -208,3 +208,23 @@ async fn a_portal_form_during_an_outage_answers_a_page_that_says_so() {
         "{body}"
     );
 }
+
+/// The same time limit for a browser: a form post that takes too long gets a page, not JSON.
+#[tokio::test]
+async fn a_form_post_that_takes_too_long_gets_a_503_page() {
+    let app = spawn_app_with(|s| s.request_timeout = Duration::from_secs(1)).await;
+    let mut stream = TcpStream::connect(authority(&app)).await.unwrap();
+    let head = "POST /api/register HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nfirst_name=A";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .unwrap_or_default();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("text/html"), "{answer}");
+    assert!(answer.to_lowercase().contains("retry-after: 5"), "{answer}");
+    assert!(
+        answer.contains("The service is unavailable right now"),
+        "{answer}"
+    );
+}
