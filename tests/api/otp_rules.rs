@@ -262,3 +262,20 @@ async fn an_empty_code_is_a_missing_field_and_costs_no_try() {
         StatusCode::OK
     );
 }
+
+/// A code that cannot be six digits is simply a wrong code to the caller (one rule:
+/// `otp::typed_code`), never a field error that would tell a guesser which inputs are compared;
+/// it costs no try, since it is never compared.
+#[tokio::test]
+async fn a_malformed_code_is_a_wrong_code_and_costs_no_try() {
+    let app = spawn_app().await;
+    let (auth_otp, code) = registered(&app).await;
+    for malformed in ["12ab56", "1234567", "12 34", "٠١٢٣٤٥", "123456789012"] {
+        let response = app.validate(&auth_otp, malformed).await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    }
+    assert_eq!(
+        app.validate(&auth_otp, &code).await.status(),
+        StatusCode::OK
+    );
+}
