@@ -258,17 +258,12 @@ async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
 /// What a browser gets when no page could be made: the service is away (503, try again in a
 /// few seconds) or failed (500). Plain HTML with the portal's style sheet, no script.
 fn failure_page(status: StatusCode) -> Response {
+    use crate::web::error::PortalError;
     let (title, heading, sentence) = match status {
-        StatusCode::SERVICE_UNAVAILABLE => (
-            "Unavailable",
-            "Back in a moment",
-            "The service is unavailable right now. Please try again shortly.",
-        ),
-        _ => (
-            "Error",
-            "Something went wrong",
-            "Something went wrong on our side; please try again.",
-        ),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ("Unavailable", "Back in a moment", PortalError::Unavailable)
+        }
+        _ => ("Error", "Something went wrong", PortalError::Internal),
     };
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
@@ -320,13 +315,12 @@ async fn unavailable_pages(State(core): State<Core>, request: Request, next: Nex
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    let reachable = || async {
-        matches!(
+    if !session_unavailable
+        && matches!(
             tokio::time::timeout(Duration::from_secs(1), core.ping()).await,
             Ok(Ok(()))
         )
-    };
-    if !session_unavailable && reachable().await {
+    {
         return response;
     }
     failure_page(StatusCode::SERVICE_UNAVAILABLE)

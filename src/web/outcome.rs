@@ -59,12 +59,10 @@ pub fn into_form(
         ServiceError::InvalidCredentials => {
             form.alert = Some("The email or password is not correct.".into())
         }
-        ServiceError::Fault(Fault::Busy { .. }) => {
-            form.alert = Some("We are very busy right now. Please try again in a moment.".into())
-        }
+        // Worded as a page says them when it fails outright (one sentence each).
+        ServiceError::Fault(Fault::Busy { .. }) => form.alert = Some(PortalError::Busy.to_string()),
         ServiceError::Fault(Fault::Unavailable { .. }) => {
-            form.alert =
-                Some("The service is unavailable right now. Please try again shortly.".into())
+            form.alert = Some(PortalError::Unavailable.to_string())
         }
         ServiceError::IdentityTaken => form.alert = Some("This belongs to another account.".into()),
         ServiceError::Forbidden(why) => form.alert = Some(format!("You cannot do that: {why}.")),
