@@ -94,6 +94,9 @@ pub struct Settings {
     pub max_connections: usize,
     /// How long a request waits for a database connection before it is answered 503.
     pub db_acquire_timeout: Duration,
+    /// How long another way to sign in must have been on a contact before the customer may remove
+    /// the one that has been there longest (`IDENTITY_REMOVAL_AFTER_DAYS`, default 7).
+    pub identity_removal_after: Duration,
     /// Database connections one server keeps at most (`DB_POOL_SIZE`); unset: 8 on SQLite, 20 on
     /// PostgreSQL.
     pub db_pool_size: Option<u32>,
@@ -270,6 +273,9 @@ impl Settings {
             request_timeout: Duration::from_secs(parse("REQUEST_TIMEOUT_SECS", 30u64)?.max(1)),
             max_connections: parse("MAX_CONNECTIONS", 2048usize)?.max(1),
             db_acquire_timeout: Duration::from_secs(parse("DB_ACQUIRE_TIMEOUT_SECS", 3u64)?.max(1)),
+            identity_removal_after: Duration::from_secs(
+                parse("IDENTITY_REMOVAL_AFTER_DAYS", 7u64)?.saturating_mul(86_400),
+            ),
             db_pool_size: match var("DB_POOL_SIZE") {
                 None => None,
                 Some(_) => Some(parse("DB_POOL_SIZE", 20u32)?.max(1)),

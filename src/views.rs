@@ -60,6 +60,8 @@ impl ContactView {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IdentityView {
+    /// What removing it names (`DELETE …/identities/{id}`).
+    pub id: String,
     pub provider: crate::domain::Provider,
     pub value: String,
     pub verified: bool,

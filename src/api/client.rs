@@ -80,6 +80,24 @@ where
     }
 }
 
+/// The signed-in customer with the sign-in (token family) the access token belongs to: what an
+/// identity being added is bound to.
+pub struct BearerSignIn(pub crate::services::auth::SignedIn);
+
+impl<S> FromRequestParts<S> for BearerSignIn
+where
+    Core: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let core = Core::from_ref(state);
+        let token = bearer(&parts.headers).ok_or(ServiceError::InvalidToken)?;
+        Ok(BearerSignIn(core.authenticate_sign_in(token).await?))
+    }
+}
+
 fn api_key(headers: &HeaderMap) -> Option<&str> {
     headers
         .get("api_key")

@@ -27,7 +27,7 @@ async fn page(State(core): State<Core>) -> ApiResult<Html<String>> {
                 escape(&m.created_at),
                 escape(&m.channel),
                 escape(&m.to),
-                escape(&m.code),
+                escape(m.code.as_deref().unwrap_or("(notice)")),
                 escape(&m.body)
             )
         })

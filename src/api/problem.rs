@@ -118,6 +118,7 @@ impl ApiError {
                 S::ContactIdTaken => (StatusCode::CONFLICT, "CONTACT_ID_TAKEN"),
                 S::ContactCodeTaken => (StatusCode::CONFLICT, "CONTACT_CODE_TAKEN"),
                 S::IdentityTaken => (StatusCode::CONFLICT, "IDENTITY_TAKEN"),
+                S::IdentityNotFound => (StatusCode::NOT_FOUND, "IDENTITY_NOT_FOUND"),
                 S::InvalidApiKey => (StatusCode::UNAUTHORIZED, "INVALID_API_KEY"),
                 S::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
                 S::Fault(Fault::Busy { .. } | Fault::Unavailable { .. }) => {

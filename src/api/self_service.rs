@@ -1,7 +1,7 @@
 //! `/self-service/v1/*`: what a customer's app calls (README, "The APIs").
 
 use axum::{
-    extract::State,
+    extract::{Path, State},
     http::{HeaderMap, StatusCode},
     middleware,
     response::{IntoResponse, Response},
@@ -14,7 +14,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     bodies,
     body::{Fields, JsonBody, OptionalJsonBody},
-    client::{check_self_service_key_if_sent, require_self_service_key, BearerCustomer, ClientIp},
+    client::{
+        check_self_service_key_if_sent, require_self_service_key, BearerCustomer, BearerSignIn,
+        ClientIp,
+    },
     openapi::Problem,
     problem::{signed_out, ApiError, ApiResult},
     schemas,
@@ -24,7 +27,7 @@ use crate::{
     services::{
         auth::{otp::OtpChallenge, Authenticated},
         contacts::ProfileUpdate,
-        Core, Fault,
+        Core,
     },
     views::{ContactSummary, OrganisationView, Profile},
 };
@@ -50,6 +53,8 @@ pub fn router(core: Core) -> OpenApiRouter {
         .routes(routes!(me, update_me))
         .routes(routes!(change_password))
         .routes(routes!(add_identity))
+        .routes(routes!(remove_identity))
+        .routes(routes!(sign_out_everywhere))
         .layer(middleware::from_fn_with_state(
             core.clone(),
             check_self_service_key_if_sent,
@@ -64,9 +69,18 @@ pub fn router(core: Core) -> OpenApiRouter {
 pub struct TokenResponse {
     pub contact: ContactSummary,
     pub organisations: Vec<OrganisationView>,
-    pub access_token: String,
-    pub refresh_token: String,
-    pub exp: i64,
+    /// The new sign-in's tokens; absent when the code attached an identity to a sign-in that is
+    /// already live (it signs nobody in anew).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub access_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub refresh_token: Option<String>,
+    /// When the access token expires, epoch milliseconds (with the tokens only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub exp: Option<i64>,
     /// After a claim that asked for a new identity: validate this `auth_otp` with the code sent
     /// to it to attach it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,15 +89,13 @@ pub struct TokenResponse {
 }
 
 fn token_response(auth: Authenticated) -> ApiResult<Json<TokenResponse>> {
-    let tokens = auth
-        .tokens
-        .ok_or_else(|| Fault::from(anyhow::anyhow!("no tokens issued")))?;
+    let tokens = auth.tokens;
     Ok(Json(TokenResponse {
         contact: auth.contact,
         organisations: auth.organisations,
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        exp: tokens.expires_at_ms,
+        exp: tokens.as_ref().map(|t| t.expires_at_ms),
+        access_token: tokens.as_ref().map(|t| t.access_token.clone()),
+        refresh_token: tokens.map(|t| t.refresh_token),
         pending_identity: auth.pending_identity,
     }))
 }
@@ -195,7 +207,11 @@ async fn authenticate(
         }
         return Ok(response);
     }
-    Ok(token_response(core.authenticate_password(input, ip.as_deref()).await?)?.into_response())
+    Ok(token_response(
+        core.authenticate_password(input, true, ip.as_deref())
+            .await?,
+    )?
+    .into_response())
 }
 
 /// Sign-up or sign-in with a Facebook access token: 201 with tokens, or 202 when an email already
@@ -386,7 +402,7 @@ async fn claim(
     ))]
 async fn add_identity(
     State(core): State<Core>,
-    BearerCustomer(customer): BearerCustomer,
+    BearerSignIn(signed_in): BearerSignIn,
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
@@ -395,12 +411,43 @@ async fn add_identity(
     let identity = bodies::identity_input(&fields, &mut errors);
     errors.into_result()?;
     Ok(accepted(
-        core.add_identity(&customer, identity, ip.as_deref())
+        core.add_identity(&signed_in, identity, ip.as_deref())
             .await
             .map_err(signed_out)?
             .challenge
             .auth_otp,
     ))
+}
+
+#[utoipa::path(delete, path = "/contacts/me/identities/{identity_id}", tag = "Self-Service v1", security(("bearer" = [])),
+    params(("identity_id" = String, Path, description = "The identity's `id` (GET /contacts/me)")),
+    summary = "Remove a way to sign in (not the last; the one held longest only once another has been on the contact for IDENTITY_REMOVAL_AFTER_DAYS)",
+    responses(
+        (status = 204, description = "Removed; the email and phone on file are told"),
+        (status = 404, description = "IDENTITY_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn remove_identity(
+    State(core): State<Core>,
+    BearerCustomer(customer): BearerCustomer,
+    Path(identity_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    core.remove_identity(&customer, &identity_id)
+        .await
+        .map_err(signed_out)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/contacts/me/sign-out-everywhere", tag = "Self-Service v1", security(("bearer" = [])),
+    summary = "End every sign-in of the contact (every app and browser, this one too) and every pending code",
+    responses((status = 204, description = "Signed out everywhere")))]
+async fn sign_out_everywhere(
+    State(core): State<Core>,
+    BearerCustomer(customer): BearerCustomer,
+) -> ApiResult<StatusCode> {
+    core.sign_out_everywhere(&customer)
+        .await
+        .map_err(signed_out)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/contacts/me/password", tag = "Self-Service v1", security(("bearer" = [])),

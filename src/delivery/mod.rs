@@ -19,13 +19,15 @@ pub use crate::domain::Channel;
 use crate::store::{self, deliveries::NewDelivery, Tx};
 use seal::SealKey;
 
-/// One message carrying a code. `Debug` hides the code so it can't reach a log line.
+/// One message: a code, or a notice that carries none (an identity was added, say). `Debug`
+/// hides the code so it can't reach a log line.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtpMessage {
     pub channel: Channel,
     /// An email address or an E.164 phone number.
     pub to: String,
-    pub code: String,
+    /// `None` for a notice.
+    pub code: Option<String>,
     pub subject: String,
     pub body: String,
 }
@@ -44,13 +46,27 @@ impl OtpMessage {
         Self {
             channel,
             to: to.to_owned(),
-            code: code.to_owned(),
+            code: Some(code.to_owned()),
             subject: format!("Your code is {code}"),
             // "code" and the digits together let phones offer to fill the code in.
             body: format!(
                 "Your Contacts Portal code is {code}. {purpose} It is valid for {minutes} minutes. \
                  If you did not ask for it, ignore this message."
             ),
+        }
+    }
+}
+
+impl OtpMessage {
+    /// A message with no code: it tells the person something that was done (or tried) with
+    /// their email or phone.
+    pub fn notice(channel: Channel, to: &str, subject: &str, text: &str) -> Self {
+        Self {
+            channel,
+            to: to.to_owned(),
+            code: None,
+            subject: subject.to_owned(),
+            body: format!("Contacts Portal: {text}"),
         }
     }
 }
@@ -107,12 +123,13 @@ impl Delivery {
         }
     }
 
-    /// Queues the message of code `otp_id` in the caller's transaction: it is sent once that
-    /// commits (call `wake` then), and never if it does not.
+    /// Queues a message in the caller's transaction: it is sent once that commits (call `wake`
+    /// then), and never if it does not. A code's message names its code (`otp_id`), so that
+    /// deleting the code deletes the message; a notice names none.
     pub async fn enqueue(
         &self,
         tx: &mut Tx<'_>,
-        otp_id: &str,
+        otp_id: Option<&str>,
         message: &OtpMessage,
         now: i64,
         expires_at: i64,

@@ -32,7 +32,8 @@ impl Deliver for Outbox {
             id: key.to_owned(),
             channel: message.channel.as_str().to_owned(),
             recipient: message.to.clone(),
-            code: message.code.clone(),
+            // (The column predates notices: a notice is stored with an empty code.)
+            code: message.code.clone().unwrap_or_default(),
             body: message.body.clone(),
             created_at: store::now_ms(),
             seq: micros_now(),
@@ -48,7 +49,8 @@ impl Deliver for Outbox {
 pub struct OutboxMessage {
     pub channel: String,
     pub to: String,
-    pub code: String,
+    /// `null` for a notice (a message that carries no code).
+    pub code: Option<String>,
     pub body: String,
     pub created_at: String,
 }
@@ -61,7 +63,7 @@ pub async fn recent(db: &Db, limit: i64) -> sqlx::Result<Vec<OutboxMessage>> {
         .map(|r| OutboxMessage {
             channel: r.channel,
             to: r.recipient,
-            code: r.code,
+            code: Some(r.code).filter(|c| !c.is_empty()),
             body: r.body,
             created_at: rfc3339(r.created_at),
         })

@@ -75,11 +75,17 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The same words as the plain text, with the code set large.
+/// The same words as the plain text, with the code set large (a notice is its text alone).
 fn html_body(message: &OtpMessage) -> String {
+    let Some(code) = &message.code else {
+        return format!(
+            "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\"><p>{}</p></body></html>",
+            escape(&message.body)
+        );
+    };
     let rest = message
         .body
-        .split_once(&format!("{}. ", message.code))
+        .split_once(&format!("{code}. "))
         .map(|(_, rest)| rest)
         .unwrap_or_default();
     format!(
@@ -87,7 +93,6 @@ fn html_body(message: &OtpMessage) -> String {
          <p>Your Contacts Portal code is</p>\
          <p style=\"font-size:2em;letter-spacing:0.2em;font-family:monospace\"><strong>{code}</strong></p>\
          <p>{rest}</p></body></html>",
-        code = message.code,
         rest = escape(rest)
     )
 }

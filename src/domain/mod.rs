@@ -6,6 +6,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod identity;
 pub mod ids;
+#[cfg(feature = "ssr")]
+pub mod intent;
 pub mod name;
 pub mod otp_code;
 #[cfg(feature = "ssr")]
@@ -18,6 +20,8 @@ pub use email::Email;
 #[cfg(feature = "ssr")]
 pub use identity::{Channel, Identity};
 pub use ids::{ContactCode, ContactId};
+#[cfg(feature = "ssr")]
+pub use intent::{CodeIntent, PendingIdentity, PendingRegistration, SignInRef};
 pub use name::PersonName;
 pub use otp_code::OtpCode;
 #[cfg(feature = "ssr")]

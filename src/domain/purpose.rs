@@ -12,15 +12,18 @@ pub enum Purpose {
     Claim,
     /// Proves an identity before it is attached to a contact that already exists.
     AddIdentity,
+    /// Proves the email on file before a Facebook account is linked to its contact.
+    LinkFacebook,
     ResetPassword,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 6] = [
         Purpose::Register,
         Purpose::SignIn,
         Purpose::Claim,
         Purpose::AddIdentity,
+        Purpose::LinkFacebook,
         Purpose::ResetPassword,
     ];
 
@@ -31,6 +34,7 @@ impl Purpose {
             Purpose::SignIn => "SIGN_IN",
             Purpose::Claim => "CLAIM",
             Purpose::AddIdentity => "ADD_IDENTITY",
+            Purpose::LinkFacebook => "LINK_FACEBOOK",
             Purpose::ResetPassword => "RESET_PASSWORD",
         }
     }
@@ -39,10 +43,12 @@ impl Purpose {
         Self::ALL.into_iter().find(|p| p.as_str() == raw)
     }
 
-    /// Codes that `validate-otp` by `credentials` may redeem: the ones that sign in. Claim and
-    /// add-identity codes are redeemed only with their own `auth_otp`.
+    /// Codes that `validate-otp` by `credentials` may redeem: sign-in codes only, which carry
+    /// nothing but the identity. Every other code (a registration's names and password, a claim,
+    /// an identity being added) is redeemed only with its own `auth_otp`, the one thing that ties
+    /// whoever holds the code to whoever sent what it carries.
     pub fn signs_in_by_identity(self) -> bool {
-        matches!(self, Purpose::Register | Purpose::SignIn)
+        matches!(self, Purpose::SignIn)
     }
 
     /// What the message says the code is for; `target` is the masked identity being added.
@@ -53,6 +59,10 @@ impl Purpose {
             Purpose::Claim => "Use it to claim your customer account.".to_owned(),
             Purpose::AddIdentity => {
                 format!("Use it to add {target} as a way to sign in to your account.")
+            }
+            Purpose::LinkFacebook => {
+                "Use it to link a Facebook account to your account, so that it signs you in."
+                    .to_owned()
             }
             Purpose::ResetPassword => "Use it to reset your password.".to_owned(),
         }
@@ -73,7 +83,8 @@ mod tests {
             .into_iter()
             .filter(|p| p.signs_in_by_identity())
             .collect();
-        assert_eq!(by_identity, [Purpose::Register, Purpose::SignIn]);
+        assert_eq!(by_identity, [Purpose::SignIn]);
+        assert!(!Purpose::LinkFacebook.sentence("").contains(" add "));
         assert!(!Purpose::Claim.sentence("").contains("to sign in"));
         assert!(Purpose::AddIdentity
             .sentence("a***@example.com")

@@ -47,6 +47,8 @@ pub enum ServiceError {
     ContactCodeTaken,
     #[error("this identity belongs to another contact")]
     IdentityTaken,
+    #[error("the contact has no such identity")]
+    IdentityNotFound,
     #[error("the API key is missing or not valid")]
     InvalidApiKey,
     /// The actor may not do this (an agent at an admin's task, say).
@@ -290,6 +292,7 @@ service_error! {
     /// Contacts (back office and a customer's own profile) and organisation membership.
     pub enum ContactError {
         ContactNotFound,
+        IdentityNotFound,
         OrganisationNotFound,
         ContactIdTaken,
         ContactCodeTaken,

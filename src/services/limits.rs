@@ -42,6 +42,18 @@ impl Limit {
     }
 }
 
+/// A claim's send limits count `CLAIM:` and what identifies the contact (never the channel on
+/// file, which has a cap of its own).
+pub(crate) const CLAIM_LIMIT_PREFIX: &str = "CLAIM:";
+
+/// What every claim counts, and never takes back, whether or not it matched (a resend of a
+/// claim's code too): the account's failure cap and the client's claim cap.
+pub(crate) fn claim_limits(identifier: &str, client_ip: Option<&str>) -> Vec<Limit> {
+    let mut limits = vec![Limit::FailuresPerAccount(identifier.to_owned())];
+    limits.extend(client_ip.map(|ip| Limit::ClaimsPerIp(ip.to_owned())));
+    limits
+}
+
 /// Counted attempts, to be taken back when the check they guard succeeds.
 #[must_use = "an attempt that succeeded must be taken back with `succeeded`"]
 pub(crate) struct Attempts(Vec<(String, i64)>);

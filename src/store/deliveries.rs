@@ -14,7 +14,7 @@ pub const FAILED: &str = "FAILED";
 #[derive(Clone, Debug)]
 pub struct NewDelivery<'a> {
     pub id: &'a str,
-    pub otp_id: &'a str,
+    pub otp_id: Option<&'a str>,
     pub channel: &'a str,
     pub recipient: &'a str,
     pub sealed: &'a str,

@@ -128,3 +128,15 @@ pub async fn set_password<'e>(
         .await?;
     Ok(())
 }
+
+/// Removes one identity (its password goes with it).
+pub async fn delete<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    identity_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM identities WHERE id = $1")
+        .bind(identity_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

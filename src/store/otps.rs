@@ -1,15 +1,17 @@
 //! One row per code issued. The code itself is never stored: only a keyed hash bound to the row.
-//! Rows come out typed (purpose, identity), converted here and nowhere else.
+//! Rows come out typed (intent, identity), converted here and nowhere else. The intent is kept
+//! whole as JSON (`payload`); `purpose` is a copy of its purpose for the lookups that need one.
 
 use sqlx::{Any, Executor};
 
-use crate::domain::{Identity, Purpose};
+use crate::domain::{CodeIntent, Identity, Purpose};
 
 #[derive(Clone, Debug)]
 pub struct OtpRow {
     pub id: String,
     pub handle_hash: String,
-    pub purpose: Purpose,
+    /// What redeeming the code does (and its purpose).
+    pub intent: CodeIntent,
     /// The identity the code proves: where it was sent (or, for a decoy, would have been).
     pub identity: Identity,
     /// The identifier the send limits counted (for a resend to count the same one).
@@ -18,13 +20,18 @@ pub struct OtpRow {
     pub decoy: bool,
     pub contact_id: Option<String>,
     pub contact_incarnation: Option<String>,
-    pub payload: Option<String>,
     pub code_hash: String,
     pub attempts: i64,
     pub client_ip: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
     pub consumed_at: Option<i64>,
+}
+
+impl OtpRow {
+    pub fn purpose(&self) -> Purpose {
+        self.intent.purpose()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -55,20 +62,27 @@ impl TryFrom<Stored> for OtpRow {
     type Error = sqlx::Error;
 
     fn try_from(s: Stored) -> Result<Self, Self::Error> {
-        let purpose = Purpose::from_stored(&s.purpose)
-            .ok_or_else(|| corrupt(format!("otp {}: unknown purpose {}", s.id, s.purpose)))?;
+        let intent: CodeIntent = serde_json::from_str(s.payload.as_deref().unwrap_or_default())
+            .map_err(|e| corrupt(format!("otp {}: unreadable intent: {e}", s.id)))?;
+        if intent.purpose().as_str() != s.purpose {
+            return Err(corrupt(format!(
+                "otp {}: intent {:?} under purpose {}",
+                s.id,
+                intent.purpose(),
+                s.purpose
+            )));
+        }
         let identity = Identity::from_stored(&s.provider, &s.value)
             .map_err(|e| corrupt(format!("otp {}: {}", s.id, e.message)))?;
         Ok(OtpRow {
             id: s.id,
             handle_hash: s.handle_hash,
-            purpose,
+            intent,
             identity,
             limit_key: s.limit_key,
             decoy: s.decoy != 0,
             contact_id: s.contact_id,
             contact_incarnation: s.contact_incarnation,
-            payload: s.payload,
             code_hash: s.code_hash,
             attempts: s.attempts,
             client_ip: s.client_ip,
@@ -84,19 +98,21 @@ const COLUMNS: &str =
      payload, code_hash, attempts, client_ip, created_at, expires_at, consumed_at";
 
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &OtpRow) -> sqlx::Result<()> {
+    let intent =
+        serde_json::to_string(&row.intent).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(&format!(
         "INSERT INTO otps ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     ))
     .bind(&row.id)
     .bind(&row.handle_hash)
-    .bind(row.purpose.as_str())
+    .bind(row.purpose().as_str())
     .bind(row.identity.provider().as_str())
     .bind(row.identity.value())
     .bind(&row.limit_key)
     .bind(i64::from(row.decoy))
     .bind(&row.contact_id)
     .bind(&row.contact_incarnation)
-    .bind(&row.payload)
+    .bind(intent)
     .bind(&row.code_hash)
     .bind(row.attempts)
     .bind(&row.client_ip)
@@ -122,26 +138,25 @@ pub async fn by_handle<'e>(
     .transpose()
 }
 
-/// The newest code of an identity that is neither used nor expired, among codes that sign in
-/// (registration or sign-in): a claim, add-identity or reset code is never found this way.
+/// The newest sign-in code of an identity that is neither used nor expired: the only codes a
+/// lookup by identity finds (`Purpose::signs_in_by_identity`). A code that was sent outranks a
+/// decoy, so a stranger's `request-otp` never shadows a code its owner holds.
 pub async fn newest_live_sign_in<'e>(
     ex: impl Executor<'e, Database = Any>,
     identity: &Identity,
     now: i64,
 ) -> sqlx::Result<Option<OtpRow>> {
-    let purposes: Vec<&str> = Purpose::ALL
+    debug_assert!(Purpose::ALL
         .into_iter()
         .filter(|p| p.signs_in_by_identity())
-        .map(Purpose::as_str)
-        .collect();
+        .eq([Purpose::SignIn]));
     sqlx::query_as::<_, Stored>(&format!(
-        "SELECT {COLUMNS} FROM otps WHERE provider = $1 AND value = $2 AND purpose IN ($3, $4) \
-         AND consumed_at IS NULL AND expires_at > $5 ORDER BY created_at DESC, id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM otps WHERE provider = $1 AND value = $2 AND purpose = $3 \
+         AND consumed_at IS NULL AND expires_at > $4 ORDER BY decoy, created_at DESC, id DESC LIMIT 1"
     ))
     .bind(identity.provider().as_str())
     .bind(identity.value())
-    .bind(purposes[0])
-    .bind(purposes[1])
+    .bind(Purpose::SignIn.as_str())
     .bind(now)
     .fetch_optional(ex)
     .await?
@@ -192,7 +207,8 @@ pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx
     Ok(())
 }
 
-/// Every code issued for a contact (it is being deleted: nothing it started may finish).
+/// Every code issued for a contact: it is being deleted, or its sign-ins are ending (a password
+/// reset or change, signing out everywhere), so nothing it started may finish.
 pub async fn delete_for_contact<'e>(
     ex: impl Executor<'e, Database = Any>,
     contact_id: &str,

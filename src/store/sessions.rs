@@ -16,6 +16,8 @@ use super::{now_ms, Db};
 pub struct SessionOwners {
     pub contact_key: &'static str,
     pub agent_key: &'static str,
+    /// The id of the customer's sign-in (codes asked for by it die with it).
+    pub sign_in_key: &'static str,
 }
 
 #[derive(Clone, Debug)]
@@ -71,14 +73,15 @@ impl DbSessionStore {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sqlx::query(
-            "INSERT INTO sessions (id, data, contact_id, agent_id, expires_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO sessions (id, data, contact_id, agent_id, sign_in_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, contact_id = excluded.contact_id, \
-             agent_id = excluded.agent_id, expires_at = excluded.expires_at",
+             agent_id = excluded.agent_id, sign_in_id = excluded.sign_in_id, expires_at = excluded.expires_at",
         )
         .bind(record.id.to_string())
         .bind(data)
         .bind(string_field(record, self.owners.contact_key))
         .bind(string_field(record, self.owners.agent_key))
+        .bind(string_field(record, self.owners.sign_in_key))
         .bind(expiry_ms(record))
         .execute(&self.db.writer)
         .await
@@ -143,6 +146,25 @@ pub async fn end_for_contact<'e>(
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// Whether a portal sign-in of this contact is still live: its session exists and has not
+/// expired.
+pub async fn sign_in_is_live<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    sign_in_id: &str,
+    contact_id: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let live: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM sessions WHERE sign_in_id = $1 AND contact_id = $2 AND expires_at > $3 LIMIT 1",
+    )
+    .bind(sign_in_id)
+    .bind(contact_id)
+    .bind(now)
+    .fetch_optional(ex)
+    .await?;
+    Ok(live.is_some())
 }
 
 /// Ends every portal session of an agent (disabled, say).

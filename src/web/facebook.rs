@@ -88,7 +88,8 @@ pub async fn land(
     match outcome {
         FacebookOutcome::SignedIn(auth) => {
             session.remove_value(PROFILE_KEY).await?;
-            super::session::sign_in_customer(session, &auth.customer).await?;
+            super::session::sign_in_customer(session, &auth.customer, auth.sign_in.as_ref())
+                .await?;
             Ok("/profile")
         }
         FacebookOutcome::ProveEmail(challenge) => {

@@ -65,6 +65,9 @@ pub fn into_form(
             form.alert = Some(PortalError::Unavailable.to_string())
         }
         ServiceError::IdentityTaken => form.alert = Some("This belongs to another account.".into()),
+        ServiceError::IdentityNotFound => {
+            form.alert = Some("That way to sign in is no longer on your account.".into())
+        }
         ServiceError::Forbidden(why) => form.alert = Some(format!("You cannot do that: {why}.")),
         ServiceError::ContactIdTaken => form
             .errors

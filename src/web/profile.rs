@@ -17,6 +17,8 @@ pub struct ProfileState {
     pub form: FormState,
     pub password_form: FormState,
     pub identity_form: FormState,
+    /// What removing a way to sign in left.
+    pub identities_form: FormState,
 }
 
 /// `None` (after a redirect to `/sign-in`) when nobody is signed in.
@@ -49,11 +51,13 @@ pub async fn profile_page() -> Result<Option<ProfileState>, PortalError> {
     }
     let password_form = ssr::take_flash(&session, "profile-password").await?;
     let identity_form = ssr::take_flash(&session, "profile-identity").await?;
+    let identities_form = ssr::take_flash(&session, "profile-identities").await?;
     Ok(Some(ProfileState {
         profile,
         form,
         password_form,
         identity_form,
+        identities_form,
     }))
 }
 
@@ -162,7 +166,7 @@ pub async fn add_identity(
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::services::{auth::IdentityInput, CodeError};
     let session = ssr::session().await?;
-    let Some(customer) = ssr::signed_in_contact(&session).await? else {
+    let Some(signed_in) = ssr::signed_in(&session).await? else {
         ssr::see_other("/sign-in");
         return Ok(());
     };
@@ -181,7 +185,7 @@ pub async fn add_identity(
         ..Default::default()
     };
     match ssr::core()?
-        .add_identity(&customer, input, ssr::client_ip().as_deref())
+        .add_identity(&signed_in, input, ssr::client_ip().as_deref())
         .await
     {
         Ok(added) => {
@@ -194,17 +198,6 @@ pub async fn add_identity(
             ssr::see_other("/verify");
         }
         Err(CodeError::ContactNotFound) => return ended(&session).await,
-        Err(CodeError::IdentityTaken) => {
-            let mut form = form;
-            let field = if is_email { "email" } else { "phone_number" };
-            form.errors.push(crate::domain::FieldError::new(
-                field,
-                "IDENTITY_TAKEN",
-                "This belongs to another account",
-            ));
-            ssr::flash(&session, "profile-identity", form).await?;
-            ssr::see_other("/profile");
-        }
         Err(error) => {
             ssr::flash(
                 &session,
@@ -227,10 +220,52 @@ async fn ended(session: &tower_sessions::Session) -> Result<(), PortalError> {
     Ok(())
 }
 
+#[server(endpoint = "profile/identity/remove")]
+pub async fn remove_identity(identity_id: Option<String>) -> Result<(), PortalError> {
+    use super::ssr;
+    let session = ssr::session().await?;
+    let Some(customer) = ssr::signed_in_contact(&session).await? else {
+        ssr::see_other("/sign-in");
+        return Ok(());
+    };
+    let core = ssr::core()?;
+    let form = match core
+        .remove_identity(&customer, identity_id.as_deref().unwrap_or_default())
+        .await
+    {
+        Ok(()) => FormState {
+            notice: Some("Removed. We told your email and phone about it.".into()),
+            ..Default::default()
+        },
+        Err(crate::services::ContactError::ContactNotFound) => return ended(&session).await,
+        Err(error) => super::outcome::into_form(FormState::default(), error)?,
+    };
+    ssr::flash(&session, "profile-identities", form).await?;
+    ssr::see_other("/profile");
+    Ok(())
+}
+
 #[server(endpoint = "sign-out")]
 pub async fn sign_out() -> Result<(), PortalError> {
     use super::ssr;
     let session = ssr::session().await?;
+    session.flush().await?;
+    ssr::see_other("/sign-in");
+    Ok(())
+}
+
+/// Ends every sign-in of the contact: every browser and app, this one too, and every code
+/// still pending.
+#[server(endpoint = "sign-out/everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), PortalError> {
+    use super::ssr;
+    let session = ssr::session().await?;
+    if let Some(customer) = ssr::signed_in_contact(&session).await? {
+        match ssr::core()?.sign_out_everywhere(&customer).await {
+            Ok(()) | Err(crate::services::ContactError::ContactNotFound) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
     session.flush().await?;
     ssr::see_other("/sign-in");
     Ok(())
@@ -244,8 +279,8 @@ pub fn ProfilePage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match state.await {
-                        Ok(Some(ProfileState { profile, form, password_form, identity_form })) => view! {
-                            <ProfileView profile form/>
+                        Ok(Some(ProfileState { profile, form, password_form, identity_form, identities_form })) => view! {
+                            <ProfileView profile form identities_form/>
                             <CredentialForms password_form identity_form/>
                         }.into_any(),
                         Ok(None) => view! { <p><a href="/sign-in">"Sign in"</a>" to see your profile."</p> }.into_any(),
@@ -258,7 +293,7 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
+fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) -> impl IntoView {
     let contact = profile.contact.clone();
     let name = contact.display_name();
     let verified = contact.is_verified;
@@ -284,12 +319,22 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
         </section>
         <section class="card stack" aria-labelledby="identities-heading">
             <h2 id="identities-heading">"How you sign in"</h2>
+            <FormMessages form=identities_form/>
             <ul class="plain">
                 {identities.into_iter().map(|i| {
                     let kind = match i.provider { Provider::Phone => "Phone", Provider::Email => "Email", Provider::Facebook => "Facebook" };
                     let state = if i.verified { "verified" } else { "not verified" };
                     let password = if i.has_password { ", with a password" } else { "" };
-                    view! { <li>{format!("{kind}: ")}<strong>{i.value}</strong>{format!(" ({state}{password})")}</li> }
+                    let label = format!("Remove {kind} {}", i.value);
+                    view! {
+                        <li>
+                            {format!("{kind}: ")}<strong>{i.value.clone()}</strong>{format!(" ({state}{password})")}
+                            <form class="inline" method="post" action=RemoveIdentity::url()>
+                                <input type="hidden" name="identity_id" value=i.id/>
+                                <button type="submit" class="btn link" aria-label=label>"Remove"</button>
+                            </form>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </section>
@@ -320,6 +365,12 @@ fn ProfileView(profile: Profile, form: FormState) -> impl IntoView {
             <div class="actions">
                 <button type="submit" class="btn secondary">"Sign out"</button>
             </div>
+        </form>
+        <form method="post" action=SignOutEverywhere::url()>
+            <div class="actions">
+                <button type="submit" class="btn secondary">"Sign out everywhere"</button>
+            </div>
+            <p class="hint">"Ends every sign-in of your account, in every browser and app."</p>
         </form>
     }
 }

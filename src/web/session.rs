@@ -3,18 +3,26 @@
 
 use tower_sessions::{session, Session};
 
-use crate::{services::auth::CustomerRef, store::sessions::SessionOwners};
+use crate::{
+    domain::SignInRef,
+    services::auth::{CustomerRef, SignedIn},
+    store::sessions::SessionOwners,
+};
 
 const CONTACT_KEY: &str = "contact_id";
 /// The incarnation of the signed-in contact: a session never speaks for a later contact that was
 /// given the same id.
 const CONTACT_INCARNATION_KEY: &str = "contact_incarnation";
 const AGENT_KEY: &str = "agent_id";
+/// The id of the customer's sign-in in this browser: what a code asked for here belongs to.
+const SIGN_IN_KEY: &str = "sign_in_id";
 
-/// What the session store copies into its columns (to end every session of one person at once).
+/// What the session store copies into its columns (to end every session of one person at once,
+/// and to tell whether a sign-in is still live).
 pub const OWNERS: SessionOwners = SessionOwners {
     contact_key: CONTACT_KEY,
     agent_key: AGENT_KEY,
+    sign_in_key: SIGN_IN_KEY,
 };
 
 /// The signed-in customer of a session, if any (checked against the contact by the services).
@@ -29,16 +37,42 @@ pub async fn customer(session: &Session) -> Result<Option<CustomerRef>, session:
         }))
 }
 
-/// A new session id at sign-in (no fixation), then the customer.
+/// The signed-in customer with this browser's sign-in. A session from before sign-ins had ids
+/// gets one now.
+pub async fn signed_in(session: &Session) -> Result<Option<SignedIn>, session::Error> {
+    let Some(customer) = customer(session).await? else {
+        return Ok(None);
+    };
+    let id = match session.get::<String>(SIGN_IN_KEY).await? {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            session.insert(SIGN_IN_KEY, &id).await?;
+            id
+        }
+    };
+    Ok(Some(SignedIn {
+        customer,
+        sign_in: SignInRef::Portal(id),
+    }))
+}
+
+/// A new session id at sign-in (no fixation), then the customer and the sign-in the service
+/// opened (a portal sign-in's id; an app's token family is never kept in a browser).
 pub async fn sign_in_customer(
     session: &Session,
     customer: &CustomerRef,
+    sign_in: Option<&SignInRef>,
 ) -> Result<(), session::Error> {
     session.cycle_id().await?;
     session.insert(CONTACT_KEY, &customer.contact_id).await?;
     session
         .insert(CONTACT_INCARNATION_KEY, &customer.incarnation)
-        .await
+        .await?;
+    match sign_in {
+        Some(SignInRef::Portal(id)) => session.insert(SIGN_IN_KEY, id).await,
+        _ => session.remove_value(SIGN_IN_KEY).await.map(|_| ()),
+    }
 }
 
 pub async fn agent_id(session: &Session) -> Result<Option<String>, session::Error> {

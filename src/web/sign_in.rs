@@ -132,11 +132,11 @@ pub async fn sign_in_with_password(
         ..Default::default()
     };
     match ssr::core()?
-        .authenticate_password(input, ssr::client_ip().as_deref())
+        .authenticate_password(input, false, ssr::client_ip().as_deref())
         .await
     {
         Ok(signed_in) => {
-            ssr::sign_in_session(&session, &signed_in.customer).await?;
+            ssr::sign_in_session(&session, &signed_in).await?;
             ssr::see_other("/profile");
         }
         Err(error) => {

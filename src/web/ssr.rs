@@ -78,9 +78,20 @@ pub async fn signed_in_contact(session: &Session) -> Result<Option<CustomerRef>,
     Ok(super::session::customer(session).await?)
 }
 
-/// Signs the customer in: a new session id, no code pending any more.
-pub async fn sign_in_session(session: &Session, customer: &CustomerRef) -> Result<(), PortalError> {
-    super::session::sign_in_customer(session, customer).await?;
+/// The signed-in customer with this browser's sign-in (what a code asked for here belongs to).
+pub async fn signed_in(
+    session: &Session,
+) -> Result<Option<crate::services::auth::SignedIn>, PortalError> {
+    Ok(super::session::signed_in(session).await?)
+}
+
+/// Signs the customer in: a new session id, the sign-in the service opened, no code pending.
+pub async fn sign_in_session(
+    session: &Session,
+    signed_in: &crate::services::auth::Authenticated,
+) -> Result<(), PortalError> {
+    super::session::sign_in_customer(session, &signed_in.customer, signed_in.sign_in.as_ref())
+        .await?;
     session.remove_value(PENDING_KEY).await?;
     Ok(())
 }

@@ -76,8 +76,18 @@ pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
         Err(error) => Err(error),
     };
     match outcome {
+        // An identity added to this sign-in: nobody is signed in anew.
+        Ok(added) if added.sign_in.is_none() => {
+            session.remove_value(PENDING_KEY).await?;
+            let notice = FormState {
+                notice: Some("Added: you can now sign in with it too.".into()),
+                ..Default::default()
+            };
+            ssr::flash(&session, "profile-identities", notice).await?;
+            ssr::see_other("/profile");
+        }
         Ok(signed_in) => {
-            ssr::sign_in_session(&session, &signed_in.customer).await?;
+            ssr::sign_in_session(&session, &signed_in).await?;
             match signed_in.pending_identity {
                 // A claim asked for another way to sign in: it is proven by a code of its own.
                 Some(next) => {

@@ -367,7 +367,11 @@ async fn cross_site_form_posts_are_refused() {
                 ("password", "mallorys password"),
             ]),
             "/api/verify" => owned(&[("code", "123456")]),
-            "/api/verify/resend" | "/api/sign-out" | "/api/agent/sign-out" => Vec::new(),
+            "/api/verify/resend"
+            | "/api/sign-out"
+            | "/api/sign-out/everywhere"
+            | "/api/agent/sign-out" => Vec::new(),
+            "/api/profile/identity/remove" => owned(&[("identity_id", "no-such-identity")]),
             "/api/claim" => owned(&[
                 ("code", "CSRF-1"),
                 ("last_name", "Georgiou"),

@@ -113,15 +113,20 @@ async fn registering_by_phone_sends_a_code_and_validating_it_returns_tokens() {
 }
 
 #[tokio::test]
-async fn validating_by_credentials_uses_the_newest_live_code() {
+async fn validating_by_credentials_uses_the_newest_live_sign_in_code() {
     let app = spawn_app_with(|s| s.limits.otp_send_cooldown = std::time::Duration::ZERO).await;
     let by_credentials = |phone: &str, code: &str| json!({ "credentials": [{ "name": "PHONE", "value": phone }], "code": code });
 
-    // A registration code can be validated by credentials instead of auth_otp.
+    // A registration code is redeemed with its own auth_otp only: what it carries (names, a
+    // password) reaches the contact only from whoever sent it (pending_codes.rs).
     let national = unique_phone();
     let phone = e164(&national);
     let response = app.register_phone(&national, "Eleni", "Georgiou").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let auth_otp = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let code = app.latest_code(&phone).await;
     let response = app
         .post_json(
@@ -129,6 +134,8 @@ async fn validating_by_credentials_uses_the_newest_live_code() {
             by_credentials(&phone, &code),
         )
         .await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    let response = app.validate(&auth_otp, &code).await;
     assert_eq!(response.status(), StatusCode::OK);
     let registered = body_json(response).await;
     assert_token_response(&registered, "Eleni", "Georgiou");

@@ -29,7 +29,7 @@ use super::{
     body::{Fields, JsonBody, OptionalJsonBody},
     client::{
         bearer, check_self_service_key_if_sent, require_self_service_key, BearerCustomer,
-        BearerToken, ClientIp,
+        BearerSignIn, BearerToken, ClientIp,
     },
     openapi::Problem,
     problem::{signed_out, ApiError, ApiResult},
@@ -63,6 +63,7 @@ pub fn router(core: Core) -> OpenApiRouter {
         .routes(routes!(get_contact, update_contact, unregister))
         .routes(routes!(sign_out))
         .routes(routes!(add_identity))
+        .routes(routes!(remove_identity))
         .routes(routes!(organisations))
         .routes(routes!(change_password))
         .layer(middleware::from_fn_with_state(
@@ -405,7 +406,7 @@ async fn authenticate(
                 ..Default::default()
             };
             let auth = core
-                .authenticate_password(input, ip.as_deref())
+                .authenticate_password(input, true, ip.as_deref())
                 .await
                 .map_err(|e| renamed(e.into(), renames))?;
             Ok(Json(TokenResponse::of(auth)?).into_response())
@@ -581,18 +582,18 @@ async fn sign_out(
     ))]
 async fn add_identity(
     State(core): State<Core>,
-    BearerCustomer(customer): BearerCustomer,
+    BearerSignIn(signed_in): BearerSignIn,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<IdentityAdded>)> {
-    customer.require_self(&id)?;
+    signed_in.customer.require_self(&id)?;
     let fields = Fields::new(&body);
     let mut errors = ValidationErrors::default();
     let identity = identification(&fields, &mut errors);
     errors.into_result()?;
     let added = core
-        .add_identity(&customer, identity, ip.as_deref())
+        .add_identity(&signed_in, identity, ip.as_deref())
         .await
         .map_err(signed_out)
         .map_err(|e| renamed(e.into(), IDENTITY_FIELDS))?;
@@ -604,6 +605,27 @@ async fn add_identity(
             obfuscated_value: added.challenge.obfuscated_value,
         }),
     ))
+}
+
+#[utoipa::path(delete, path = "/contacts/{id}/identities/{identity_id}", tag = TAG, security(("bearer" = [])),
+    params(("id" = String, Path, description = "The signed-in contact's id"),
+           ("identity_id" = String, Path, description = "The identity's id")),
+    summary = "Remove Contact Identity (not in CRM.COM's document; not the last one)",
+    responses(
+        (status = 204, description = "Removed; the email and phone on file are told"),
+        (status = 403, description = "FORBIDDEN: another contact's id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "IDENTITY_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn remove_identity(
+    State(core): State<Core>,
+    BearerCustomer(customer): BearerCustomer,
+    Path((id, identity_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    customer.require_self(&id)?;
+    core.remove_identity(&customer, &identity_id)
+        .await
+        .map_err(signed_out)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]

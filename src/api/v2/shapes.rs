@@ -77,10 +77,18 @@ impl From<OrganisationView> for Organisation {
 #[derive(Serialize, ToSchema)]
 #[schema(as = TokenResponseV2)]
 pub struct TokenResponse {
-    pub access_token: String,
-    pub refresh_token: String,
-    /// When the access token expires, epoch seconds.
-    pub expiration_date: i64,
+    /// The new sign-in's tokens; absent when the code attached an identity to a sign-in that is
+    /// already live (it signs nobody in anew).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub access_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub refresh_token: Option<String>,
+    /// When the access token expires, epoch seconds (with the tokens only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub expiration_date: Option<i64>,
     pub contact: ContactSummary,
     pub organisations: Vec<Organisation>,
     /// After a claim that asked for a new identity: validate this `auth_otp` with the code sent
@@ -92,14 +100,12 @@ pub struct TokenResponse {
 
 impl TokenResponse {
     pub fn of(auth: Authenticated) -> Result<Self, ApiError> {
-        let tokens = auth
-            .tokens
-            .ok_or_else(|| crate::services::Fault::from(anyhow::anyhow!("no tokens issued")))?;
+        let tokens = auth.tokens;
         let details = auth.details;
         Ok(TokenResponse {
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            expiration_date: tokens.expires_at_ms / 1000,
+            expiration_date: tokens.as_ref().map(|t| t.expires_at_ms / 1000),
+            access_token: tokens.as_ref().map(|t| t.access_token.clone()),
+            refresh_token: tokens.map(|t| t.refresh_token),
             contact: ContactSummary {
                 id: details.id,
                 kind: details.contact_type,

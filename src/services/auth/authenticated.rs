@@ -3,8 +3,9 @@
 
 use super::{otp::OtpChallenge, CustomerRef};
 use crate::{
-    services::{Core, Fault},
-    store::{self, contacts::ContactRow},
+    domain::SignInRef,
+    services::{Actor, Core, CredentialError, Fault},
+    store::{self, contacts::ContactRow, now_ms},
     views::{ContactSummary, ContactView, OrganisationView},
 };
 
@@ -15,6 +16,8 @@ pub struct TokenPair {
     pub refresh_token: String,
     /// When the access token expires, epoch milliseconds.
     pub expires_at_ms: i64,
+    /// The sign-in (refresh-token family) the pair belongs to.
+    pub family_id: String,
 }
 
 /// A contact that just proved who it is, as the outside may see it.
@@ -25,6 +28,9 @@ pub struct Authenticated {
     pub details: ContactView,
     pub organisations: Vec<OrganisationView>,
     pub tokens: Option<TokenPair>,
+    /// The sign-in this opened (for the portal to keep in its session); `None` when nobody was
+    /// signed in anew (a code that added an identity to a sign-in already live).
+    pub sign_in: Option<SignInRef>,
     pub created: bool,
     /// After a claim that asked for a new identity: the code sent to prove it (it is attached
     /// when that code is validated).
@@ -36,6 +42,7 @@ impl Core {
     pub(crate) async fn signed_in(
         &self,
         contact: ContactRow,
+        sign_in: Option<SignInRef>,
         tokens: Option<TokenPair>,
         created: bool,
     ) -> Result<Authenticated, Fault> {
@@ -49,8 +56,41 @@ impl Core {
                 .map(crate::services::organisations::view)
                 .collect(),
             tokens,
+            sign_in,
             created,
             pending_identity: None,
         })
+    }
+
+    /// Signs a contact in after a check that needs no code (a password, a Facebook token): one
+    /// transaction opens the sign-in (with tokens when asked) and records how they signed in.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        contact_id: &str,
+        method: &str,
+        issue_tokens: bool,
+    ) -> Result<Authenticated, CredentialError> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, contact_id).await?;
+        let contact = store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(CredentialError::InvalidCredentials)?;
+        let customer = CustomerRef::of(&contact);
+        let (sign_in, tokens) = self
+            .open_sign_in(&mut tx, &customer, issue_tokens, now)
+            .await?;
+        self.audit(
+            &mut *tx,
+            Some(contact_id),
+            &Actor::Customer(contact_id.to_owned()),
+            "SIGNED_IN",
+            Some(method),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self
+            .signed_in(contact, Some(sign_in), tokens, false)
+            .await?)
     }
 }

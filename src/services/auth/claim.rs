@@ -4,15 +4,22 @@
 //! code is validated. The answer is the same whether anything matched or not.
 
 use super::{
+    identities::{attach, code_contact},
     identity::ParsedIdentity,
     otp::{CodeRequest, OtpChallenge},
-    sign_in::PendingIdentity,
+    sign_in::Redeemed,
     CustomerRef, Identity, IdentityInput,
 };
 use crate::{
-    domain::{Email, FieldError, IdentificationName, PhoneNumber, Purpose, ValidationErrors},
-    services::{limits::Limit, CodeError, Core, Fault},
-    store::{self, contacts::ContactRow},
+    domain::{
+        CodeIntent, Email, FieldError, IdentificationName, PendingIdentity, PhoneNumber, SignInRef,
+        ValidationErrors,
+    },
+    services::{
+        limits::{claim_limits, Limit, CLAIM_LIMIT_PREFIX},
+        CodeError, Core, Fault,
+    },
+    store::{self, contacts::ContactRow, otps::OtpRow, Tx},
 };
 
 /// What the customer says identifies the contact.
@@ -105,6 +112,16 @@ impl Identification {
             (None, None, None) => "NONE".to_owned(),
         }
     }
+
+    /// Where the claim says the code went: what the customer typed, masked, never what is on
+    /// file (which would tell whether anything matched).
+    fn shown_as(&self) -> String {
+        match (&self.email, &self.phone) {
+            (Some(email), _) => email.obfuscated(),
+            (None, Some(phone)) => phone.obfuscated(),
+            (None, None) => "the email or phone on file".to_owned(),
+        }
+    }
 }
 
 impl Core {
@@ -169,12 +186,11 @@ impl Core {
             );
         };
         let identifier = who.identifier();
-        let limit_key = format!("CLAIM:{identifier}");
+        let limit_key = format!("{CLAIM_LIMIT_PREFIX}{identifier}");
         // Every claim counts toward the account's failure cap (a match too, so the count cannot
         // tell them apart) and toward the client's claim cap; neither is taken back.
-        let mut counted = vec![Limit::FailuresPerAccount(identifier)];
-        counted.extend(client_ip.map(|ip| Limit::ClaimsPerIp(ip.to_owned())));
-        self.count_attempts(&counted).await?;
+        self.count_attempts(&claim_limits(&identifier, client_ip))
+            .await?;
         let mut sends = vec![Limit::SendsPerIdentifier(limit_key.clone())];
         sends.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
         self.precheck(&sends).await?;
@@ -185,83 +201,92 @@ impl Core {
         };
         let target = self.claim_target(&who).await?;
         let customer = target.as_ref().map(|(contact, _)| CustomerRef::of(contact));
-        let payload = serde_json::to_string(&PendingIdentity::new(&identity, password_hash))
-            .map_err(anyhow::Error::from)?;
-        self.issue_code(CodeRequest {
-            purpose: Purpose::Claim,
-            identity: target.as_ref().map_or(&identity, |(_, channel)| channel),
-            limit_key: Some(limit_key),
-            contact: customer.as_ref(),
-            payload: target.is_some().then_some(payload),
-            deliver: target.is_some(),
-            client_ip,
-        })
-        .await
-        .map_err(CodeError::from)
+        let intent = CodeIntent::Claim {
+            wanted: PendingIdentity::new(&identity, password_hash),
+            shown_as: who.shown_as(),
+        };
+        let code_to = target.as_ref().map_or(&identity, |(_, channel)| channel);
+        let mut request = CodeRequest::new(intent, code_to, target.is_some())
+            .for_contact(customer.as_ref())
+            .counted_for(client_ip);
+        request.limit_key = Some(limit_key);
+        Ok(self.issue_code(request).await?)
     }
 
-    /// A signed-in contact adds another email or phone, proven by a code sent to it; it is
-    /// attached when that code is validated, with the id answered here.
-    pub async fn add_identity(
+    /// Redeems a claim code: the channel on file becomes the contact's first identity (with the
+    /// password, when the customer asked for that very email); a different identity asked for
+    /// is proven by a code of its own afterwards (`then_prove`).
+    pub(crate) async fn redeem_claim(
+        &self,
+        tx: &mut Tx<'_>,
+        row: &OtpRow,
+        wanted: &PendingIdentity,
+        now: i64,
+    ) -> Result<Redeemed, CodeError> {
+        let contact = code_contact(tx, row).await?;
+        claim_contact(tx, &contact, row, wanted, now).await?;
+        let mut redeemed = Redeemed::signing_in(contact.id, "CLAIMED");
+        redeemed.then_prove = (!wanted.is(&row.identity)).then(|| wanted.clone());
+        Ok(redeemed)
+    }
+
+    /// After a claim: the new identity the customer asked for gets its own code, bound to the
+    /// sign-in the claim opened. One that is already someone's gets a decoy (the answer does not
+    /// say so); a refused send, none.
+    pub(crate) async fn prove_claimed_identity(
         &self,
         customer: &CustomerRef,
-        identity: IdentityInput,
+        sign_in: SignInRef,
+        pending: PendingIdentity,
         client_ip: Option<&str>,
-    ) -> Result<IdentityChallenge, CodeError> {
-        let mut errors = ValidationErrors::default();
-        let parsed = identity.parse("identity", &mut errors);
-        errors.into_result()?;
-        let Some(ParsedIdentity { identity, password }) = parsed else {
-            return Err(
-                ValidationErrors::from(FieldError::required("identity", "identity")).into(),
-            );
-        };
-        self.current_contact(customer)
-            .await?
-            .ok_or(CodeError::ContactNotFound)?;
-        // A signed-in caller may be told that the identity is someone else's.
-        let held =
-            store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?;
-        if let Some(held) = &held {
-            if held.contact_id != customer.contact_id {
-                return Err(CodeError::IdentityTaken);
+    ) -> Option<OtpChallenge> {
+        let target = pending.code_target()?;
+        let outcome = async {
+            let taken = self.contact_of(&target).await?.is_some();
+            let intent = CodeIntent::AddIdentity {
+                identity: pending,
+                sign_in,
+            };
+            let request = CodeRequest::new(intent, &target, !taken)
+                .for_contact(Some(customer))
+                .counted_for(client_ip);
+            self.issue_code(request).await
+        }
+        .await;
+        match outcome {
+            Ok(challenge) => Some(challenge),
+            Err(error) => {
+                tracing::warn!(error = %error, "no code for the identity asked for in a claim");
+                None
             }
         }
-        // Already the contact's own (a password being added): it keeps its id.
-        let identity_id = held
-            .map(|h| h.id)
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let mut limits = vec![Limit::SendsPerIdentifier(identity.key())];
-        limits.extend(client_ip.map(|ip| Limit::SendsPerIp(ip.to_owned())));
-        self.precheck(&limits).await?;
-        let password_hash = match password {
-            Some(p) => Some(self.passwords.hash(p, client_ip).await?),
-            None => None,
-        };
-        let mut pending = PendingIdentity::new(&identity, password_hash);
-        pending.id = Some(identity_id.clone());
-        let payload = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
-        let challenge = self
-            .issue_code(CodeRequest {
-                purpose: Purpose::AddIdentity,
-                identity: &identity,
-                limit_key: None,
-                contact: Some(customer),
-                payload: Some(payload),
-                deliver: true,
-                client_ip,
-            })
-            .await?;
-        Ok(IdentityChallenge {
-            identity_id,
-            challenge,
-        })
     }
 }
 
-/// What add-identity answers: the code's challenge, and the id the identity will have.
-#[derive(Clone, Debug)]
-pub struct IdentityChallenge {
-    pub identity_id: String,
-    pub challenge: OtpChallenge,
+/// A claim proves the channel on file, which becomes the contact's first identity (with the
+/// password, when the customer asked for that very email). A contact someone claimed or
+/// registered meanwhile is not claimed again.
+async fn claim_contact(
+    tx: &mut Tx<'_>,
+    contact: &ContactRow,
+    row: &OtpRow,
+    wanted: &PendingIdentity,
+    now: i64,
+) -> Result<(), CodeError> {
+    let held = store::identities::for_contact(&mut **tx, &contact.id).await?;
+    if held
+        .iter()
+        .any(|i| !(i.provider == row.identity.provider() && i.value == row.identity.value()))
+    {
+        return Err(CodeError::InvalidOtp);
+    }
+    let password = wanted
+        .is(&row.identity)
+        .then(|| wanted.password_hash.clone())
+        .flatten();
+    let channel = PendingIdentity::new(&row.identity, password);
+    match attach(tx, &contact.id, &channel, now).await {
+        Err(CodeError::IdentityTaken) => Err(CodeError::InvalidOtp),
+        other => other,
+    }
 }

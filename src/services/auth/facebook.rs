@@ -11,15 +11,19 @@ use serde::Deserialize;
 
 use super::{
     authenticated::Authenticated,
+    identities::{attach, code_contact},
     otp::{CodeRequest, OtpChallenge},
-    sign_in::PendingIdentity,
+    sign_in::Redeemed,
     Identity,
 };
 use crate::{
     config::{ExposeSecret, FacebookSettings},
-    domain::{ContactCode, ContactId, ContactType, Email, Provider, Purpose},
-    services::{Actor, Core, CredentialError, Fault},
-    store::{self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms},
+    domain::{CodeIntent, ContactCode, ContactId, ContactType, Email, PendingIdentity, Provider},
+    services::{Actor, CodeError, Core, CredentialError, Fault},
+    store::{
+        self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms,
+        otps::OtpRow, Tx,
+    },
 };
 
 pub const CALLBACK_PATH: &str = "/auth/facebook/callback";
@@ -259,29 +263,13 @@ impl Core {
             };
             if let (Some(owner), Some(identity)) = (owner, email) {
                 // The email is someone's identity here: link only after they prove it.
-                let owner = Some(owner);
-                let pending = PendingIdentity {
-                    id: None,
-                    provider: Provider::Facebook,
-                    value: user.id.clone(),
-                    password_hash: None,
+                let intent = CodeIntent::LinkFacebook {
+                    facebook_id: user.id.clone(),
                 };
-                let challenge = self
-                    .issue_code_for(
-                        CodeRequest {
-                            purpose: Purpose::AddIdentity,
-                            identity: &identity,
-                            limit_key: None,
-                            contact: owner.as_ref(),
-                            payload: Some(
-                                serde_json::to_string(&pending).map_err(anyhow::Error::from)?,
-                            ),
-                            deliver: true,
-                            client_ip,
-                        },
-                        Some(&identity),
-                    )
-                    .await?;
+                let request = CodeRequest::new(intent, &identity, true)
+                    .for_contact(Some(&owner))
+                    .counted_for(client_ip);
+                let challenge = self.issue_code(request).await?;
                 return Ok(FacebookOutcome::ProveEmail(challenge));
             }
             if !terms_accepted {
@@ -300,6 +288,26 @@ impl Core {
             )
             .await?;
         Ok(FacebookOutcome::SignedIn(Box::new(signed_in)))
+    }
+
+    /// Redeems the code that proved the email on file: links the Facebook account to that
+    /// contact and signs in.
+    pub(crate) async fn redeem_facebook_link(
+        &self,
+        tx: &mut Tx<'_>,
+        row: &OtpRow,
+        facebook_id: &str,
+        now: i64,
+    ) -> Result<Redeemed, CodeError> {
+        let contact = code_contact(tx, row).await?;
+        let facebook = PendingIdentity {
+            id: None,
+            provider: Provider::Facebook,
+            value: facebook_id.to_owned(),
+            password_hash: None,
+        };
+        attach(tx, &contact.id, &facebook, now).await?;
+        Ok(Redeemed::signing_in(contact.id, "FACEBOOK_LINKED"))
     }
 
     async fn create_facebook_contact(&self, user: &FacebookUser) -> Result<(), Fault> {

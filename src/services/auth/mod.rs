@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod authenticated;
 pub mod claim;
 pub mod facebook;
+pub mod identities;
 pub mod identity;
 pub mod jwt_crypto;
 pub mod otp;
@@ -13,6 +14,7 @@ pub mod passwords;
 pub mod register;
 pub mod secrets;
 pub mod sign_in;
+pub mod sign_ins;
 pub mod tokens;
 
 pub use identity::{Identity, IdentityInput};
@@ -49,3 +51,4 @@ impl CustomerRef {
 pub use authenticated::{Authenticated, TokenPair};
 pub use otp::{OtpChallenge, OtpLookup};
 pub use register::RegisterInput;
+pub use sign_ins::SignedIn;

@@ -9,9 +9,9 @@ use super::{
 };
 use crate::{
     delivery::OtpMessage,
-    domain::{Identity, OtpCode, Purpose},
+    domain::{CodeIntent, Identity, OtpCode, Purpose},
     services::{
-        limits::{Attempts, Counted, Limit},
+        limits::{claim_limits, Attempts, Counted, Limit, CLAIM_LIMIT_PREFIX},
         CodeError, Core, Fault, LimitError,
     },
     store::{self, now_ms, otps::OtpRow},
@@ -33,9 +33,10 @@ pub enum OtpLookup {
     Identity(Identity),
 }
 
-/// One code to issue: what for, which identity it proves, and who counts it.
+/// One code to issue: what it does, which identity it proves, and who counts it.
 pub(crate) struct CodeRequest<'a> {
-    pub purpose: Purpose,
+    /// What redeeming the code does (its purpose follows).
+    pub intent: CodeIntent,
     /// The identity the code proves, and where it goes.
     pub identity: &'a Identity,
     /// The identifier the send limits count and the answer depends on; `None`: the identity. A
@@ -43,11 +44,38 @@ pub(crate) struct CodeRequest<'a> {
     pub limit_key: Option<String>,
     /// The contact the code acts on (sign-in, claim, added identity, reset).
     pub contact: Option<&'a CustomerRef>,
-    pub payload: Option<String>,
     /// `false` issues a decoy that nobody receives (identities not on file), so that the answer
     /// and its cost look the same whether or not the identity exists.
     pub deliver: bool,
+    /// Messages without a code queued with this one, whether or not it is a decoy (telling an
+    /// identity that it is taken, say): sent only if the send is allowed.
+    pub notices: Vec<OtpMessage>,
     pub client_ip: Option<&'a str>,
+}
+
+impl<'a> CodeRequest<'a> {
+    /// A code for `identity` that goes out (`deliver`), counted against the identity itself.
+    pub fn new(intent: CodeIntent, identity: &'a Identity, deliver: bool) -> Self {
+        Self {
+            intent,
+            identity,
+            limit_key: None,
+            contact: None,
+            deliver,
+            notices: Vec::new(),
+            client_ip: None,
+        }
+    }
+
+    pub fn for_contact(mut self, contact: Option<&'a CustomerRef>) -> Self {
+        self.contact = contact;
+        self
+    }
+
+    pub fn counted_for(mut self, client_ip: Option<&'a str>) -> Self {
+        self.client_ip = client_ip;
+        self
+    }
 }
 
 impl Core {
@@ -58,16 +86,11 @@ impl Core {
     /// `handle`: the code's `auth_otp`. A reset message also carries the reset token (handle and
     /// code together) for apps that ask for one instead of the code (CRM.COM's v2
     /// `contacts/change_password`): only the owner of the inbox ever sees it.
-    pub(crate) fn code_message(
-        &self,
-        row: &OtpRow,
-        code: &str,
-        target: &Identity,
-        handle: &str,
-    ) -> OtpMessage {
+    pub(crate) fn code_message(&self, row: &OtpRow, code: &str, handle: &str) -> OtpMessage {
         let minutes = (self.settings.limits.otp_ttl.as_secs() / 60).max(1);
-        let mut purpose = row.purpose.sentence(&target.obfuscated());
-        if row.purpose == Purpose::ResetPassword {
+        // An add-identity code goes to the identity being added, which its message names.
+        let mut purpose = row.purpose().sentence(&row.identity.obfuscated());
+        if row.purpose() == Purpose::ResetPassword {
             purpose.push_str(&format!(
                 " An app that asks for a reset token takes this one: {}",
                 reset_token(handle, code)
@@ -82,20 +105,17 @@ impl Core {
         )
     }
 
-    #[tracing::instrument(skip_all, fields(purpose = request.purpose.as_str()))]
+    /// Issues a code (and its notices) in one transaction with the send limits it counts; the
+    /// answer is where it went as the caller may be told: the identity, masked.
+    #[tracing::instrument(skip_all, fields(purpose = request.intent.purpose().as_str()))]
     pub(crate) async fn issue_code(
         &self,
         request: CodeRequest<'_>,
     ) -> Result<OtpChallenge, LimitError> {
-        self.issue_code_for(request, None).await
-    }
-
-    /// `adds`: the identity an add-identity code would attach, named in its message.
-    pub(crate) async fn issue_code_for(
-        &self,
-        request: CodeRequest<'_>,
-        adds: Option<&Identity>,
-    ) -> Result<OtpChallenge, LimitError> {
+        let shown_as = match &request.intent {
+            CodeIntent::Claim { shown_as, .. } => shown_as.clone(),
+            _ => request.identity.obfuscated(),
+        };
         let now = now_ms();
         let code = random_code();
         let handle = random_token(16);
@@ -109,13 +129,12 @@ impl Core {
             code_hash: self.secrets.code_hash(&id, &code),
             id,
             handle_hash: sha256_hex(&handle),
-            purpose: request.purpose,
+            intent: request.intent,
             identity: request.identity.clone(),
             limit_key: limit_key.clone(),
             decoy: !request.deliver,
             contact_id: request.contact.map(|c| c.contact_id.clone()),
             contact_incarnation: request.contact.map(|c| c.incarnation.clone()),
-            payload: request.payload,
             attempts: 0,
             client_ip: request.client_ip.map(str::to_owned),
             created_at: now,
@@ -142,24 +161,34 @@ impl Core {
         store::otps::insert(&mut *tx, &row).await?;
         // The message is queued with its code, in one transaction: both or neither. The request
         // does not wait for the provider (so it answers in the same time whoever it is for).
+        let mut queued = false;
         if !row.decoy {
-            let message = self.code_message(&row, &code, adds.unwrap_or(&row.identity), &handle);
+            let message = self.code_message(&row, &code, &handle);
             self.delivery
-                .enqueue(&mut tx, &row.id, &message, now, row.expires_at)
+                .enqueue(&mut tx, Some(&row.id), &message, now, row.expires_at)
                 .await?;
+            queued = true;
+        }
+        for notice in &request.notices {
+            self.delivery
+                .enqueue(&mut tx, None, notice, now, row.expires_at)
+                .await?;
+            queued = true;
         }
         tx.commit().await?;
-        if !row.decoy {
+        if queued {
             self.delivery.wake();
         }
         Ok(OtpChallenge {
             auth_otp: handle,
-            obfuscated_value: request.identity.obfuscated(),
+            obfuscated_value: shown_as,
         })
     }
 
-    /// Sends a fresh code for the same purpose as an earlier one (the "Send a new code" button),
-    /// counted against the same identifier as the first; decoys stay decoys.
+    /// Sends a fresh code for the same intent as an earlier one (the "Send a new code" button),
+    /// counted as the first was; decoys stay decoys. A claim's resend is a claim again: counted
+    /// toward the same caps, answered alike, and sending the channel on file no more than a claim
+    /// would. A used code, or one whose sign-in has ended, gets no successor.
     pub async fn resend_code(
         &self,
         handle: &str,
@@ -168,6 +197,9 @@ impl Core {
         let row = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim()))
             .await?
             .ok_or(CodeError::InvalidOtp)?;
+        if row.consumed_at.is_some() {
+            return Err(CodeError::InvalidOtp);
+        }
         let contact = match (&row.contact_id, &row.contact_incarnation) {
             (Some(id), Some(incarnation)) => Some(CustomerRef {
                 contact_id: id.clone(),
@@ -175,24 +207,32 @@ impl Core {
             }),
             _ => None,
         };
-        let adds = match row.purpose {
-            Purpose::AddIdentity => super::sign_in::pending_identity(&row)?.code_target(),
-            _ => None,
+        if let CodeIntent::Claim { .. } = &row.intent {
+            let identifier = row
+                .limit_key
+                .strip_prefix(CLAIM_LIMIT_PREFIX)
+                .unwrap_or(&row.limit_key);
+            self.count_attempts(&claim_limits(identifier, client_ip))
+                .await?;
+        }
+        if let (CodeIntent::AddIdentity { sign_in, .. }, Some(contact)) = (&row.intent, &contact) {
+            if !self
+                .sign_in_is_live(&self.db.pool, sign_in, contact)
+                .await?
+            {
+                return Err(CodeError::InvalidOtp);
+            }
+        }
+        let request = CodeRequest {
+            intent: row.intent.clone(),
+            identity: &row.identity,
+            limit_key: Some(row.limit_key.clone()),
+            contact: contact.as_ref(),
+            deliver: !row.decoy,
+            notices: Vec::new(),
+            client_ip,
         };
-        self.issue_code_for(
-            CodeRequest {
-                purpose: row.purpose,
-                identity: &row.identity,
-                limit_key: Some(row.limit_key.clone()),
-                contact: contact.as_ref(),
-                payload: row.payload.clone(),
-                deliver: !row.decoy,
-                client_ip,
-            },
-            adds.as_ref(),
-        )
-        .await
-        .map_err(CodeError::from)
+        Ok(self.issue_code(request).await?)
     }
 
     /// How many seconds until "Send a new code" for the code behind `handle` would be sent (0:
@@ -248,7 +288,7 @@ impl Core {
         let attempts = self.begin_attempts(&limits).await?;
 
         let row = row
-            .filter(|r| accepted.contains(&r.purpose))
+            .filter(|r| accepted.contains(&r.purpose()))
             .ok_or(CodeError::InvalidOtp)?;
         let max = self.settings.limits.otp_max_attempts;
         check_state(&row, now, max)?;
@@ -328,13 +368,12 @@ mod tests {
         OtpRow {
             id: "x".into(),
             handle_hash: String::new(),
-            purpose: Purpose::SignIn,
+            intent: CodeIntent::SignIn,
             identity: Identity::Email(Email::parse("e", "a@example.com").unwrap()),
             limit_key: String::new(),
             decoy: false,
             contact_id: None,
             contact_incarnation: None,
-            payload: None,
             code_hash: String::new(),
             attempts,
             client_ip: None,

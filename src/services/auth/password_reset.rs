@@ -1,5 +1,6 @@
 //! Forgotten and changed passwords. Either way every sign-in of the contact ends: all refresh-token
-//! families are revoked and all portal sessions deleted.
+//! families are revoked, all portal sessions deleted, and every code still pending (an identity
+//! being added, a claim, another reset) ended with them.
 
 use super::{
     otp::{CodeRequest, OtpChallenge, OtpLookup},
@@ -7,7 +8,7 @@ use super::{
     CustomerRef, Identity,
 };
 use crate::{
-    domain::{Email, FieldError, OtpCode, Provider, Purpose, ValidationErrors},
+    domain::{CodeIntent, Email, FieldError, OtpCode, Provider, Purpose, ValidationErrors},
     services::{limits::Limit, Actor, CodeError, Core, CredentialError},
     store::{self, now_ms},
 };
@@ -22,17 +23,10 @@ impl Core {
         let email = Email::parse("email", email)?;
         let identity = Identity::Email(email);
         let owner = self.contact_of(&identity).await?;
-        self.issue_code(CodeRequest {
-            purpose: Purpose::ResetPassword,
-            identity: &identity,
-            limit_key: None,
-            contact: owner.as_ref(),
-            payload: None,
-            deliver: owner.is_some(),
-            client_ip,
-        })
-        .await
-        .map_err(CodeError::from)
+        let request = CodeRequest::new(CodeIntent::ResetPassword, &identity, owner.is_some())
+            .for_contact(owner.as_ref())
+            .counted_for(client_ip);
+        Ok(self.issue_code(request).await?)
     }
 
     /// The same with a reset token (handle and code in one string, from the reset message).
@@ -85,8 +79,7 @@ impl Core {
             .filter(|i| i.contact_id == contact.id)
             .ok_or(CodeError::InvalidOtp)?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
-        store::refresh_tokens::revoke_contact(&mut *tx, &contact_id, now).await?;
-        store::sessions::end_for_contact(&mut *tx, &contact_id).await?;
+        self.end_every_sign_in(&mut tx, &contact_id, now).await?;
         self.audit(
             &mut *tx,
             Some(&contact_id),
@@ -154,8 +147,7 @@ impl Core {
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, contact_id).await?;
         store::identities::set_password(&mut *tx, &identity.id, &hash).await?;
-        store::refresh_tokens::revoke_contact(&mut *tx, contact_id, now).await?;
-        store::sessions::end_for_contact(&mut *tx, contact_id).await?;
+        self.end_every_sign_in(&mut tx, contact_id, now).await?;
         self.audit(
             &mut *tx,
             Some(contact_id),

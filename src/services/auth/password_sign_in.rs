@@ -13,6 +13,7 @@ impl Core {
     pub async fn authenticate_password(
         &self,
         input: IdentityInput,
+        issue_tokens: bool,
         client_ip: Option<&str>,
     ) -> Result<Authenticated, CredentialError> {
         let mut errors = ValidationErrors::default();
@@ -56,7 +57,7 @@ impl Core {
         };
         self.attempts_succeeded(attempts).await?;
 
-        self.finish_sign_in(&identity.contact_id, "PASSWORD", true)
+        self.finish_sign_in(&identity.contact_id, "PASSWORD", issue_tokens)
             .await
     }
 }

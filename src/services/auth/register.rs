@@ -1,16 +1,22 @@
 //! Self-service registration: validate everything, then prove the identity with a code before
 //! anything is created. The contact is written when the code is validated (sign_in.rs).
 
-use serde::{Deserialize, Serialize};
-
 use super::{
     identity::ParsedIdentity,
     otp::{CodeRequest, OtpChallenge},
+    sign_in::Redeemed,
     Identity, IdentityInput,
 };
 use crate::{
-    domain::{FieldError, PersonName, Purpose, ValidationErrors},
+    domain::{
+        CodeIntent, ContactCode, ContactId, ContactType, FieldError, PendingRegistration,
+        PersonName, Provider, ValidationErrors,
+    },
     services::{limits::Limit, CodeError, Core},
+    store::{
+        self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation,
+        otps::OtpRow, Tx,
+    },
 };
 
 /// A registration as a client sends it.
@@ -23,18 +29,6 @@ pub struct RegisterInput {
     pub service_acceptance: bool,
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
-}
-
-/// What waits with the code until the identity is proven.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PendingRegistration {
-    pub title: Option<String>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email_opt_out: bool,
-    pub sms_opt_out: bool,
-    /// Already an argon2id hash; set on the identity once the email is proven.
-    pub password_hash: Option<String>,
 }
 
 /// A registration whose every part parsed.
@@ -124,30 +118,90 @@ impl Core {
             None => None,
         };
         let owner = self.contact_of(&identity).await?;
-        let (purpose, payload) = match &owner {
-            Some(_) => (Purpose::SignIn, None),
-            None => {
-                let pending = PendingRegistration {
-                    title: title.map(PersonName::into_string),
-                    first_name: first_name.into_string(),
-                    last_name: last_name.into_string(),
-                    email_opt_out: input.email_opt_out,
-                    sms_opt_out: input.sms_opt_out,
-                    password_hash,
-                };
-                let json = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
-                (Purpose::Register, Some(json))
-            }
+        // Each registration's code carries that registration's own details, and is redeemed
+        // only with its own `auth_otp`: whoever holds the code (the owner of the inbox) and
+        // whoever sent the details are then the same person. A later registration of the same
+        // identity neither replaces nor shadows this one.
+        let intent = match &owner {
+            Some(_) => CodeIntent::SignIn,
+            None => CodeIntent::Register(PendingRegistration {
+                title: title.map(PersonName::into_string),
+                first_name: first_name.into_string(),
+                last_name: last_name.into_string(),
+                email_opt_out: input.email_opt_out,
+                sms_opt_out: input.sms_opt_out,
+                password_hash,
+            }),
         };
-        let request = CodeRequest {
-            purpose,
-            identity: &identity,
-            limit_key: None,
-            contact: owner.as_ref(),
-            payload,
-            deliver: true,
-            client_ip,
-        };
+        let request = CodeRequest::new(intent, &identity, true)
+            .for_contact(owner.as_ref())
+            .counted_for(client_ip);
         Ok(self.issue_code(request).await?)
     }
+}
+
+/// Redeems a registration code: creates the contact with the details that came with this very
+/// code, or signs in to the contact that proved the identity first. `None`: another request
+/// created the same identity meanwhile (the caller runs again).
+pub(crate) async fn redeem_registration(
+    tx: &mut Tx<'_>,
+    row: &OtpRow,
+    pending: &PendingRegistration,
+    now: i64,
+) -> Result<Option<Redeemed>, CodeError> {
+    let holder =
+        store::identities::find(&mut **tx, row.identity.provider(), row.identity.value()).await?;
+    if let Some(identity) = holder {
+        return Ok(Some(Redeemed::signing_in(identity.contact_id, "SIGNED_IN")));
+    }
+    match create_contact(tx, &row.identity, pending, now).await {
+        Ok(contact_id) => Ok(Some(Redeemed {
+            contact_id,
+            created: true,
+            action: "REGISTERED",
+            signs_in: true,
+            then_prove: None,
+        })),
+        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create_contact(
+    tx: &mut Tx<'_>,
+    identity: &Identity,
+    pending: &PendingRegistration,
+    now: i64,
+) -> sqlx::Result<String> {
+    let value = identity.value();
+    let is_email = identity.provider() == Provider::Email;
+    let mut contact = ContactRow::new(
+        &ContactId::generate(),
+        &ContactCode::generate(),
+        ContactType::Person,
+        now,
+    );
+    contact.title = pending.title.clone();
+    contact.first_name = Some(pending.first_name.clone());
+    contact.last_name = Some(pending.last_name.clone());
+    contact.email = is_email.then(|| value.to_owned());
+    contact.phone = (!is_email).then(|| value.to_owned());
+    contact.email_opt_out = flag(pending.email_opt_out);
+    contact.sms_opt_out = flag(pending.sms_opt_out);
+    contact.is_verified = 1;
+    let id = contact.id.clone();
+    store::contacts::insert(&mut **tx, &contact).await?;
+    store::identities::insert(
+        &mut **tx,
+        &ProvenIdentity {
+            id: None,
+            contact_id: &id,
+            provider: identity.provider(),
+            value,
+            password_hash: pending.password_hash.as_deref().filter(|_| is_email),
+            proven_at: now,
+        },
+    )
+    .await?;
+    Ok(id)
 }

@@ -1,76 +1,46 @@
-//! Asking for a sign-in code, and turning a valid code into a signed-in contact: each purpose
-//! does its own thing (sign in, create the contact, claim it, attach a proven identity).
-
-use serde::{Deserialize, Serialize};
+//! Asking for a sign-in code, and redeeming any code `validate-otp` takes: the code is checked
+//! (otp.rs), then its intent does its own thing in one transaction, written where that use case
+//! lives (a registration in register.rs, a claim in claim.rs, an added identity in
+//! identities.rs, a Facebook link in facebook.rs).
 
 use super::{
-    authenticated::{Authenticated, TokenPair},
+    authenticated::Authenticated,
     otp::{CodeRequest, OtpChallenge, OtpLookup},
-    register::PendingRegistration,
+    register::redeem_registration,
     CustomerRef, Identity,
 };
 use crate::{
-    domain::{ContactCode, ContactId, ContactType, Email, OtpCode, PhoneNumber, Provider, Purpose},
-    services::{Actor, CodeError, Core, CredentialError, Fault},
-    store::{
-        self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation, now_ms,
-        otps::OtpRow, Tx,
-    },
+    domain::{CodeIntent, OtpCode, PendingIdentity, Purpose},
+    services::{Actor, CodeError, Core},
+    store::{self, contacts::ContactRow, now_ms, otps::OtpRow, Tx},
 };
 
-/// An identity waiting for its own code before it is attached: asked for in a claim, added on
-/// the profile, or a Facebook account linked to an email on file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingIdentity {
-    /// The id the identity will have once proven (told to the caller of add-identity).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub provider: Provider,
-    pub value: String,
-    /// Already an argon2id hash; set on the identity once it is proven (emails only).
-    pub password_hash: Option<String>,
+/// What redeeming a code did to its contact.
+pub(crate) struct Redeemed {
+    pub contact_id: String,
+    pub created: bool,
+    /// The audit trail's word for it.
+    pub action: &'static str,
+    /// Whether the redeemer is signed in by it (an added identity signs nobody in).
+    pub signs_in: bool,
+    /// A claim asked for another identity: it needs its own code, for the new sign-in.
+    pub then_prove: Option<PendingIdentity>,
 }
 
-impl PendingIdentity {
-    pub fn new(identity: &Identity, password_hash: Option<String>) -> Self {
+impl Redeemed {
+    pub fn signing_in(contact_id: String, action: &'static str) -> Self {
         Self {
-            id: None,
-            provider: identity.provider(),
-            value: identity.value().to_owned(),
-            password_hash: password_hash.filter(|_| identity.provider() == Provider::Email),
+            contact_id,
+            created: false,
+            action,
+            signs_in: true,
+            then_prove: None,
         }
     }
-
-    /// The identity a code can prove it with (emails and phones; Facebook is proven by its token).
-    pub fn code_target(&self) -> Option<Identity> {
-        match self.provider {
-            Provider::Email => Email::parse("value", &self.value).ok().map(Identity::Email),
-            Provider::Phone => PhoneNumber::parse_e164("value", &self.value)
-                .ok()
-                .map(Identity::Phone),
-            Provider::Facebook => None,
-        }
-    }
-
-    fn is(&self, identity: &Identity) -> bool {
-        self.provider == identity.provider() && self.value == identity.value()
-    }
-}
-
-/// The pending identity a claim or add-identity code carries.
-pub(crate) fn pending_identity(row: &OtpRow) -> Result<PendingIdentity, Fault> {
-    serde_json::from_str(row.payload.as_deref().unwrap_or_default())
-        .map_err(|e| anyhow::anyhow!("pending identity of code {} unreadable: {e}", row.id).into())
 }
 
 enum Completion {
-    Done {
-        contact: Box<ContactRow>,
-        created: bool,
-        tokens: Option<TokenPair>,
-        /// A claim asked for another identity: it needs its own code.
-        then_prove: Option<PendingIdentity>,
-    },
+    Done(Box<Authenticated>, Option<PendingIdentity>),
     /// Another request created the same identity first; run again and sign in to it.
     Raced,
     /// A parallel request used this (right) code first.
@@ -78,11 +48,12 @@ enum Completion {
 }
 
 /// The codes `validate-otp` (and the portal's `/verify`) redeem: all but password resets.
-const SIGN_IN_PURPOSES: &[Purpose] = &[
+const REDEEMED_HERE: &[Purpose] = &[
     Purpose::Register,
     Purpose::SignIn,
     Purpose::Claim,
     Purpose::AddIdentity,
+    Purpose::LinkFacebook,
 ];
 
 impl Core {
@@ -94,32 +65,10 @@ impl Core {
         client_ip: Option<&str>,
     ) -> Result<OtpChallenge, CodeError> {
         let owner = self.contact_of(&identity).await?;
-        self.issue_code(CodeRequest {
-            purpose: Purpose::SignIn,
-            identity: &identity,
-            limit_key: None,
-            contact: owner.as_ref(),
-            payload: None,
-            deliver: owner.is_some(),
-            client_ip,
-        })
-        .await
-        .map_err(CodeError::from)
-    }
-
-    /// The contact a proven identity belongs to.
-    pub(crate) async fn contact_of(
-        &self,
-        identity: &Identity,
-    ) -> Result<Option<CustomerRef>, Fault> {
-        let Some(found) =
-            store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?
-        else {
-            return Ok(None);
-        };
-        Ok(store::contacts::find(&self.db.pool, &found.contact_id)
-            .await?
-            .map(|c| CustomerRef::of(&c)))
+        let request = CodeRequest::new(CodeIntent::SignIn, &identity, owner.is_some())
+            .for_contact(owner.as_ref())
+            .counted_for(client_ip);
+        Ok(self.issue_code(request).await?)
     }
 
     #[tracing::instrument(skip_all)]
@@ -153,100 +102,36 @@ impl Core {
         client_ip: Option<&str>,
     ) -> Result<Authenticated, CodeError> {
         let (row, attempts) = self
-            .check_code(&lookup, &code, SIGN_IN_PURPOSES, client_ip)
+            .check_code(&lookup, &code, REDEEMED_HERE, client_ip)
             .await?;
         for _ in 0..3 {
-            let completion = self.complete(&row, issue_tokens).await?;
-            if let Completion::AlreadyUsed = completion {
-                // The right code, used by a parallel request: not a guess, so not counted.
-                self.attempts_succeeded(attempts).await?;
-                return Err(CodeError::InvalidOtp);
-            }
-            if let Completion::Done {
-                contact,
-                created,
-                tokens,
-                then_prove,
-            } = completion
-            {
-                self.attempts_succeeded(attempts).await?;
-                let mut signed_in = self.signed_in(*contact, tokens, created).await?;
-                if let Some(pending) = then_prove {
-                    signed_in.pending_identity = self
-                        .prove_claimed_identity(&signed_in.customer, pending, client_ip)
-                        .await;
+            match self.complete(&row, issue_tokens).await? {
+                Completion::AlreadyUsed => {
+                    // The right code, used by a parallel request: not a guess, so not counted.
+                    self.attempts_succeeded(attempts).await?;
+                    return Err(CodeError::InvalidOtp);
                 }
-                return Ok(signed_in);
+                Completion::Done(mut signed_in, then_prove) => {
+                    self.attempts_succeeded(attempts).await?;
+                    if let (Some(pending), Some(sign_in)) = (then_prove, &signed_in.sign_in) {
+                        signed_in.pending_identity = self
+                            .prove_claimed_identity(
+                                &signed_in.customer,
+                                sign_in.clone(),
+                                pending,
+                                client_ip,
+                            )
+                            .await;
+                    }
+                    return Ok(*signed_in);
+                }
+                Completion::Raced => {}
             }
         }
         Err(anyhow::anyhow!("identity creation kept racing").into())
     }
 
-    /// After a claim: the new identity the customer asked for gets its own code. One that is
-    /// already someone's gets a decoy (the answer does not say so); a refused send, none.
-    async fn prove_claimed_identity(
-        &self,
-        customer: &CustomerRef,
-        pending: PendingIdentity,
-        client_ip: Option<&str>,
-    ) -> Option<OtpChallenge> {
-        let target = pending.code_target()?;
-        let outcome = async {
-            let taken = self.contact_of(&target).await?.is_some();
-            let payload = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
-            self.issue_code(CodeRequest {
-                purpose: Purpose::AddIdentity,
-                identity: &target,
-                limit_key: None,
-                contact: Some(customer),
-                payload: Some(payload),
-                deliver: !taken,
-                client_ip,
-            })
-            .await
-        }
-        .await;
-        match outcome {
-            Ok(challenge) => Some(challenge),
-            Err(error) => {
-                tracing::warn!(error = %error, "no code for the identity asked for in a claim");
-                None
-            }
-        }
-    }
-
-    /// Signs a contact in after a check that needs no code (a password, a Facebook token): one
-    /// transaction opens the token family (when asked) and records how they signed in.
-    pub(crate) async fn finish_sign_in(
-        &self,
-        contact_id: &str,
-        method: &str,
-        issue_tokens: bool,
-    ) -> Result<Authenticated, CredentialError> {
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
-        store::contacts::lock(&mut *tx, contact_id).await?;
-        let contact = store::contacts::find(&mut *tx, contact_id)
-            .await?
-            .ok_or(CredentialError::InvalidCredentials)?;
-        let customer = CustomerRef::of(&contact);
-        let tokens = match issue_tokens {
-            true => Some(self.open_token_family(&mut tx, &customer, now).await?),
-            false => None,
-        };
-        self.audit(
-            &mut *tx,
-            Some(contact_id),
-            &Actor::Customer(contact_id.to_owned()),
-            "SIGNED_IN",
-            Some(method),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(self.signed_in(contact, tokens, false).await?)
-    }
-
-    /// One transaction: use up the code, act on it, and open the token family.
+    /// One transaction: use up the code, do what it is for, and open the sign-in it gives.
     async fn complete(&self, row: &OtpRow, issue_tokens: bool) -> Result<Completion, CodeError> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
@@ -257,188 +142,75 @@ impl Core {
         if !store::otps::consume(&mut *tx, &row.id, now).await? {
             return Ok(Completion::AlreadyUsed);
         }
-        let provider = row.identity.provider().as_str();
-        let mut then_prove = None;
-        let (contact_id, created, action) = match row.purpose {
-            Purpose::Register | Purpose::SignIn => {
-                match store::identities::find(
-                    &mut *tx,
-                    row.identity.provider(),
-                    row.identity.value(),
-                )
-                .await?
-                {
-                    Some(identity) => (identity.contact_id, false, "SIGNED_IN"),
-                    None if row.purpose == Purpose::Register => {
-                        let pending: PendingRegistration =
-                            serde_json::from_str(row.payload.as_deref().unwrap_or_default())
-                                .map_err(|e| {
-                                    anyhow::anyhow!("pending registration unreadable: {e}")
-                                })?;
-                        match create_contact(&mut tx, &row.identity, pending, now).await {
-                            Ok(id) => (id, true, "REGISTERED"),
-                            Err(e) if is_unique_violation(&e) => return Ok(Completion::Raced),
-                            Err(e) => return Err(e.into()),
-                        }
-                    }
-                    // A decoy code (unknown identity) or a contact deleted since: nothing to sign in to.
-                    None => return Err(CodeError::InvalidOtp),
+        let redeemed = match &row.intent {
+            CodeIntent::Register(pending) => {
+                match redeem_registration(&mut tx, row, pending, now).await? {
+                    Some(redeemed) => redeemed,
+                    None => return Ok(Completion::Raced),
                 }
             }
-            Purpose::Claim => {
-                let contact = code_contact(&mut tx, row).await?;
-                let pending = pending_identity(row)?;
-                claim_contact(&mut tx, &contact, row, &pending, now).await?;
-                then_prove = (!pending.is(&row.identity)).then_some(pending);
-                (contact.id, false, "CLAIMED")
+            CodeIntent::SignIn => signing_in_to_holder(&mut tx, row).await?,
+            CodeIntent::Claim { wanted, .. } => {
+                self.redeem_claim(&mut tx, row, wanted, now).await?
             }
-            Purpose::AddIdentity => {
-                let contact = code_contact(&mut tx, row).await?;
-                attach(&mut tx, &contact.id, &pending_identity(row)?, now).await?;
-                (contact.id, false, "IDENTITY_ADDED")
+            CodeIntent::AddIdentity { identity, sign_in } => Redeemed {
+                contact_id: self
+                    .redeem_added_identity(&mut tx, row, identity, sign_in, now)
+                    .await?,
+                created: false,
+                action: "IDENTITY_ADDED",
+                signs_in: false,
+                then_prove: None,
+            },
+            CodeIntent::LinkFacebook { facebook_id } => {
+                self.redeem_facebook_link(&mut tx, row, facebook_id, now)
+                    .await?
             }
-            Purpose::ResetPassword => return Err(CodeError::InvalidOtp),
+            CodeIntent::ResetPassword => return Err(CodeError::InvalidOtp),
         };
-        store::contacts::mark_verified(&mut *tx, &contact_id, now).await?;
+        store::contacts::mark_verified(&mut *tx, &redeemed.contact_id, now).await?;
         self.audit(
             &mut *tx,
-            Some(&contact_id),
-            &Actor::Customer(contact_id.clone()),
-            action,
-            Some(provider),
+            Some(&redeemed.contact_id),
+            &Actor::Customer(redeemed.contact_id.clone()),
+            redeemed.action,
+            Some(row.identity.provider().as_str()),
         )
         .await?;
-        let contact = store::contacts::find(&mut *tx, &contact_id)
+        let contact: ContactRow = store::contacts::find(&mut *tx, &redeemed.contact_id)
             .await?
             // Locked above and just marked verified: gone only if the code's contact is.
             .ok_or(CodeError::InvalidOtp)?;
-        let tokens = match issue_tokens {
+        let (sign_in, tokens) = match redeemed.signs_in {
             true => {
                 let customer = CustomerRef::of(&contact);
-                Some(self.open_token_family(&mut tx, &customer, now).await?)
+                let (sign_in, tokens) = self
+                    .open_sign_in(&mut tx, &customer, issue_tokens, now)
+                    .await?;
+                (Some(sign_in), tokens)
             }
-            false => None,
+            false => (None, None),
         };
         tx.commit().await?;
-        Ok(Completion::Done {
-            contact: Box::new(contact),
-            created,
-            tokens,
-            then_prove,
-        })
+        // Notices an intent queued (an identity added tells the channels on file).
+        self.delivery.wake();
+        let signed_in = self
+            .signed_in(contact, sign_in, tokens, redeemed.created)
+            .await?;
+        Ok(Completion::Done(Box::new(signed_in), redeemed.then_prove))
     }
 }
 
-/// The contact a claim or add-identity code was issued for, if it is still that very row.
-async fn code_contact(tx: &mut Tx<'_>, row: &OtpRow) -> Result<ContactRow, CodeError> {
-    let (Some(id), Some(incarnation)) = (&row.contact_id, &row.contact_incarnation) else {
-        return Err(CodeError::InvalidOtp);
-    };
-    store::contacts::find_incarnation(&mut **tx, id, incarnation)
-        .await?
-        .ok_or(CodeError::InvalidOtp)
-}
-
-/// A claim proves the channel on file, which becomes the contact's first identity (with the
-/// password, when the customer asked for that very email). A contact someone claimed or
-/// registered meanwhile is not claimed again.
-async fn claim_contact(
+/// A sign-in code signs in to the contact that holds its identity now (a decoy, or a contact
+/// deleted since, finds nobody).
+pub(crate) async fn signing_in_to_holder(
     tx: &mut Tx<'_>,
-    contact: &ContactRow,
     row: &OtpRow,
-    pending: &PendingIdentity,
-    now: i64,
-) -> Result<(), CodeError> {
-    let held = store::identities::for_contact(&mut **tx, &contact.id).await?;
-    if held
-        .iter()
-        .any(|i| !(i.provider == row.identity.provider() && i.value == row.identity.value()))
-    {
-        return Err(CodeError::InvalidOtp);
+) -> Result<Redeemed, CodeError> {
+    let holder =
+        store::identities::find(&mut **tx, row.identity.provider(), row.identity.value()).await?;
+    match holder {
+        Some(identity) => Ok(Redeemed::signing_in(identity.contact_id, "SIGNED_IN")),
+        None => Err(CodeError::InvalidOtp),
     }
-    let password = pending
-        .is(&row.identity)
-        .then(|| pending.password_hash.clone())
-        .flatten();
-    let channel = PendingIdentity::new(&row.identity, password);
-    match attach(tx, &contact.id, &channel, now).await {
-        Err(CodeError::IdentityTaken) => Err(CodeError::InvalidOtp),
-        other => other,
-    }
-}
-
-/// Attaches a proven identity (with its password, if one was given): it is the contact's own
-/// already, or nobody's.
-async fn attach(
-    tx: &mut Tx<'_>,
-    contact_id: &str,
-    pending: &PendingIdentity,
-    now: i64,
-) -> Result<(), CodeError> {
-    match store::identities::find(&mut **tx, pending.provider, &pending.value).await? {
-        Some(existing) if existing.contact_id == contact_id => {
-            if let Some(hash) = &pending.password_hash {
-                store::identities::set_password(&mut **tx, &existing.id, hash).await?;
-            }
-            Ok(())
-        }
-        Some(_) => Err(CodeError::IdentityTaken),
-        None => {
-            let inserted = store::identities::insert(
-                &mut **tx,
-                &ProvenIdentity {
-                    id: pending.id.as_deref(),
-                    contact_id,
-                    provider: pending.provider,
-                    value: &pending.value,
-                    password_hash: pending.password_hash.as_deref(),
-                    proven_at: now,
-                },
-            )
-            .await;
-            match inserted {
-                Err(e) if is_unique_violation(&e) => Err(CodeError::IdentityTaken),
-                other => Ok(other?),
-            }
-        }
-    }
-}
-
-async fn create_contact(
-    tx: &mut Tx<'_>,
-    identity: &Identity,
-    pending: PendingRegistration,
-    now: i64,
-) -> sqlx::Result<String> {
-    let value = identity.value();
-    let is_email = identity.provider() == Provider::Email;
-    let mut contact = ContactRow::new(
-        &ContactId::generate(),
-        &ContactCode::generate(),
-        ContactType::Person,
-        now,
-    );
-    contact.title = pending.title;
-    contact.first_name = Some(pending.first_name);
-    contact.last_name = Some(pending.last_name);
-    contact.email = is_email.then(|| value.to_owned());
-    contact.phone = (!is_email).then(|| value.to_owned());
-    contact.email_opt_out = flag(pending.email_opt_out);
-    contact.sms_opt_out = flag(pending.sms_opt_out);
-    contact.is_verified = 1;
-    let id = contact.id.clone();
-    store::contacts::insert(&mut **tx, &contact).await?;
-    store::identities::insert(
-        &mut **tx,
-        &ProvenIdentity {
-            id: None,
-            contact_id: &id,
-            provider: identity.provider(),
-            value,
-            password_hash: pending.password_hash.as_deref().filter(|_| is_email),
-            proven_at: now,
-        },
-    )
-    .await?;
-    Ok(id)
 }

@@ -12,6 +12,7 @@ use super::{
     CustomerRef,
 };
 use crate::{
+    domain::SignInRef,
     services::{Core, Fault, TokenError},
     store::{self, now_ms, refresh_tokens::RefreshTokenRow, Tx},
 };
@@ -147,6 +148,7 @@ impl Core {
             access_token,
             refresh_token,
             expires_at_ms,
+            family_id,
         })
     }
 
@@ -197,8 +199,12 @@ impl Core {
             access_token,
             refresh_token,
             expires_at_ms,
+            family_id: row.family_id.clone(),
         };
-        Ok(self.signed_in(contact, Some(pair), false).await?)
+        let sign_in = SignInRef::Tokens(row.family_id);
+        Ok(self
+            .signed_in(contact, Some(sign_in), Some(pair), false)
+            .await?)
     }
 
     /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.

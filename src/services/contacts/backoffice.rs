@@ -122,6 +122,7 @@ pub fn masked_identities(rows: Vec<store::identities::IdentityRow>) -> Vec<Ident
                 Provider::Facebook => "linked".into(),
             };
             IdentityView {
+                id: i.id.clone(),
                 provider: i.provider,
                 value: masked,
                 verified: i.verified_at.is_some(),

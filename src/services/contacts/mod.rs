@@ -55,6 +55,7 @@ impl Core {
             identities: identities
                 .into_iter()
                 .map(|i| IdentityView {
+                    id: i.id,
                     provider: i.provider,
                     value: i.value,
                     verified: i.verified_at.is_some(),
