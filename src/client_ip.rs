@@ -1,17 +1,50 @@
-//! The client's address, for per-IP limits: the peer, or behind `TRUST_PROXY=N` proxies of ours,
-//! the Nth address from the right of `X-Forwarded-For`. Entries to the left of that one were
+//! The client, for per-client limits: the peer's address, or behind `TRUST_PROXY=N` proxies of
+//! ours, the Nth address from the right of `X-Forwarded-For`. Entries to the left of that one were
 //! written by the client (or by proxies we do not run) and are never believed.
+//!
+//! A client is its network, not its address: one IPv6 customer is handed a whole /64 (often a
+//! /56 or /48), so IPv6 addresses count by their prefix (`IPV6_CLIENT_PREFIX`, 64 by default),
+//! and an IPv4 address written as IPv6 (`::ffff:203.0.113.7`) counts as the IPv4 address it is.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::http::HeaderMap;
 
+/// How addresses become clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientNetworks {
+    /// Proxies of ours in front (`TRUST_PROXY`).
+    pub trusted_hops: usize,
+    /// IPv6 addresses with the same first this-many bits are one client (`IPV6_CLIENT_PREFIX`).
+    pub ipv6_prefix: u8,
+}
+
+/// The client an address belongs to, as per-client limits count it: `203.0.113.7`, or
+/// `2001:db8:1:2::/64`.
+pub fn client_of(ip: IpAddr, ipv6_prefix: u8) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = ipv6_prefix.min(128);
+                let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+                let network = Ipv6Addr::from(u128::from(v6) & mask);
+                format!("{network}/{prefix}")
+            }
+        },
+    }
+}
+
+/// The client of a request (`None` without a peer address, which only tests lack).
 pub fn client_ip(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
-    trusted_hops: usize,
+    networks: ClientNetworks,
 ) -> Option<String> {
-    let peer_ip = peer.map(|p| p.ip().to_string());
+    let client = |ip: IpAddr| client_of(ip, networks.ipv6_prefix);
+    let peer_ip = peer.map(|p| client(p.ip()));
+    let trusted_hops = networks.trusted_hops;
     if trusted_hops == 0 {
         return peer_ip;
     }
@@ -29,7 +62,7 @@ pub fn client_ip(
         return peer_ip;
     };
     match hops[index].parse::<IpAddr>() {
-        Ok(ip) => Some(ip.to_string()),
+        Ok(ip) => Some(client(ip)),
         Err(_) => peer_ip,
     }
 }
@@ -49,7 +82,11 @@ mod tests {
     const PEER: &str = "10.0.0.1:5000";
 
     fn ip(values: &[&str], hops: usize) -> Option<String> {
-        client_ip(&headers(values), Some(PEER.parse().unwrap()), hops)
+        let networks = ClientNetworks {
+            trusted_hops: hops,
+            ipv6_prefix: 64,
+        };
+        client_ip(&headers(values), Some(PEER.parse().unwrap()), networks)
     }
 
     #[test]
@@ -80,6 +117,22 @@ mod tests {
         assert_eq!(ip(&["203.0.113.7"], 2).as_deref(), Some("10.0.0.1"));
         assert_eq!(ip(&[], 1).as_deref(), Some("10.0.0.1"));
         assert_eq!(ip(&["not-an-ip"], 1).as_deref(), Some("10.0.0.1"));
-        assert_eq!(ip(&["2001:db8::1"], 1).as_deref(), Some("2001:db8::1"));
+        assert_eq!(ip(&["2001:db8::1"], 1).as_deref(), Some("2001:db8::/64"));
+    }
+
+    #[test]
+    fn ipv6_clients_are_their_prefix_and_mapped_ipv4_is_ipv4() {
+        let at = |raw: &str, prefix| client_of(raw.parse().unwrap(), prefix);
+        assert_eq!(at("2001:db8:1:2:aaaa::1", 64), "2001:db8:1:2::/64");
+        assert_eq!(
+            at("2001:db8:1:2:ffff:ffff:ffff:ffff", 64),
+            "2001:db8:1:2::/64"
+        );
+        assert_ne!(at("2001:db8:1:3::1", 64), at("2001:db8:1:2::1", 64));
+        assert_eq!(at("2001:db8:1:2ff::1", 56), "2001:db8:1:200::/56");
+        assert_eq!(at("2001:db8:1:ffff::1", 48), "2001:db8:1::/48");
+        assert_eq!(at("2001:db8::1", 128), "2001:db8::1/128");
+        assert_eq!(at("::ffff:203.0.113.7", 64), "203.0.113.7");
+        assert_eq!(at("203.0.113.7", 64), "203.0.113.7");
     }
 }

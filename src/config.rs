@@ -69,6 +69,12 @@ pub struct Settings {
     /// Proxies in front of the server: the client IP is the Nth address from the right of
     /// `X-Forwarded-For` (0: the header is ignored).
     pub trust_proxy: usize,
+    /// IPv6 addresses sharing this prefix are one client for per-client limits
+    /// (`IPV6_CLIENT_PREFIX`: 64, or 56 or 48 where providers hand those out).
+    pub ipv6_client_prefix: u8,
+    /// Connections one client may have open at once (`MAX_CONNECTIONS_PER_CLIENT`; 0: no cap).
+    /// Off by default behind `TRUST_PROXY`, where every connection comes from the proxy.
+    pub max_connections_per_client: usize,
     /// Bearer token for `/metrics`; in production `/metrics` is absent without it.
     pub metrics_token: Option<SecretString>,
     /// May hold a password.
@@ -183,7 +189,27 @@ fn trust_proxy() -> Result<usize, ConfigError> {
     }
 }
 
+/// `IPV6_CLIENT_PREFIX`: a prefix length providers hand to one customer (32 to 128).
+fn ipv6_prefix() -> Result<u8, ConfigError> {
+    let prefix: u8 = parse("IPV6_CLIENT_PREFIX", 64u8)?;
+    if !(32..=128).contains(&prefix) {
+        return Err(ConfigError::Invalid {
+            name: "IPV6_CLIENT_PREFIX",
+            reason: format!("{prefix} is not a prefix length between 32 and 128 (64, 56 or 48)"),
+        });
+    }
+    Ok(prefix)
+}
+
 impl Settings {
+    /// How request addresses become clients for per-client limits.
+    pub fn client_networks(&self) -> crate::client_ip::ClientNetworks {
+        crate::client_ip::ClientNetworks {
+            trusted_hops: self.trust_proxy,
+            ipv6_prefix: self.ipv6_client_prefix,
+        }
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
         let app_env = match var("APP_ENV").as_deref() {
             None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
@@ -247,6 +273,8 @@ impl Settings {
             password_hash_queue: parse("PASSWORD_HASH_QUEUE", 32usize)?,
             password_hash_queue_per_ip: parse("PASSWORD_HASH_QUEUE_PER_IP", 4usize)?.max(1),
             trust_proxy: trust_proxy()?,
+            ipv6_client_prefix: ipv6_prefix()?,
+            max_connections_per_client: 0,
             metrics_token: secret("METRICS_TOKEN"),
             smtp_url: secret("SMTP_URL"),
             smtp_from: var("SMTP_FROM"),
@@ -282,6 +310,9 @@ impl Settings {
             },
         };
         let mut settings = settings;
+        let per_client_default = if settings.trust_proxy == 0 { 128 } else { 0 };
+        settings.max_connections_per_client =
+            parse("MAX_CONNECTIONS_PER_CLIENT", per_client_default)?;
         settings.public_url = var("PUBLIC_URL")
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{}", settings.bind_addr));

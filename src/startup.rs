@@ -385,6 +385,8 @@ pub async fn spawn(
     let limits = ConnectionLimits {
         header_read_timeout: core.settings.header_read_timeout,
         max_connections: core.settings.max_connections,
+        max_per_client: core.settings.max_connections_per_client,
+        ipv6_prefix: core.settings.ipv6_client_prefix,
     };
     let handle = tokio::spawn(async move {
         let outcome = crate::server::serve(listener, app, limits, shutdown).await;

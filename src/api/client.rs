@@ -33,7 +33,7 @@ where
         Ok(ClientIp(crate::client_ip::client_ip(
             &parts.headers,
             peer,
-            core.settings().trust_proxy,
+            core.settings().client_networks(),
         )))
     }
 }

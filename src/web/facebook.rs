@@ -63,7 +63,7 @@ pub async fn callback(
     else {
         return fail("Facebook sign-in was cancelled or did not finish. Please try again.").await;
     };
-    let ip = crate::client_ip::client_ip(&headers, Some(peer), core.settings().trust_proxy);
+    let ip = crate::client_ip::client_ip(&headers, Some(peer), core.settings().client_networks());
     match core
         .facebook_callback(&started, &state, &code, ip.as_deref())
         .await

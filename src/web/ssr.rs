@@ -53,8 +53,8 @@ pub fn client_ip() -> Option<String> {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let trusted_hops = use_context::<AppState>().map_or(0, |s| s.core.settings().trust_proxy);
-    crate::client_ip::client_ip(&parts.headers, peer, trusted_hops)
+    let networks = use_context::<AppState>()?.core.settings().client_networks();
+    crate::client_ip::client_ip(&parts.headers, peer, networks)
 }
 
 pub fn flash_key(form: &str) -> String {

@@ -7,6 +7,7 @@ mod account_safety;
 mod agents;
 mod alike_answers;
 mod backoffice_api;
+mod client_networks;
 mod concurrency;
 mod connections;
 mod credentials;
