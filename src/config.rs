@@ -347,6 +347,17 @@ impl Settings {
             )),
             Some(_) => Ok(()),
         }?;
+        // The previous secret still signs in whoever holds a token it signed: as strong, or
+        // not at all.
+        if self
+            .jwt_secret_previous
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().len() < 32)
+        {
+            return Err(ConfigError::Unsafe(
+                "JWT_SECRET_PREVIOUS is shorter than 32 bytes".into(),
+            ));
+        }
         if self.email_delivery == DeliveryKind::Smtp
             && (self.smtp_url.is_none() || self.smtp_from.is_none())
         {
@@ -394,6 +405,26 @@ fn check_sqlite_writable(url: &str) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_refuses_a_short_previous_jwt_secret() {
+        env::set_var("APP_ENV", "production");
+        env::set_var("OTP_DELIVERY", "sms_http");
+        env::set_var("SMS_HTTP_URL", "https://sms.example.com/send");
+        env::set_var("DATABASE_URL", "postgres://portal@db/portal");
+        env::set_var("JWT_SECRET", "a-production-secret-of-more-than-32-bytes");
+        env::set_var("JWT_SECRET_PREVIOUS", "short");
+        let refused = Settings::from_env().expect_err("a short previous secret is refused");
+        assert!(
+            refused.to_string().contains("JWT_SECRET_PREVIOUS"),
+            "{refused}"
+        );
+        env::set_var(
+            "JWT_SECRET_PREVIOUS",
+            "the-previous-secret-of-more-than-32-bytes",
+        );
+        assert!(Settings::from_env().is_ok());
+    }
 
     /// (Each test runs in a process of its own under nextest, so the environment is ours.)
     #[test]

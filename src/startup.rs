@@ -163,6 +163,9 @@ pub fn router(core: Core) -> Router {
         >(context, web::shell))
         .with_state(state)
         .merge(facebook)
+        .layer(middleware::from_fn(
+            web::error::unreadable_requests_are_bad_requests,
+        ))
         .layer(middleware::from_fn(same_origin_posts))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(

@@ -151,6 +151,11 @@ impl Delivery {
         Ok(())
     }
 
+    /// The key messages are sealed with (also for other secrets kept in the database briefly).
+    pub(crate) fn seal_key(&self) -> &SealKey {
+        &self.seal
+    }
+
     /// Tells this server's worker that something was queued (other servers poll).
     pub fn wake(&self) {
         self.wake.notify_one();

@@ -37,6 +37,18 @@ impl Core {
         &self.settings
     }
 
+    /// Seals a secret that must wait in the database a moment (a new API key shown on the next
+    /// page): a copy of the database alone does not give it away.
+    pub fn seal(&self, secret: &str) -> String {
+        self.delivery.seal_key().seal(secret.as_bytes())
+    }
+
+    /// What `seal` sealed (`None` for anything else).
+    pub fn unseal(&self, sealed: &str) -> Option<String> {
+        let plain = self.delivery.seal_key().open(sealed)?;
+        String::from_utf8(plain).ok()
+    }
+
     /// A database round trip (for `/readyz`).
     pub async fn ping(&self) -> anyhow::Result<()> {
         self.db.ping().await

@@ -41,6 +41,9 @@ pub fn from_query(encoded: &str) -> PortalError {
 }
 
 #[cfg(feature = "ssr")]
+pub use from_services::unreadable_requests_are_bad_requests;
+
+#[cfg(feature = "ssr")]
 mod from_services {
     use super::PortalError;
     use crate::services::{
@@ -85,6 +88,29 @@ mod from_services {
         LimitError,
         TokenError
     );
+
+    /// Leptos answers a server function whose arguments do not decode (a body that is not
+    /// UTF-8, say) with 500 when no page is waiting for a redirect: it is the client's request
+    /// that was unreadable, so the answer is 400, with the same body.
+    pub async fn unreadable_requests_are_bad_requests(
+        request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        use axum::{body::Body, http::StatusCode, response::IntoResponse};
+        const MAX_ERROR_BODY: usize = 64 * 1024;
+        let response = next.run(request).await;
+        if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+            return response;
+        }
+        let (mut parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+        };
+        if let Ok(PortalError::Request(_)) = serde_json::from_slice::<PortalError>(&bytes) {
+            parts.status = StatusCode::BAD_REQUEST;
+        }
+        axum::response::Response::from_parts(parts, Body::from(bytes))
+    }
 
     impl From<tower_sessions::session::Error> for PortalError {
         fn from(error: tower_sessions::session::Error) -> Self {

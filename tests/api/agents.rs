@@ -392,6 +392,8 @@ async fn api_keys_are_shown_once_and_revoked_keys_stop_working() {
             &[("kind", "backoffice"), ("label", "ERP")],
         )
         .await;
+    // While it waits for the next page, the key is in the session row only sealed.
+    let waiting = app.stored("SELECT data FROM sessions").await;
     let page = admin
         .get(&app, "/agent/api-keys")
         .await
@@ -405,6 +407,11 @@ async fn api_keys_are_shown_once_and_revoked_keys_stop_working() {
         .expect("the new key is shown once")
         .to_owned();
     assert!(key.starts_with("sk_"), "{key}");
+    let secret_part = &key[key.len() - 16..];
+    assert!(
+        !format!("{waiting:?}").contains(secret_part),
+        "the new key sat in clear in a session row"
+    );
     let page = admin
         .get(&app, "/agent/api-keys")
         .await

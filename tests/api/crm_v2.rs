@@ -695,7 +695,7 @@ async fn errors_name_the_v2_fields() {
     let problem = assert_problem(
         register(json!({
             "first_name": "A", "last_name": "B", "language_code": "el",
-            "custom_fields": [{ "key": "loyalty", "value": "gold" }],
+            "custom_fields": [{ "key": "loyalty", "value": "gold" }], "pass_pin": "1234",
             "identification": { "provider": "EMAIL", "email": unique_email() },
         }))
         .await,
@@ -707,7 +707,8 @@ async fn errors_name_the_v2_fields() {
         field_errors(&problem),
         vec![
             ("custom_fields".into(), "UNSUPPORTED".into()),
-            ("language_code".into(), "UNSUPPORTED".into())
+            ("language_code".into(), "UNSUPPORTED".into()),
+            ("pass_pin".into(), "UNSUPPORTED".into())
         ]
     );
     assert_eq!(app.contact_count().await, 0, "nothing was made");

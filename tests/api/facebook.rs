@@ -248,12 +248,24 @@ async fn an_email_already_on_file_is_proven_before_facebook_is_linked() {
     let challenge = body_json(response).await;
     assert_eq!(challenge["otp_required"], true);
     let code = app.latest_code(&email).await;
+    // The message says what the code does: it links a Facebook account (it used to read as if
+    // the customer's own email were being added).
+    let message = app.outbox_to(&email).await[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("link a Facebook account"), "{message}");
+    assert!(!message.contains("as a way to sign in"), "{message}");
     let linked = body_json(
         app.validate(challenge["auth_otp"].as_str().unwrap(), &code)
             .await,
     )
     .await;
     assert_eq!(linked["contact"]["id"], owner["contact"]["id"]);
+    assert!(
+        linked["access_token"].is_string(),
+        "a link signs in: {linked}"
+    );
     assert_eq!(app.contact_count().await, 1);
     let again = with_token(&app, "authenticate", "token-of-owner").await;
     assert_eq!(

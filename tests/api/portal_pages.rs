@@ -783,3 +783,47 @@ async fn password_sign_in_renews_the_session_id() {
     old.session = Some(before);
     assert_see_other(&old.get("/profile").await, "/sign-in");
 }
+
+/// A form body that is not UTF-8 (raw or percent-encoded) is a request that could not be read:
+/// the form page again with the portal's own sentence, never a 500.
+#[tokio::test]
+async fn a_form_body_that_is_not_utf8_is_refused_as_unreadable() {
+    let app = spawn_app().await;
+    let client = crate::common::client_builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let bodies = [
+        b"code=%FF%FE%FD".to_vec(),
+        b"code=\xff\xfe".to_vec(),
+        b"\xff".to_vec(),
+    ];
+    let shapes = [
+        ("application/x-www-form-urlencoded", true),
+        ("application/x-www-form-urlencoded", false),
+        ("application/json", false),
+        ("text/plain", false),
+    ];
+    for (body, (content_type, referer)) in bodies
+        .iter()
+        .flat_map(|b| shapes.iter().map(move |s| (b, *s)))
+    {
+        let mut request = client
+            .post(app.url("/api/verify"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.clone());
+        if referer {
+            request = request
+                .header(header::ACCEPT, "text/html")
+                .header(header::REFERER, app.url("/verify"));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(
+            status.is_redirection() || status == StatusCode::BAD_REQUEST,
+            "{} as {content_type} (referer {referer}): {status} {text}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}

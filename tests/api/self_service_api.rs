@@ -920,3 +920,43 @@ async fn failed_password_sign_ins_are_capped_per_account() {
         assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
     }
 }
+
+/// Names that would read as another in the back office (a direction override, a zero-width
+/// space) are refused on their field, on every face that takes a name.
+#[tokio::test]
+async fn names_that_hide_what_they_say_are_refused_on_their_field() {
+    let app = spawn_app().await;
+    let disguised = "Alice\u{202E}ecilA";
+    let response = app
+        .register_phone(&unique_phone(), disguised, "Steward")
+        .await;
+    let problem = assert_problem(response, StatusCode::BAD_REQUEST, "VALIDATION_FAILED").await;
+    assert_eq!(
+        field_errors(&problem),
+        vec![("first_name".to_owned(), "INVALID_CHARACTERS".to_owned())]
+    );
+    let response = app
+        .backoffice(
+            reqwest::Method::POST,
+            "/contacts",
+            Some(json!({"type": "COMPANY", "company_name": "Acme\u{200B} Ltd"})),
+        )
+        .await;
+    let problem = assert_problem(response, StatusCode::BAD_REQUEST, "VALIDATION_FAILED").await;
+    assert_eq!(
+        field_errors(&problem),
+        vec![("company_name".to_owned(), "INVALID_CHARACTERS".to_owned())]
+    );
+    let (_, tokens) = app.signed_up_phone().await;
+    let response = app
+        .patch_me(
+            tokens["access_token"].as_str().unwrap(),
+            json!({"last_name": "Smith\u{2066}"}),
+        )
+        .await;
+    let problem = assert_problem(response, StatusCode::BAD_REQUEST, "VALIDATION_FAILED").await;
+    assert_eq!(
+        field_errors(&problem),
+        vec![("last_name".to_owned(), "INVALID_CHARACTERS".to_owned())]
+    );
+}

@@ -168,7 +168,7 @@ async fn register(
             "language_code",
             "referral_code",
             "pass_code",
-            "pass_pin ",
+            "pass_pin",
             "country_of_agreement",
         ],
         &mut errors,

@@ -82,18 +82,20 @@ fn phone(errors: &mut ValidationErrors, number: &str, country: &str) -> Option<S
     errors.check(parsed).map(|p| p.as_str().to_owned())
 }
 
-/// The type's own rule: a person has first and last names, a company its name.
+/// The type's own rule: a person has first and last names, a company its name. A name already
+/// refused for what it holds is not also reported as missing.
 fn check_names(errors: &mut ValidationErrors, row: &ContactRow) {
     let missing = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").is_empty();
+    let mut require = |value: &Option<String>, field: &str, label: &str| {
+        if missing(value) && errors.for_field(field).is_none() {
+            errors.push(FieldError::required(field, label));
+        }
+    };
     if row.contact_type == ContactType::Person.as_str() {
-        if missing(&row.first_name) {
-            errors.push(FieldError::required("first_name", "First name"));
-        }
-        if missing(&row.last_name) {
-            errors.push(FieldError::required("last_name", "Last name"));
-        }
-    } else if missing(&row.company_name) {
-        errors.push(FieldError::required("company_name", "Company name"));
+        require(&row.first_name, "first_name", "First name");
+        require(&row.last_name, "last_name", "Last name");
+    } else {
+        require(&row.company_name, "company_name", "Company name");
     }
 }
 

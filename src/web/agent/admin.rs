@@ -23,6 +23,10 @@ pub struct AdminState {
     pub audit: Vec<AuditView>,
 }
 
+/// The session key of a new API key waiting (sealed) to be shown once.
+#[cfg(feature = "ssr")]
+const NEW_KEY: &str = "new_api_key_sealed";
+
 pub const ORG_TYPES: &[(&str, &str)] = &[
     ("BUSINESS", "Business"),
     ("MERCHANT", "Merchant"),
@@ -67,11 +71,17 @@ pub async fn admin_page(what: String) -> Result<Option<AdminState>, PortalError>
             .await
             .map(|a| state.agents = a)
             .map_err(Into::into),
-        "api-keys" => core
-            .api_keys(&actor)
-            .await
-            .map(|k| state.api_keys = k)
-            .map_err(Into::into),
+        "api-keys" => {
+            if let Some(sealed) = session.remove::<String>(NEW_KEY).await? {
+                if let Some(key) = core.unseal(&sealed) {
+                    state.form.notice = Some(format!("New key (shown only now, copy it): {key}"));
+                }
+            }
+            core.api_keys(&actor)
+                .await
+                .map(|k| state.api_keys = k)
+                .map_err(Into::into)
+        }
         "audit" => core
             .admin_audit(&actor, 200)
             .await
@@ -193,10 +203,17 @@ pub async fn create_api_key(
     };
     let kind = ApiKeyKind::parse("kind", kind.as_deref().unwrap_or_default())
         .unwrap_or(ApiKeyKind::Backoffice);
-    let outcome = ssr::core()?
-        .create_api_key(&agent.actor(), kind, label)
-        .await
-        .map(|key| format!("New key (shown only now, copy it): {key}"));
+    let core = ssr::core()?;
+    let outcome = core.create_api_key(&agent.actor(), kind, label).await;
+    // The key waits for the next page in the session row, sealed: never there in clear.
+    let outcome = match outcome {
+        Ok(key) => {
+            let session = ssr::session().await?;
+            session.insert(NEW_KEY, core.seal(&key)).await?;
+            Ok("New key created".to_owned())
+        }
+        Err(e) => Err(e),
+    };
     back_to("api-keys", outcome, FormState::default()).await
 }
 
