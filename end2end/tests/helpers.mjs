@@ -173,10 +173,12 @@ export async function deliveriesSettled(timeout = 10_000) {
 }
 
 const sameRecipient = (entry, to) => String(entry.to).toLowerCase() === String(to).toLowerCase();
+/** A message carrying a code (notices, such as "an email was added", carry none: `code` null). */
+const codeFor = (entry, to) => sameRecipient(entry, to) && entry.code != null;
 
-/** Snapshot of what the outbox holds for `to`, to recognise a newer message later. */
+/** Snapshot of the codes the outbox holds for `to`, to recognise a newer one later. */
 export async function outboxMark(to) {
-  const mine = (await readOutbox()).filter((e) => sameRecipient(e, to));
+  const mine = (await readOutbox()).filter((e) => codeFor(e, to));
   return { count: mine.length, newest: mine[0] ? JSON.stringify(mine[0]) : null };
 }
 
@@ -186,7 +188,7 @@ export async function outboxMark(to) {
  */
 export async function latestCode(to, { after = null, tries = 20, delayMs = 250 } = {}) {
   for (let i = 0; i < tries; i += 1) {
-    const mine = (await readOutbox()).filter((e) => sameRecipient(e, to));
+    const mine = (await readOutbox()).filter((e) => codeFor(e, to));
     const newest = mine[0];
     const isNew = !after || mine.length > after.count || (newest && JSON.stringify(newest) !== after.newest);
     if (newest && isNew) {

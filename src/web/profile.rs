@@ -331,7 +331,7 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
                             {format!("{kind}: ")}<strong>{i.value.clone()}</strong>{format!(" ({state}{password})")}
                             <form class="inline" method="post" action=RemoveIdentity::url()>
                                 <input type="hidden" name="identity_id" value=i.id/>
-                                <button type="submit" class="btn link" aria-label=label>"Remove"</button>
+                                <button type="submit" class="link" aria-label=label>"Remove"</button>
                             </form>
                         </li>
                     }

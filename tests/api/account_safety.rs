@@ -255,6 +255,104 @@ async fn claims_that_match_and_claims_that_do_not_answer_alike() {
     }
 }
 
+/// Claims answer alike under every cap, whole answers and headers: the account's (here 2), the
+/// client's (here 4 per hour), and the channel's own cool-down, which a match by a second
+/// identifier meets without the answer showing it.
+#[tokio::test]
+async fn claims_answer_alike_under_every_cap() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = 1;
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.limits.failed_logins_per_account_per_hour = 2;
+        s.limits.claims_per_ip_per_hour = 4;
+    })
+    .await;
+    person_on_file(&app, "CAPS-1").await;
+    let from = |ip: &'static str, identification: Value| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/claim")))
+            .header("api_key", &app.api_key)
+            .header("x-forwarded-for", ip)
+            .json(&json!({
+                "identification": identification,
+                "identity": {"provider": "EMAIL", "email": unique_email()},
+            }))
+            .send()
+    };
+    let by_code = |code: &str| json!([{"name": "CODE", "value": code}]);
+    // The account's cap: the third claim of one identifier is refused, matched or not.
+    let mut matching = Vec::new();
+    let mut missing = Vec::new();
+    for _ in 0..3 {
+        matching.push(answer(from("198.51.100.1", by_code("CAPS-1")).await.unwrap()).await);
+        missing.push(answer(from("198.51.100.2", by_code("CAPS-X")).await.unwrap()).await);
+    }
+    for (i, (a, b)) in matching.iter().zip(&missing).enumerate() {
+        assert_alike(a, b, &format!("claim {} of one identifier", i + 1));
+    }
+    assert_eq!(matching[2].status, 429, "{:?}", matching[2]);
+
+    // The client's cap: the fifth claim of a client is refused, matched or not (the channel's
+    // cool-down is zero here, so every matching claim would send).
+    let (_, other_email, _) = person_on_file(&app, "CAPS-2").await;
+    let identifiers = [
+        json!([{"name": "EMAIL", "value": other_email}]),
+        by_code("CAPS-2"),
+        json!([{"name": "CODE", "value": "CAPS-2"}, {"name": "LAST_NAME", "value": "Georgiou"}]),
+        json!([{"name": "EMAIL", "value": other_email}, {"name": "LAST_NAME", "value": "Georgiou"}]),
+        by_code("caps-2"),
+    ];
+    let mut matching = Vec::new();
+    let mut missing = Vec::new();
+    for identification in &identifiers {
+        matching.push(answer(from("198.51.100.3", identification.clone()).await.unwrap()).await);
+        let miss = json!([{"name": "EMAIL", "value": unique_email()}]);
+        missing.push(answer(from("198.51.100.4", miss).await.unwrap()).await);
+    }
+    for (i, (a, b)) in matching.iter().zip(&missing).enumerate() {
+        assert_alike(a, b, &format!("claim {} of one client", i + 1));
+    }
+    assert_eq!(matching[4].status, 429, "{:?}", matching[4]);
+}
+
+/// The channel's own cool-down: a second claim of one contact by another identifier within the
+/// minute sends the channel nothing and answers as a claim that matched nothing.
+#[tokio::test]
+async fn a_claim_that_meets_the_channels_cool_down_answers_as_one_that_matched_nothing() {
+    let app = spawn_app().await;
+    let (_, email, _) = person_on_file(&app, "CAPS-3").await;
+    let identity = || json!({"provider": "EMAIL", "email": unique_email()});
+    let first = claim(
+        &app,
+        json!([{"name": "CODE", "value": "CAPS-3"}]),
+        identity(),
+    )
+    .await;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let second =
+        answer(claim(&app, json!([{"name": "EMAIL", "value": email}]), identity()).await).await;
+    let nobody = answer(
+        claim(
+            &app,
+            json!([{"name": "EMAIL", "value": unique_email()}]),
+            identity(),
+        )
+        .await,
+    )
+    .await;
+    assert_alike(
+        &second,
+        &nobody,
+        "a claim the channel's cap held back, and a miss",
+    );
+    assert_eq!(second.status, 202);
+    assert_eq!(
+        app.outbox_to(&email).await.len(),
+        1,
+        "the channel got one code"
+    );
+}
+
 /// Hole 4: failed claims count toward the per-account cap, and the cap answers alike whether
 /// or not the identification would have matched.
 #[tokio::test]
@@ -346,8 +444,127 @@ async fn wrong_codes_are_capped_across_codes() {
     let handle = auth_otp(&body_json(response).await);
     let code = app.latest_code(&phone).await;
     let response = app.validate(&handle, &code).await;
-    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    // Refused by the identity's day-long window, not by an hourly cap: Retry-After says so.
+    let retry_after: i64 = response.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        retry_after > 3600,
+        "Retry-After {retry_after} s: not the 24 h window"
+    );
     assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+}
+
+/// The same caps hold when the guesses name the identity instead of a handle (`credentials`):
+/// 20 wrong codes per identity a day, and per client.
+#[tokio::test]
+async fn wrong_codes_by_credentials_are_capped_per_identity_and_per_client() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = 1;
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.limits.wrong_codes_per_identity_per_day = 4;
+        s.limits.wrong_codes_per_ip_per_hour = 6;
+    })
+    .await;
+    let (national, _) = app.signed_up_phone().await;
+    let phone = e164(&national);
+    let guess = |from: &'static str, phone: String, code: String| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/validate-otp")))
+            .header("api_key", &app.api_key)
+            .header("x-forwarded-for", from)
+            .json(&json!({"credentials": [{"name": "PHONE", "value": phone}], "code": code}))
+            .send()
+    };
+    let response = app.request_otp("PHONE", &phone).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let code = app.latest_code(&phone).await;
+    for from in [
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.4",
+    ] {
+        let response = guess(from, phone.clone(), wrong(&code)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The identity's cap holds, from a fresh client and with a fresh code.
+    let response = app.request_otp("PHONE", &phone).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let code = app.latest_code(&phone).await;
+    let response = guess("198.51.100.5", phone.clone(), code).await.unwrap();
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    // The client's cap holds across identities.
+    for _ in 0..6 {
+        let response = guess("198.51.100.6", e164(&unique_phone()), "123456".into())
+            .await
+            .unwrap();
+        assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    }
+    let response = guess("198.51.100.6", e164(&unique_phone()), "123456".into())
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+}
+
+/// A deleted contact's sign-in, claim and reset codes end with it.
+#[tokio::test]
+async fn a_deleted_contacts_sign_in_claim_and_reset_codes_end_with_it() {
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::ZERO).await;
+    // Sign-in and reset codes of a registered contact.
+    let email = unique_email();
+    let handle =
+        auth_otp(&body_json(app.register_email(&email, Some("a password of 1")).await).await);
+    let code = app.latest_code(&email).await;
+    let registered = body_json(app.validate(&handle, &code).await).await;
+    let sign_in = auth_otp(&body_json(app.request_otp("EMAIL", &email).await).await);
+    let sign_in_code = app.latest_code(&email).await;
+    let forgot = app
+        .post_json(
+            &format!("{CONTACTS}/forgot-password"),
+            json!({"email": email}),
+        )
+        .await;
+    let reset = auth_otp(&body_json(forgot).await);
+    let reset_code = app.latest_code(&email).await;
+    // A claim code of a back-office contact.
+    let (person, on_file, _) = person_on_file(&app, "GONE-1").await;
+    let response = claim(
+        &app,
+        json!([{"name": "CODE", "value": "GONE-1"}]),
+        json!({"provider": "EMAIL", "email": unique_email()}),
+    )
+    .await;
+    let claim_handle = auth_otp(&body_json(response).await);
+    let claim_code = app.latest_code(&on_file).await;
+
+    for id in [
+        registered["contact"]["id"].as_str().unwrap(),
+        person.as_str(),
+    ] {
+        let response = app
+            .backoffice(Method::DELETE, &format!("/contacts/{id}"), None)
+            .await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+    for (handle, code) in [(&sign_in, &sign_in_code), (&claim_handle, &claim_code)] {
+        assert_problem(
+            app.validate(handle, code).await,
+            StatusCode::UNAUTHORIZED,
+            "INVALID_OTP",
+        )
+        .await;
+    }
+    let response = app
+        .post_json(
+            &format!("{CONTACTS}/reset-password"),
+            json!({"auth_otp": reset, "code": reset_code, "password": "a new password 2"}),
+        )
+        .await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_OTP").await;
+    assert_eq!(app.contact_count().await, 0, "nothing came back");
 }
 
 /// Hole 10: an empty id is a mistake to report, not a request for a generated one.
@@ -533,6 +750,14 @@ async fn a_pending_identity_is_found_by_no_sign_in_path() {
     );
     let sent = app.outbox_to(&wanted).await.len();
     assert_eq!(sent, 1, "the wanted address got a code to prove it");
+    // validate-otp by credentials with the very code sent to it: no sign-in code is found.
+    let code = app.latest_code(&wanted).await;
+    assert_problem(
+        validate_by_credentials(&app, "EMAIL", &wanted, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_OTP",
+    )
+    .await;
 
     // request-otp: answered as for a stranger, nothing sent.
     let response = app.request_otp("EMAIL", &wanted).await;
@@ -868,35 +1093,137 @@ async fn counter(app: &TestApp, name: &str) -> f64 {
 
 #[tokio::test]
 async fn a_client_over_its_send_cap_gets_no_password_hashed() {
-    let app = spawn_app_with(|s| s.limits.otp_sends_per_ip_per_hour = 1).await;
+    let app = spawn_app_with(|s| s.limits.otp_sends_per_ip_per_hour = 2).await;
     assert_eq!(
         app.register_email(&unique_email(), None).await.status(),
         StatusCode::ACCEPTED
     );
-    let hashed = counter(&app, "portal_password_hashes_total").await;
+    // The control: under the cap, a registration with a password moves the counter.
+    let before = counter(&app, "portal_password_hashes_total").await;
     let response = app
         .register_email(&unique_email(), Some("an expensive password 1"))
         .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let hashed = counter(&app, "portal_password_hashes_total").await;
+    assert_eq!(hashed, before + 1.0, "the counter counts this app's hashes");
+    // Over the cap: refused before anything is hashed.
+    let response = app
+        .register_email(&unique_email(), Some("an expensive password 2"))
+        .await;
     assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
-    // (Other tests in this process hash too; the counter is process-wide, so only an increase
-    // here would be ours.)
     assert_eq!(counter(&app, "portal_password_hashes_total").await, hashed);
+}
+
+/// The same rule on the other two paths that hash: a password sign-in from a client over its
+/// failure cap, and a claim with a password from a client over its claim cap, hash nothing.
+#[tokio::test]
+async fn clients_over_their_caps_get_no_password_hashed_on_sign_in_or_claim() {
+    let app = spawn_app_with(|s| {
+        s.limits.failed_logins_per_ip_per_hour = 1;
+        s.limits.claims_per_ip_per_hour = 1;
+    })
+    .await;
+    let before = counter(&app, "portal_password_hashes_total").await;
+    let response = authenticate(&app, &unique_email(), "a wrong password 1").await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS").await;
+    let hashed = counter(&app, "portal_password_hashes_total").await;
+    assert_eq!(
+        hashed,
+        before + 1.0,
+        "the control: a sign-in under the cap hashes once"
+    );
+    let response = authenticate(&app, &unique_email(), "a wrong password 2").await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    assert_eq!(counter(&app, "portal_password_hashes_total").await, hashed);
+
+    let with_password = || {
+        claim(
+            &app,
+            json!([{"name": "EMAIL", "value": unique_email()}]),
+            json!({"provider": "EMAIL", "email": unique_email(), "password": "a claim password 1"}),
+        )
+    };
+    assert_eq!(with_password().await.status(), StatusCode::ACCEPTED);
+    let hashed = counter(&app, "portal_password_hashes_total").await;
+    assert_eq!(
+        hashed,
+        before + 2.0,
+        "the control: a claim under the cap hashes once"
+    );
+    let response = with_password().await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    assert_eq!(counter(&app, "portal_password_hashes_total").await, hashed);
+}
+
+/// The failed-sign-in cap per client: past it, even the right password of another account is
+/// refused from that client (and the other client is not).
+#[tokio::test]
+async fn failed_password_sign_ins_are_capped_per_client() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = 1;
+        s.limits.failed_logins_per_ip_per_hour = 3;
+    })
+    .await;
+    let email = unique_email();
+    let handle = auth_otp(
+        &body_json(
+            app.register_email(&email, Some("the real password 1"))
+                .await,
+        )
+        .await,
+    );
+    let code = app.latest_code(&email).await;
+    assert_eq!(app.validate(&handle, &code).await.status(), StatusCode::OK);
+    let from = |ip: &'static str, email: String, password: &'static str| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/authenticate")))
+            .header("api_key", &app.api_key)
+            .header("x-forwarded-for", ip)
+            .json(&json!({"provider": "EMAIL", "email": email, "password": password}))
+            .send()
+    };
+    for _ in 0..3 {
+        let response = from("198.51.100.9", unique_email(), "a guess 1")
+            .await
+            .unwrap();
+        assert_problem(response, StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS").await;
+    }
+    let response = from("198.51.100.9", email.clone(), "the real password 1")
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS").await;
+    let response = from("203.0.113.9", email, "the real password 1")
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "another client is not capped"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_full_hashing_queue_answers_503_with_retry_after() {
+    // Twelve clients, one request each: a per-client cap cannot explain a 503, the full queue
+    // does.
     let app = spawn_app_with(|s| {
+        s.trust_proxy = 1;
         s.max_concurrent_hashes = 1;
         s.password_hash_queue = 1;
         s.password_hash_queue_per_ip = 1;
     })
     .await;
-    let emails: Vec<String> = (0..12).map(|_| unique_email()).collect();
-    let attempts = emails
-        .iter()
-        .map(|email| authenticate(&app, email, "some password 1"));
+    let attempts = (1..=12u8).map(|client| {
+        app.client
+            .post(app.url(&format!("{CONTACTS}/authenticate")))
+            .header("api_key", &app.api_key)
+            .header("x-forwarded-for", format!("198.51.100.{client}"))
+            .json(&json!({"provider": "EMAIL", "email": unique_email(), "password": "some password 1"}))
+            .send()
+    });
     let mut busy = 0;
     for response in futures::future::join_all(attempts).await {
+        let response = response.expect("request sent");
         if response.status() == StatusCode::SERVICE_UNAVAILABLE {
             assert!(response.headers().contains_key(header::RETRY_AFTER));
             assert_problem(

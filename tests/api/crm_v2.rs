@@ -6,8 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::common::{
-    assert_problem, body_json, e164, field_errors, spawn_app, spawn_app_with, unique_email,
-    unique_phone, TestApp, CONTACTS,
+    answer, assert_alike, assert_problem, body_json, e164, field_errors, spawn_app, spawn_app_with,
+    unique_email, unique_phone, TestApp, CONTACTS,
 };
 
 /// These stories send several codes to one identity within a second (sign-up, then sign-in or
@@ -559,8 +559,8 @@ async fn another_contacts_id_is_refused_on_every_call() {
     let (their_phone, theirs) = signed_in_by_phone(&app).await;
     let access = mine["access_token"].as_str().unwrap();
     let their_id = theirs["contact"]["id"].as_str().unwrap();
-    for other in [their_id, "no-such-contact"] {
-        let calls: Vec<(Method, String, Option<Value>)> = vec![
+    let calls = |other: &str| -> Vec<(Method, String, Option<Value>)> {
+        vec![
             (Method::GET, format!("/{other}"), None),
             (
                 Method::PUT,
@@ -572,7 +572,12 @@ async fn another_contacts_id_is_refused_on_every_call() {
             (
                 Method::POST,
                 format!("/{other}/identities"),
-                Some(json!({ "provider": "EMAIL", "email": unique_email() })),
+                Some(json!({ "provider": "EMAIL", "email": "mallory@example.com" })),
+            ),
+            (
+                Method::DELETE,
+                format!("/{other}/identities/some-identity"),
+                None,
             ),
             (Method::GET, format!("/{other}/organisations"), None),
             (
@@ -580,15 +585,19 @@ async fn another_contacts_id_is_refused_on_every_call() {
                 format!("/{other}/change_password"),
                 Some(json!({ "password": "Mall0ry-Passw0rd" })),
             ),
-        ];
-        for (method, path, body) in calls {
-            let response = call(&app, method.clone(), &path, Some(access), body).await;
-            let problem = assert_problem(response, StatusCode::FORBIDDEN, "FORBIDDEN").await;
-            assert!(
-                problem.get("errors").is_none(),
-                "{method} {path}: {problem}"
-            );
-        }
+        ]
+    };
+    // Every call answers the same whole answer for another contact's id and for an id that is
+    // nobody's: nothing tells whether the other contact exists.
+    for (existing, nobody) in calls(their_id).into_iter().zip(calls("no-such-contact")) {
+        let what = format!("{} {}", existing.0, existing.1);
+        let a = call(&app, existing.0, &existing.1, Some(access), existing.2).await;
+        let b = call(&app, nobody.0, &nobody.1, Some(access), nobody.2).await;
+        let (a, b) = (answer(a).await, answer(b).await);
+        assert_alike(&a, &b, &what);
+        assert_eq!(a.status, 403, "{what}: {a:?}");
+        assert_eq!(a.body["code"], "FORBIDDEN", "{what}");
+        assert!(a.body.get("errors").is_none(), "{what}: {:?}", a.body);
     }
     // Nothing changed for them: their session, their name, their account.
     let theirs_now = json_of(

@@ -508,3 +508,53 @@ async fn facebook_sign_in_renews_the_session_id() {
     assert!(signed_in.text().await.unwrap().contains("Face Booker"));
     assert_see_other(&profile(before).await.unwrap(), "/sign-in");
 }
+
+/// An identity still waiting for its own code (asked for in a claim) is nobody's: a Facebook
+/// account with that email signs up as someone new, and reaches nothing of the claimed contact.
+#[tokio::test]
+async fn a_pending_identity_is_not_found_through_facebook() {
+    let (app, fb) = app_with_facebook().await;
+    let on_file = unique_email();
+    let claimed = app
+        .backoffice_contact(json!({
+            "type": "PERSON", "code": "FB-PENDING", "first_name": "Maria", "last_name": "Georgiou",
+            "email": on_file,
+        }))
+        .await;
+    let wanted = unique_email();
+    let response = app
+        .post_json(
+            &format!("{CONTACTS}/claim"),
+            json!({
+                "identification": [{"name": "CODE", "value": "FB-PENDING"}],
+                "identity": {"provider": "EMAIL", "email": wanted},
+            }),
+        )
+        .await;
+    let handle = body_json(response).await["auth_otp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = app.latest_code(&on_file).await;
+    let tokens = body_json(app.validate(&handle, &code).await).await;
+    assert!(
+        tokens["pending_identity"]["auth_otp"].is_string(),
+        "{tokens}"
+    );
+    let codes_to_wanted = app.outbox_to(&wanted).await.len();
+
+    fb.user("token-of-wanted", "fb-pending-1", Some(&wanted));
+    let response = with_token(&app, "register", "token-of-wanted").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "signed up as someone new"
+    );
+    let signed_up = body_json(response).await;
+    assert_ne!(signed_up["contact"]["id"], claimed["id"]);
+    assert_eq!(
+        app.outbox_to(&wanted).await.len(),
+        codes_to_wanted,
+        "no code to link Facebook to the claimed contact"
+    );
+}

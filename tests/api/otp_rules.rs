@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::common::{
-    assert_problem, body_json, e164, spawn_app, spawn_app_with, unique_email, unique_phone, TestApp,
+    answer, assert_alike, assert_problem, body_json, e164, spawn_app, spawn_app_with, unique_email,
+    unique_phone, TestApp,
 };
 use reqwest::{header, Response, StatusCode};
 
@@ -209,6 +210,15 @@ async fn asking_for_a_code_does_not_tell_who_exists() {
     let signed_in = body_json(response).await;
     assert_eq!(signed_in["contact"]["id"], first["contact"]["id"]);
     assert_eq!(app.contact_count().await, 1);
+
+    // Whole answers, headers included: the known phone and a phone that is nobody's.
+    let known = answer(app.request_otp("PHONE", &phone).await).await;
+    let unknown = answer(app.request_otp("PHONE", &e164(&unique_phone())).await).await;
+    assert_alike(
+        &known,
+        &unknown,
+        "request-otp: a phone on file and one that is nobody's",
+    );
 }
 
 /// The default lifetime of a code is 10 minutes. No answer carries a code's expiry and a test

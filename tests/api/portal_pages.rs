@@ -827,3 +827,78 @@ async fn a_form_body_that_is_not_utf8_is_refused_as_unreadable() {
         );
     }
 }
+
+/// On /profile: an email added through the portal's own sign-in, then the phone removed (a
+/// "Remove" button per way to sign in), then "Sign out everywhere" ends this browser too.
+#[tokio::test]
+async fn the_profile_adds_and_removes_ways_to_sign_in_and_signs_out_everywhere() {
+    let app = spawn_app_with(|s| {
+        s.limits.otp_send_cooldown = Duration::ZERO;
+        s.identity_removal_after = Duration::ZERO;
+    })
+    .await;
+    let mut browser = Browser::new(&app);
+    let national = unique_phone();
+    let response = browser
+        .post_form(
+            "/api/register",
+            &register_form("Eleni", "Georgiou", &national),
+        )
+        .await;
+    assert_see_other(&response, "/verify");
+    let code = app.latest_code(&e164(&national)).await;
+    assert_see_other(
+        &browser.post_form("/api/verify", &[("code", &code)]).await,
+        "/profile",
+    );
+
+    let email = unique_email();
+    let form = [
+        ("method", "EMAIL"),
+        ("country_code", ""),
+        ("phone_number", ""),
+        ("email", email.as_str()),
+    ];
+    assert_see_other(
+        &browser.post_form("/api/profile/identity", &form).await,
+        "/verify",
+    );
+    let code = app.latest_code(&email).await;
+    // Adding signs nobody in anew: the same browser, back on its profile.
+    assert_see_other(
+        &browser.post_form("/api/verify", &[("code", &code)]).await,
+        "/profile",
+    );
+    let html = browser.get_html("/profile").await;
+    assert!(
+        text_of(&html).contains("Added: you can now sign in with it too."),
+        "{html}"
+    );
+    assert!(text_of(&html).contains(&email), "{html}");
+
+    let remove = controls(&html)
+        .into_iter()
+        .filter(|c| c.attr("name") == Some("identity_id"))
+        .map(|c| c.attr("value").unwrap_or_default().to_owned())
+        .collect::<Vec<_>>();
+    assert_eq!(remove.len(), 2, "a Remove button per way to sign in");
+    let response = browser
+        .post_form(
+            "/api/profile/identity/remove",
+            &[("identity_id", &remove[0])],
+        )
+        .await;
+    assert_see_other(&response, "/profile");
+    let html = browser.get_html("/profile").await;
+    assert!(text_of(&html).contains("Removed."), "{html}");
+    let left = controls(&html)
+        .into_iter()
+        .filter(|c| c.attr("name") == Some("identity_id"))
+        .count();
+    assert_eq!(left, 1, "one way to sign in is left: {html}");
+
+    let response = browser.post_form("/api/sign-out/everywhere", &[]).await;
+    assert_see_other(&response, "/sign-in");
+    let response = browser.get("/profile").await;
+    assert_see_other(&response, "/sign-in");
+}

@@ -1,8 +1,8 @@
 //! The Self-Service API as a customer's app uses it: register, prove, sign in, read and edit oneself.
 
 use crate::common::{
-    assert_problem, body_json, e164, field_errors, now_ms, spawn_app, spawn_app_with, unique_email,
-    unique_phone, TestApp, CONTACTS,
+    answer, assert_alike, assert_problem, body_json, e164, field_errors, now_ms, spawn_app,
+    spawn_app_with, unique_email, unique_phone, TestApp, CONTACTS,
 };
 use portal::{domain::ApiKeyKind, services::Actor};
 use reqwest::StatusCode;
@@ -681,6 +681,19 @@ async fn an_existing_identity_registering_again_gets_a_sign_in_code_and_no_secon
     assert_eq!(second["contact"]["first_name"], "Andy");
     assert_eq!(second["contact"]["last_name"], "Steward");
     assert_eq!(app.contact_count().await, 1);
+
+    // The whole answer, headers included, is that of a new registration: a phone that is
+    // nobody's, with the same last two digits (so the masks read the same).
+    let middle = (national[2..6].parse::<u32>().unwrap() + 1) % 10_000;
+    let nobodys = format!("99{middle:04}{last2}");
+    let existing = answer(app.register_phone(&national, "Mallory", "Intruder").await).await;
+    let new = answer(app.register_phone(&nobodys, "Mallory", "Intruder").await).await;
+    assert_alike(
+        &existing,
+        &new,
+        "registering a phone on file, and one that is nobody's",
+    );
+    assert_eq!(new.status, 202);
 }
 
 #[tokio::test]

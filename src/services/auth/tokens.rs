@@ -299,11 +299,23 @@ mod tests {
             keys.verify(&keys.sign(&wrong_aud).unwrap()),
             Err(TokenError::InvalidToken)
         ));
-        let none_alg = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJjMSJ9.";
-        assert!(matches!(
-            keys.verify(none_alg),
-            Err(TokenError::InvalidToken)
-        ));
+        // `alg: none` over claims that are otherwise all valid (so only the algorithm can be
+        // what refuses it), with no signature and with the real token's signature.
+        use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+        let valid = keys.sign(&claims(now + 60)).unwrap();
+        assert!(keys.verify(&valid).is_ok(), "the control verifies");
+        let payload = valid.split('.').nth(1).unwrap();
+        let signature = valid.split('.').nth(2).unwrap();
+        for alg in ["none", "None", "NONE"] {
+            let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
+            for tail in ["", signature] {
+                let forged = format!("{header}.{payload}.{tail}");
+                assert!(
+                    matches!(keys.verify(&forged), Err(TokenError::InvalidToken)),
+                    "{alg} with signature {tail:?}"
+                );
+            }
+        }
         let rotated = TokenKeys::new(
             b"another-secret-of-32-bytes-long!",
             Some(b"a-secret-of-at-least-32-bytes!!!"),
