@@ -4,6 +4,7 @@
 //! runs every test on its own new PostgreSQL database; without it each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod browser;
 pub mod gateway;
 
@@ -183,11 +184,60 @@ fn random_chars(n: usize) -> String {
 /// Connections per test server on PostgreSQL.
 pub const TEST_POOL_SIZE: u32 = 5;
 
+/// The database every test of this run is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend this run was given: `TEST_DATABASE_URL` unset means SQLite, a `postgres://` URL
+/// means PostgreSQL, anything else fails every test (a typo must not quietly test SQLite again).
+/// `PORTAL_TEST_BACKEND` (`sqlite` or `postgres`, set by `.ci/test`) says what the run is meant
+/// to be, and a run that is not on it fails: a step named PostgreSQL cannot pass on SQLite.
+pub fn backend() -> Backend {
+    static BACKEND: OnceLock<Backend> = OnceLock::new();
+    *BACKEND.get_or_init(|| {
+        let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
+        let given = if url.is_empty() {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            panic!("TEST_DATABASE_URL must be a postgres:// URL (or unset for SQLite): {url:?}");
+        };
+        let meant = match std::env::var("PORTAL_TEST_BACKEND").as_deref() {
+            Ok("sqlite") => Some(Backend::Sqlite),
+            Ok("postgres") => Some(Backend::Postgres),
+            Ok("") | Err(_) => None,
+            Ok(other) => panic!("PORTAL_TEST_BACKEND is sqlite or postgres, not {other:?}"),
+        };
+        if let Some(meant) = meant {
+            assert_eq!(
+                given, meant,
+                "PORTAL_TEST_BACKEND says this run is on {meant:?}, but TEST_DATABASE_URL gives {given:?}"
+            );
+        }
+        given
+    })
+}
+
+/// For a test about SQLite alone (a file's trouble): the PostgreSQL run leaves it out (nextest
+/// profile `postgres`, `.config/nextest.toml`, so its counts say so); run there anyway, it fails.
+pub fn require_sqlite(why: &str) {
+    assert_eq!(
+        backend(),
+        Backend::Sqlite,
+        "a SQLite-only test ({why}); the PostgreSQL run uses `cargo nextest run --profile postgres`, which leaves it out"
+    );
+}
+
 /// `TEST_DATABASE_URL`: the PostgreSQL cluster to make test databases on (unset: SQLite).
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
+    match backend() {
+        Backend::Postgres => std::env::var("TEST_DATABASE_URL").ok(),
+        Backend::Sqlite => None,
+    }
 }
 
 /// Points `settings` at a new empty database; returns the PostgreSQL one to drop afterwards.
@@ -196,7 +246,18 @@ async fn fresh_database(
     data_dir: &std::path::Path,
     settings: &mut Settings,
 ) -> Option<(String, String)> {
-    let (url, owned) = match postgres_admin_url() {
+    let (url, owned) = fresh_database_url(run_id, data_dir).await;
+    settings.database_url = url.into();
+    owned
+}
+
+/// A new empty database of this run's backend (SQLite: a file in `data_dir`): its URL, and the
+/// PostgreSQL `(admin URL, name)` to drop afterwards.
+async fn fresh_database_url(
+    run_id: &str,
+    data_dir: &std::path::Path,
+) -> (String, Option<(String, String)>) {
+    match postgres_admin_url() {
         Some(admin_url) => {
             let name = format!("t_{run_id}");
             let mut admin = sqlx::PgConnection::connect(&admin_url)
@@ -213,9 +274,31 @@ async fn fresh_database(
             format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
             None,
         ),
-    };
-    settings.database_url = url.into();
-    owned
+    }
+}
+
+/// A fresh database of this run's backend for a test that runs the `portal` binary itself (so
+/// the PostgreSQL run runs it on PostgreSQL too); a PostgreSQL one is dropped with it.
+pub struct TestDatabase {
+    pub url: String,
+    owned: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// SQLite keeps its file in `dir`.
+    pub async fn new(dir: &std::path::Path) -> Self {
+        let run_id = uuid::Uuid::new_v4().simple().to_string();
+        let (url, owned) = fresh_database_url(&run_id, dir).await;
+        Self { url, owned }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.owned.take() {
+            drop_database(admin_url, name);
+        }
+    }
 }
 
 /// `postgres://u@h:p/postgres?x=y` → `postgres://u@h:p/<name>?x=y`.
