@@ -630,26 +630,40 @@ impl TestApp {
         self.settle_within(std::time::Duration::from_secs(5)).await;
     }
 
-    /// Like `settle`, for up to `within`.
+    /// Like `settle`, for up to `within`. A `/metrics` that cannot be read, or that has no queue
+    /// depth, fails the test: a "nothing was sent" check after it would otherwise prove nothing.
     pub async fn settle_within(&self, within: std::time::Duration) {
         let deadline = std::time::Instant::now() + within;
+        let mut depth = None;
         while std::time::Instant::now() < deadline {
-            let response = self.client.get(self.url("/metrics")).send().await;
-            let Ok(response) = response else { return };
-            if response.status() != StatusCode::OK {
-                return;
+            let mut request = self.client.get(self.url("/metrics"));
+            if let Some(token) = &self.core.settings().metrics_token {
+                request = request.bearer_auth(token.expose_secret());
             }
-            let text = response.text().await.unwrap_or_default();
-            let depth = text
-                .lines()
-                .find_map(|l| l.strip_prefix("portal_delivery_queue_depth "))
-                .and_then(|v| v.trim().parse::<f64>().ok());
+            let response = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("settle: GET /metrics failed: {e}"));
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "settle: /metrics must be readable to know the queue is empty"
+            );
+            let text = response.text().await.expect("settle: the /metrics body");
+            depth = Some(
+                text.lines()
+                    .find_map(|l| l.strip_prefix("portal_delivery_queue_depth "))
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .unwrap_or_else(|| {
+                        panic!("settle: no portal_delivery_queue_depth in /metrics:\n{text}")
+                    }),
+            );
             if depth == Some(0.0) {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        panic!("the delivery queue did not empty within {within:?}");
+        panic!("the delivery queue did not empty within {within:?} (depth {depth:?})");
     }
 
     /// Every message the outbox delivery recorded, newest first (once the queue is empty).
