@@ -488,6 +488,19 @@ pub async fn wait_for_the_next_millisecond() {
     }
 }
 
+/// Returns once the wall clock reads past `at_ms` (epoch milliseconds), at most `within` from
+/// now: for a test about what happens once a stored expiry has passed.
+pub async fn wait_until_past(at_ms: i64, within: std::time::Duration) {
+    let deadline = std::time::Instant::now() + within;
+    while now_ms() <= at_ms {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{at_ms} was not reached within {within:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -537,6 +550,27 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
         let _ = db.close().await;
+    }
+
+    /// Moves the expiry of every code not used yet into the past, as the clock would: a test
+    /// of what happens after expiry, with a lifetime long enough that delivering and
+    /// validating the codes before it never races the clock.
+    pub async fn expire_pending_codes(&self) {
+        self.execute_on_database(&format!(
+            "UPDATE otps SET expires_at = {} WHERE consumed_at IS NULL",
+            now_ms() - 1
+        ))
+        .await;
+    }
+
+    /// The status of every queued message (`SENT` and `FAILED` are final: no worker takes
+    /// those up again).
+    pub async fn delivery_statuses(&self) -> Vec<String> {
+        self.stored("SELECT status FROM deliveries ORDER BY created_at")
+            .await
+            .into_iter()
+            .map(|row| row[0].clone().unwrap_or_default())
+            .collect()
     }
 
     /// A token signed with this app's secret (see `forge_jwt`).
