@@ -33,18 +33,28 @@ async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Option<S
 async fn headers_sent_a_byte_at_a_time_are_cut_off_and_others_are_served_meanwhile() {
     let app = spawn_app_with(|s| s.header_read_timeout = Duration::from_secs(2)).await;
     let mut slow = TcpStream::connect(authority(&app)).await.unwrap();
+    let (under_way, sending) = tokio::sync::oneshot::channel();
     let sender = async {
         let started = Instant::now();
-        for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1234567890\r\n\r\n" {
+        let mut under_way = Some(under_way);
+        // A byte every 250 ms is the slow client itself (what is tested), not a wait for anything.
+        for (i, byte) in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1234567890\r\n\r\n"
+            .iter()
+            .enumerate()
+        {
             if slow.write_all(&[*byte]).await.is_err() {
                 break;
+            }
+            if i == 2 {
+                let _ = under_way.take().map(|tx| tx.send(()));
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         started.elapsed()
     };
     let others = async {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Once the slow client is part-way through its headers.
+        sending.await.expect("the slow sender started");
         let started = Instant::now();
         let response = app.register_phone(&unique_phone(), "Andy", "Steward").await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
@@ -94,7 +104,8 @@ async fn the_connection_cap_holds_and_idle_connections_give_their_place_back() {
     for _ in 0..4 {
         idle.push(TcpStream::connect(authority(&app)).await.unwrap());
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The four are connected (in the kernel's queue or taken by the server) before the fifth
+    // connects: the server takes connections in that order, so no wait is needed here.
     // A fifth is accepted by the kernel but not served while four are open...
     let started = Instant::now();
     let response = app.client.get(app.url("/healthz")).send().await.unwrap();
