@@ -127,6 +127,57 @@ async fn the_connection_cap_holds_and_idle_connections_give_their_place_back() {
     }
 }
 
+/// The defaults, not an override: 2,048 connections are served at once, and a connection that
+/// sends no headers is closed after 10 s, which is also when a client beyond the cap gets in.
+#[tokio::test]
+async fn by_default_2048_connections_are_served_and_headers_must_come_within_10_s() {
+    let app = spawn_app_with(|_| {}).await;
+    let settings = app.core.settings();
+    assert_eq!(
+        (settings.header_read_timeout, settings.max_connections),
+        (Duration::from_secs(10), 2048),
+        "DESIGN.md §7's defaults (is HEADER_READ_TIMEOUT_SECS or MAX_CONNECTIONS set?)"
+    );
+    // A client that closes each connection after its answer, so it holds no place itself.
+    let once = crate::common::client_builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let opened = Instant::now();
+    let mut idle = Vec::with_capacity(2048);
+    for _ in 0..2047 {
+        idle.push(TcpStream::connect(authority(&app)).await.unwrap());
+    }
+    let started = Instant::now();
+    let response = once.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the 2,048th connection waited {:?}",
+        started.elapsed()
+    );
+    drop(response);
+    idle.push(TcpStream::connect(authority(&app)).await.unwrap());
+    let response = once.get(app.url("/healthz")).send().await.unwrap();
+    let served_after = opened.elapsed();
+    assert_eq!(response.status(), StatusCode::OK);
+    println!(
+        "with 2,048 idle connections open, the next was served {served_after:?} after they opened"
+    );
+    assert!(
+        served_after >= Duration::from_millis(9_500),
+        "served {served_after:?} after the idle ones opened: the cap is above 2,048 or the header timeout below 10 s"
+    );
+    assert!(served_after < Duration::from_secs(20), "{served_after:?}");
+    let first = &mut idle[0];
+    assert!(
+        read_until_closed(first, Duration::from_secs(5))
+            .await
+            .is_some(),
+        "an idle connection is closed after the header timeout"
+    );
+}
+
 #[tokio::test]
 async fn a_request_that_takes_too_long_gets_a_503_problem() {
     let app = spawn_app_with(|s| s.request_timeout = Duration::from_secs(1)).await;

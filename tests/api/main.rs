@@ -14,6 +14,7 @@ mod delivery;
 mod docs;
 mod facebook;
 mod openapi;
+mod operating;
 mod operations;
 mod otp_rules;
 mod portal_pages;

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use crate::common::binary::{listening_address, Scratch};
 
-use crate::common::{body_json, e164, spawn_app_with, unique_phone, CONTACTS};
+use crate::common::{
+    body_json, e164, metric, metrics_text, spawn_app_with, unique_phone, CONTACTS,
+};
 use portal::config::{AppEnv, DeliveryKind};
 use reqwest::{header, redirect, StatusCode};
 use serde_json::json;
@@ -350,36 +352,6 @@ async fn metrics_and_request_ids() {
         metric(&after, "portal_db_pool_connections", &[]) >= 1.0,
         "{after}"
     );
-}
-
-async fn metrics_text(app: &crate::common::TestApp) -> String {
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.text().await.unwrap()
-}
-
-/// The sum of a Prometheus series' values over the label sets that carry all of `labels`
-/// (0 when there is none).
-fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| {
-            let (series, value) = line.rsplit_once(' ')?;
-            let (series_name, series_labels) = match series.split_once('{') {
-                Some((n, rest)) => (n, rest.trim_end_matches('}')),
-                None => (series, ""),
-            };
-            if series_name != name {
-                return None;
-            }
-            let all = labels.iter().all(|(key, want)| {
-                series_labels
-                    .split(',')
-                    .any(|pair| pair == format!("{key}=\"{want}\""))
-            });
-            all.then(|| value.parse::<f64>().ok()).flatten()
-        })
-        .sum()
 }
 
 #[tokio::test]

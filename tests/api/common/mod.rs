@@ -488,6 +488,37 @@ pub async fn wait_for_the_next_millisecond() {
     }
 }
 
+/// The text of `/metrics` (which must answer 200).
+pub async fn metrics_text(app: &TestApp) -> String {
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+/// The sum of a Prometheus series' values over the label sets that carry all of `labels`
+/// (0 when there is none).
+pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (series_name, series_labels) = match series.split_once('{') {
+                Some((n, rest)) => (n, rest.trim_end_matches('}')),
+                None => (series, ""),
+            };
+            if series_name != name {
+                return None;
+            }
+            let all = labels.iter().all(|(key, want)| {
+                series_labels
+                    .split(',')
+                    .any(|pair| pair == format!("{key}=\"{want}\""))
+            });
+            all.then(|| value.parse::<f64>().ok()).flatten()
+        })
+        .sum()
+}
+
 /// Returns once the wall clock reads past `at_ms` (epoch milliseconds), at most `within` from
 /// now: for a test about what happens once a stored expiry has passed.
 pub async fn wait_until_past(at_ms: i64, within: std::time::Duration) {
