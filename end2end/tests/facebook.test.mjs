@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE_URL, JS_MODES, SHORT_COOLDOWN_URL, TEST_TIMEOUT, assertProfile, button, enterCode, latestCode, launchBrowser,
+  BASE_URL, HTTP_TIMEOUT, JS_MODES, SHORT_COOLDOWN_URL, TEST_TIMEOUT, assertProfile, button, enterCode, http, latestCode, launchBrowser,
   outboxMark, region, registerAndVerify, signOut, sleep, uniqueEmail, uniqueName, waitForCoolDown,
   waitForPath, waitForText, withPage,
 } from './helpers.mjs';
@@ -43,7 +43,7 @@ function uniqueFacebookUser(tag, { email = uniqueEmail(`fb-${tag}`) } = {}) {
 
 /** Registers the user with the fake (POST /test/users): its consent page then offers "Continue as …". */
 async function registerFacebookUser(user) {
-  const res = await fetch(`${FB_URL}/test/users`, {
+  const res = await http(`${FB_URL}/test/users`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user),
   });
   assert.equal(res.status, 201, `POST ${FB_URL}/test/users answered ${res.status}: ${await res.text()}`);
@@ -105,14 +105,14 @@ async function assertSignedOut(page) {
 // ------------------------------------------------------------------ tests
 
 describe('fake Facebook (self-check of the test double)', () => {
-  test('the token endpoint enforces the client secret, PKCE and single-use codes', async () => {
+  test('the token endpoint enforces the client secret, PKCE and single-use codes', { timeout: TEST_TIMEOUT }, async () => {
     const u = uniqueFacebookUser('selfcheck');
     await registerFacebookUser(u);
     const redirectUri = 'http://127.0.0.1:9/auth/facebook/callback';
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const authorize = async () => {
-      const res = await fetch(`${FB_URL}/dialog/oauth/decide`, {
+      const res = await http(`${FB_URL}/dialog/oauth/decide`, {
         method: 'POST',
         redirect: 'manual',
         body: new URLSearchParams({
@@ -126,7 +126,7 @@ describe('fake Facebook (self-check of the test double)', () => {
       return location.searchParams.get('code');
     };
     const exchange = async (code, overrides = {}) => {
-      const res = await fetch(`${FB_URL}/oauth/access_token`, {
+      const res = await http(`${FB_URL}/oauth/access_token`, {
         method: 'POST',
         body: new URLSearchParams({
           grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'e2e-app',
@@ -148,13 +148,13 @@ describe('fake Facebook (self-check of the test double)', () => {
     assert.deepEqual([replay.status, replay.body.error?.message], [400, 'code already used']);
 
     const token = first.body.access_token;
-    const debug = await fetch(`${FB_URL}/debug_token?${new URLSearchParams({ input_token: token, access_token: 'e2e-app|e2e-secret' })}`);
+    const debug = await http(`${FB_URL}/debug_token?${new URLSearchParams({ input_token: token, access_token: 'e2e-app|e2e-secret' })}`);
     assert.equal(debug.status, 200);
     const { data } = await debug.json();
     assert.deepEqual([data.is_valid, data.app_id, data.user_id], [true, 'e2e-app', u.id]);
-    const me = await fetch(`${FB_URL}/me?${new URLSearchParams({ fields: 'id,first_name,last_name,name,email', access_token: token })}`);
+    const me = await http(`${FB_URL}/me?${new URLSearchParams({ fields: 'id,first_name,last_name,name,email', access_token: token })}`);
     assert.deepEqual(await me.json(), { id: u.id, first_name: u.first_name, last_name: u.last_name, name: fbName(u), email: u.email });
-    const unknown = await fetch(`${FB_URL}/me?${new URLSearchParams({ access_token: 'not-a-token' })}`);
+    const unknown = await http(`${FB_URL}/me?${new URLSearchParams({ access_token: 'not-a-token' })}`);
     assert.equal(unknown.status, 400);
     assert.ok((await unknown.json()).error?.message, 'an unknown token is answered with an error JSON');
   });
@@ -252,7 +252,7 @@ describe('Facebook sign-in', { concurrency: 1 }, () => {
         // (no redirects followed) and keep the browser where it is.
         let callback = null;
         await page.route((url) => url.origin === FB_ORIGIN && url.pathname === '/dialog/oauth/decide', async (route) => {
-          const res = await route.fetch({ maxRedirects: 0 });
+          const res = await route.fetch({ maxRedirects: 0, timeout: HTTP_TIMEOUT });
           callback = res.headers().location ?? '';
           await route.fulfill({ status: 204 });
         });

@@ -33,6 +33,13 @@ const SHORT_COOLDOWN_MS = 1_000;
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const TEST_TIMEOUT = 120_000; // per test, generous for slow CI machines
 const ACTION_TIMEOUT = 15_000;
+/** The longest one HTTP request of a test may take: a server that never answers fails the test. */
+export const HTTP_TIMEOUT = 10_000;
+
+/** `fetch` that gives up after HTTP_TIMEOUT (every request the tests make goes through it). */
+export function http(url, init = {}) {
+  return fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT), ...init });
+}
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
 /**
@@ -147,7 +154,7 @@ export function uniqueName(prefix) {
 
 /** GET /dev/outbox: array of { channel, to, code, body, created_at }, newest first. */
 export async function readOutbox() {
-  const res = await fetch(`${BASE_URL}/dev/outbox`, { headers: { accept: 'application/json' } });
+  const res = await http(`${BASE_URL}/dev/outbox`, { headers: { accept: 'application/json' } });
   assert.equal(res.status, 200, `GET /dev/outbox answered ${res.status}`);
   const list = await res.json();
   assert.ok(Array.isArray(list), 'GET /dev/outbox must return a JSON array');
@@ -162,7 +169,7 @@ export async function deliveriesSettled(timeout = 10_000) {
   const deadline = Date.now() + timeout;
   let depth = null;
   for (;;) {
-    const res = await fetch(`${BASE_URL}/metrics`);
+    const res = await http(`${BASE_URL}/metrics`);
     assert.equal(res.status, 200, `GET /metrics answered ${res.status}`);
     const line = (await res.text()).split('\n').find((l) => l.startsWith('portal_delivery_queue_depth '));
     depth = line ? Number(line.split(' ')[1]) : null;

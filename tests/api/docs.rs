@@ -6,11 +6,65 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Whether `file` defines a test function `name`.
+/// Whether `file` defines a test function `name`: `fn name(` with a test attribute
+/// (`#[test]`, `#[tokio::test]`, `#[tokio::test(flavor = …)]`) on it, nothing but attributes,
+/// doc comments and `async` between the two. A helper or a comment of that name is not a test.
 fn defines(file: &Path, name: &str) -> bool {
     fs::read_to_string(file)
-        .map(|text| text.contains(&format!("fn {name}(")))
+        .map(|text| defines_test(&text, name))
         .unwrap_or(false)
+}
+
+fn defines_test(text: &str, name: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let signature = [format!("fn {name}("), format!("async fn {name}(")];
+    lines.iter().enumerate().any(|(i, line)| {
+        let is_fn = signature.iter().any(|s| line.starts_with(s.as_str()))
+            || line.starts_with(&format!("pub {}", signature[0]))
+            || line.starts_with(&format!("pub {}", signature[1]));
+        is_fn
+            && lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| l.starts_with("#[") || l.starts_with("///") || l.is_empty())
+                .any(|l| is_test_attribute(l))
+    })
+}
+
+fn is_test_attribute(line: &str) -> bool {
+    let inner = line.trim_start_matches("#[").trim_end_matches(']');
+    let path = inner.split('(').next().unwrap_or_default().trim();
+    path == "test" || path.ends_with("::test")
+}
+
+#[test]
+fn the_guard_takes_only_test_functions() {
+    let text = r#"
+/// A helper.
+fn helper_only() {}
+// fn commented_out() is not a test
+#[test]
+fn plain() {}
+/// A test with a doc.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_flavour() {}
+#[tokio::test]
+#[should_panic]
+async fn stacked() {}
+#[allow(dead_code)]
+fn attributed_helper() {}
+"#;
+    for name in ["plain", "with_flavour", "stacked"] {
+        assert!(defines_test(text, name), "{name} is a test");
+    }
+    for name in [
+        "helper_only",
+        "commented_out",
+        "attributed_helper",
+        "missing",
+    ] {
+        assert!(!defines_test(text, name), "{name} is not a test");
+    }
 }
 
 /// `module::test` (tests/api) and `src/…rs::test` references in backticks.

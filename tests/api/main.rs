@@ -17,6 +17,7 @@ mod docs;
 mod facebook;
 mod identities;
 mod openapi;
+mod operating;
 mod operations;
 mod otp_rules;
 mod pending_codes;

@@ -1,41 +1,21 @@
 //! Running it for real: production refusals and safeguards, several app servers on one database,
 //! metrics, request ids, graceful shutdown.
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
-use crate::common::{body_json, e164, spawn_app_with, unique_phone, CONTACTS};
+use crate::common::binary::{listening_address, Scratch};
+
+use crate::common::{
+    body_json, e164, metric, metrics_text, spawn_app_with, unique_phone, CONTACTS,
+};
 use portal::config::{AppEnv, DeliveryKind};
 use reqwest::{header, redirect, StatusCode};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-fn portal_command(dir: &std::path::Path) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_portal"));
-    command
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("BIND_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/portal.db?mode=rwc", dir.display()),
-        )
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-fn temp_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("portal-ops-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[tokio::test]
 async fn production_refuses_unsafe_settings_with_one_clear_line() {
-    let dir = temp_dir();
+    let scratch = Scratch::new().await;
     let good_smtp = [
         ("OTP_DELIVERY", "smtp"),
         ("SMTP_URL", "smtp://127.0.0.1:2525"),
@@ -65,7 +45,7 @@ async fn production_refuses_unsafe_settings_with_one_clear_line() {
         ),
     ];
     for (env, expected) in cases {
-        let mut command = portal_command(&dir);
+        let mut command = scratch.command();
         command.env("APP_ENV", "production").envs(env.clone());
         let output = tokio::time::timeout(Duration::from_secs(20), command.output())
             .await
@@ -77,19 +57,18 @@ async fn production_refuses_unsafe_settings_with_one_clear_line() {
         assert_eq!(lines.len(), 1, "one line: {stderr}");
         assert!(lines[0].contains(expected), "{env:?}: {stderr}");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]
 async fn a_bad_setting_is_refused_at_start_up_with_one_line_naming_it() {
-    let dir = temp_dir();
+    let scratch = Scratch::new().await;
     for (name, value) in [
         ("SHUTDOWN_GRACE_SECS", "soon"),
         ("LOG_FORMAT", "xml"),
         ("MAX_CONNECTIONS", "-1"),
         ("OTP_DELIVERY", "pigeon"),
     ] {
-        let mut command = portal_command(&dir);
+        let mut command = scratch.command();
         command.env(name, value);
         let output = tokio::time::timeout(Duration::from_secs(20), command.output())
             .await
@@ -104,13 +83,12 @@ async fn a_bad_setting_is_refused_at_start_up_with_one_line_naming_it() {
             "{name}: {stderr}"
         );
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]
 async fn the_old_trust_proxy_true_is_refused_with_what_to_set_instead() {
-    let dir = temp_dir();
-    let mut command = portal_command(&dir);
+    let scratch = Scratch::new().await;
+    let mut command = scratch.command();
     command.env("TRUST_PROXY", "true");
     let output = tokio::time::timeout(Duration::from_secs(20), command.output())
         .await
@@ -122,7 +100,6 @@ async fn the_old_trust_proxy_true_is_refused_with_what_to_set_instead() {
         stderr.contains("TRUST_PROXY") && stderr.contains("TRUST_PROXY=1"),
         "{stderr}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]
@@ -377,52 +354,17 @@ async fn metrics_and_request_ids() {
     );
 }
 
-async fn metrics_text(app: &crate::common::TestApp) -> String {
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.text().await.unwrap()
-}
-
-/// The sum of a Prometheus series' values over the label sets that carry all of `labels`
-/// (0 when there is none).
-fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| {
-            let (series, value) = line.rsplit_once(' ')?;
-            let (series_name, series_labels) = match series.split_once('{') {
-                Some((n, rest)) => (n, rest.trim_end_matches('}')),
-                None => (series, ""),
-            };
-            if series_name != name {
-                return None;
-            }
-            let all = labels.iter().all(|(key, want)| {
-                series_labels
-                    .split(',')
-                    .any(|pair| pair == format!("{key}=\"{want}\""))
-            });
-            all.then(|| value.parse::<f64>().ok()).flatten()
-        })
-        .sum()
-}
-
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
-    let dir = temp_dir();
-    let mut child = portal_command(&dir).spawn().unwrap();
+    let scratch = Scratch::new().await;
+    let mut child = scratch.command().spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(at) = line.find("listening on http://") {
-                return line[at + "listening on ".len()..].trim().to_owned();
-            }
-        }
-        panic!("the server never said where it listens");
-    })
-    .await
-    .expect("starts in time");
-    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+    let address = listening_address(&mut lines).await;
+    let health = crate::common::client()
+        .get(format!("{address}/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
     let pid = child.id().unwrap().to_string();
     let killed = tokio::process::Command::new("kill")
@@ -442,24 +384,17 @@ async fn sigterm_stops_the_server_cleanly() {
         rest.push('\n');
     }
     assert!(rest.contains("stopped"), "{rest}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]
 async fn codes_passwords_and_tokens_never_reach_the_logs() {
-    let dir = temp_dir();
-    let key = portal_command(&dir)
-        .args(["api-key", "create", "--kind", "self-service"])
-        .stdout(Stdio::piped())
-        .output()
-        .await
-        .unwrap();
+    let scratch = Scratch::new().await;
+    let key = scratch
+        .run(&["api-key", "create", "--kind", "self-service"])
+        .await;
     assert!(key.status.success());
     let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
-    let mut child = portal_command(&dir)
-        .env("RUST_LOG", "debug")
-        .spawn()
-        .unwrap();
+    let mut child = scratch.command().env("RUST_LOG", "debug").spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let log = tokio::spawn(async move {
@@ -503,7 +438,14 @@ async fn codes_passwords_and_tokens_never_reach_the_logs() {
     .await;
     let mut outbox = serde_json::Value::Null;
     for _ in 0..250 {
-        outbox = body_json(reqwest::get(format!("{address}/dev/outbox")).await.unwrap()).await;
+        outbox = body_json(
+            client
+                .get(format!("{address}/dev/outbox"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         if outbox[0]["code"].is_string() {
             break;
         }
@@ -583,7 +525,6 @@ async fn codes_passwords_and_tokens_never_reach_the_logs() {
     for (what, secret) in secrets {
         assert!(!logs.contains(&secret), "{what} appears in the logs");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// In production an `INTERNAL` error says nothing of what broke: the database is made unusable

@@ -447,14 +447,31 @@ pub async fn outage(
             }
         }));
     }
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The database goes away once the load is under way (registrations are being accepted).
+    wait_for("the load to get going", Duration::from_secs(60), || {
+        accepted.lock().unwrap().len() >= 100
+    })
+    .await?;
     let stopped = Instant::now();
     run(stop).await.context("stopping PostgreSQL")?;
+    // How long it stays away is the scenario itself, not a wait for anything.
     tokio::time::sleep(down_for.saturating_sub(stopped.elapsed())).await;
     let restarting = Instant::now();
     run(start).await.context("starting PostgreSQL")?;
     let started = Instant::now();
-    tokio::time::sleep(Duration::from_secs(8)).await;
+    // The load goes on until registrations sent after the restart go through again (or the
+    // deadline says the server did not recover), and a second more of steady traffic.
+    let recovered_in = Duration::from_secs(30);
+    let back = wait_for("a registration after the restart", recovered_in, || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|s| s.status == 202 && s.at >= restarting)
+    })
+    .await;
+    if back.is_ok() {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
     running.store(false, Ordering::Relaxed);
     for t in tasks {
         let _ = t.await;
@@ -519,6 +536,20 @@ pub async fn outage(
     verify(db, &address, &key, &accepted, 16).await?;
     server.stop().await?;
     let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Polls `condition` every 50 ms until it holds, or fails after `within` naming `what`.
+async fn wait_for(
+    what: &str,
+    within: Duration,
+    mut condition: impl FnMut() -> bool,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + within;
+    while !condition() {
+        anyhow::ensure!(Instant::now() < deadline, "waited {within:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }
 

@@ -1,9 +1,10 @@
-//! Fault tests against the release binary (run by `.ci/test`, or by hand):
+//! Fault tests against the portal binary (`.ci/test` runs them on the debug build it made for the
+//! other tests; by hand, any build):
 //!
 //! ```text
-//! reliability load   --bin target/release/portal --db URL [--count 10000] [--clients 64]
-//! reliability crash  --bin target/release/portal --db URL [--count 10000] [--clients 64]
-//! reliability outage --bin target/release/portal --db postgres://… --stop 'CMD' --start 'CMD'
+//! reliability load   --bin target/debug/portal --db URL [--count 10000] [--clients 64]
+//! reliability crash  --bin target/debug/portal --db URL [--count 10000] [--clients 64]
+//! reliability outage --bin target/debug/portal --db postgres://… --stop 'CMD' --start 'CMD'
 //! ```
 //!
 //! `load`: registrations from many clients at once; then every 202 has exactly one code and one
@@ -30,7 +31,7 @@ async fn main() -> ExitCode {
         eprintln!("usage: reliability load|crash|outage --bin PORTAL --db URL [...]");
         return ExitCode::from(2);
     };
-    let bin = flag(&args, "--bin").unwrap_or_else(|| "target/release/portal".into());
+    let bin = flag(&args, "--bin").unwrap_or_else(|| "target/debug/portal".into());
     let Some(db) = flag(&args, "--db") else {
         eprintln!("--db URL is required");
         return ExitCode::from(2);

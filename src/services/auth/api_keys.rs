@@ -188,6 +188,12 @@ impl ApiKeyCache {
     }
 
     fn put(&self, generation: u64, hash: String, key: LiveKey) {
+        self.put_read_at(generation, hash, key, Instant::now());
+    }
+
+    /// `put`, for a key read from the database at `read_at` (tests age an entry this way
+    /// instead of sleeping past the TTL).
+    fn put_read_at(&self, generation: u64, hash: String, key: LiveKey, read_at: Instant) {
         let mut state = self.state();
         if state.generation != generation {
             return;
@@ -195,7 +201,7 @@ impl ApiKeyCache {
         if state.keys.len() >= API_KEY_CACHE_MAX {
             state.keys.clear();
         }
-        state.keys.insert(hash, (key, Instant::now()));
+        state.keys.insert(hash, (key, read_at));
     }
 
     fn clear(&self) {
@@ -218,12 +224,23 @@ mod tests {
 
     #[test]
     fn an_entry_lasts_its_ttl_only() {
-        let cache = ApiKeyCache::with_ttl(Duration::from_millis(50));
-        cache.put(cache.generation(), "h".into(), live("k1"));
-        assert_eq!(cache.get("h").map(|k| k.id), Some("k1".to_owned()));
-        std::thread::sleep(Duration::from_millis(60));
+        // Entries are aged by when they were read, not by sleeping: the test cannot race the
+        // clock however slowly it runs.
+        let ttl = Duration::from_secs(10);
+        let cache = ApiKeyCache::with_ttl(ttl);
+        let ago = |secs| {
+            Instant::now()
+                .checked_sub(Duration::from_secs(secs))
+                .expect("the monotonic clock reads more than 10 s")
+        };
+        let generation = cache.generation();
+        cache.put(generation, "fresh".into(), live("k1"));
+        cache.put_read_at(generation, "halfway".into(), live("k2"), ago(5));
+        cache.put_read_at(generation, "old".into(), live("k3"), ago(10));
+        assert_eq!(cache.get("fresh").map(|k| k.id), Some("k1".to_owned()));
+        assert_eq!(cache.get("halfway").map(|k| k.id), Some("k2".to_owned()));
         assert!(
-            cache.get("h").is_none(),
+            cache.get("old").is_none(),
             "an expired entry is looked up again"
         );
     }

@@ -367,6 +367,20 @@ mod tests {
         assert!(kept.iter().all(|blocks| blocks.len() == per_hash));
     }
 
+    /// Waits until `n` hashes hold a place in the queue (5 s at most): a spawned hash is
+    /// admitted when its task first runs, and the checks after this need it to be.
+    async fn admitted(hasher: &Hasher, n: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while hasher.clients.lock().unwrap().values().sum::<usize>() < n {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{n} hashes were not admitted within 5 s"
+            );
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_queue_is_bounded_overall_and_per_client() {
         let hasher = Hasher::new(1, 1, 1);
@@ -377,7 +391,7 @@ mod tests {
             tokio::spawn(async move { h.hash("correct horse battery".into(), Some(ip)).await })
         };
         let first = spawn("1.1.1.1");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        admitted(&hasher, 1).await;
         // One client: its second hash is refused, whatever room the queue has.
         assert!(matches!(
             hasher
@@ -387,7 +401,7 @@ mod tests {
         ));
         // Another client takes the last place; a third finds the queue full.
         let second = spawn("2.2.2.2");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        admitted(&hasher, 2).await;
         assert!(matches!(
             hasher
                 .hash("correct horse battery".into(), Some("3.3.3.3"))

@@ -4,6 +4,7 @@
 //! runs every test on its own new PostgreSQL database; without it each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod browser;
 pub mod gateway;
 
@@ -183,11 +184,60 @@ fn random_chars(n: usize) -> String {
 /// Connections per test server on PostgreSQL.
 pub const TEST_POOL_SIZE: u32 = 5;
 
+/// The database every test of this run is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend this run was given: `TEST_DATABASE_URL` unset means SQLite, a `postgres://` URL
+/// means PostgreSQL, anything else fails every test (a typo must not quietly test SQLite again).
+/// `PORTAL_TEST_BACKEND` (`sqlite` or `postgres`, set by `.ci/test`) says what the run is meant
+/// to be, and a run that is not on it fails: a step named PostgreSQL cannot pass on SQLite.
+pub fn backend() -> Backend {
+    static BACKEND: OnceLock<Backend> = OnceLock::new();
+    *BACKEND.get_or_init(|| {
+        let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
+        let given = if url.is_empty() {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            panic!("TEST_DATABASE_URL must be a postgres:// URL (or unset for SQLite): {url:?}");
+        };
+        let meant = match std::env::var("PORTAL_TEST_BACKEND").as_deref() {
+            Ok("sqlite") => Some(Backend::Sqlite),
+            Ok("postgres") => Some(Backend::Postgres),
+            Ok("") | Err(_) => None,
+            Ok(other) => panic!("PORTAL_TEST_BACKEND is sqlite or postgres, not {other:?}"),
+        };
+        if let Some(meant) = meant {
+            assert_eq!(
+                given, meant,
+                "PORTAL_TEST_BACKEND says this run is on {meant:?}, but TEST_DATABASE_URL gives {given:?}"
+            );
+        }
+        given
+    })
+}
+
+/// For a test about SQLite alone (a file's trouble): the PostgreSQL run leaves it out (nextest
+/// profile `postgres`, `.config/nextest.toml`, so its counts say so); run there anyway, it fails.
+pub fn require_sqlite(why: &str) {
+    assert_eq!(
+        backend(),
+        Backend::Sqlite,
+        "a SQLite-only test ({why}); the PostgreSQL run uses `cargo nextest run --profile postgres`, which leaves it out"
+    );
+}
+
 /// `TEST_DATABASE_URL`: the PostgreSQL cluster to make test databases on (unset: SQLite).
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
+    match backend() {
+        Backend::Postgres => std::env::var("TEST_DATABASE_URL").ok(),
+        Backend::Sqlite => None,
+    }
 }
 
 /// Points `settings` at a new empty database; returns the PostgreSQL one to drop afterwards.
@@ -196,7 +246,18 @@ async fn fresh_database(
     data_dir: &std::path::Path,
     settings: &mut Settings,
 ) -> Option<(String, String)> {
-    let (url, owned) = match postgres_admin_url() {
+    let (url, owned) = fresh_database_url(run_id, data_dir).await;
+    settings.database_url = url.into();
+    owned
+}
+
+/// A new empty database of this run's backend (SQLite: a file in `data_dir`): its URL, and the
+/// PostgreSQL `(admin URL, name)` to drop afterwards.
+async fn fresh_database_url(
+    run_id: &str,
+    data_dir: &std::path::Path,
+) -> (String, Option<(String, String)>) {
+    match postgres_admin_url() {
         Some(admin_url) => {
             let name = format!("t_{run_id}");
             let mut admin = sqlx::PgConnection::connect(&admin_url)
@@ -213,9 +274,31 @@ async fn fresh_database(
             format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
             None,
         ),
-    };
-    settings.database_url = url.into();
-    owned
+    }
+}
+
+/// A fresh database of this run's backend for a test that runs the `portal` binary itself (so
+/// the PostgreSQL run runs it on PostgreSQL too); a PostgreSQL one is dropped with it.
+pub struct TestDatabase {
+    pub url: String,
+    owned: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// SQLite keeps its file in `dir`.
+    pub async fn new(dir: &std::path::Path) -> Self {
+        let run_id = uuid::Uuid::new_v4().simple().to_string();
+        let (url, owned) = fresh_database_url(&run_id, dir).await;
+        Self { url, owned }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.owned.take() {
+            drop_database(admin_url, name);
+        }
+    }
 }
 
 /// `postgres://u@h:p/postgres?x=y` → `postgres://u@h:p/<name>?x=y`.
@@ -405,6 +488,50 @@ pub async fn wait_for_the_next_millisecond() {
     }
 }
 
+/// The text of `/metrics` (which must answer 200).
+pub async fn metrics_text(app: &TestApp) -> String {
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+/// The sum of a Prometheus series' values over the label sets that carry all of `labels`
+/// (0 when there is none).
+pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (series_name, series_labels) = match series.split_once('{') {
+                Some((n, rest)) => (n, rest.trim_end_matches('}')),
+                None => (series, ""),
+            };
+            if series_name != name {
+                return None;
+            }
+            let all = labels.iter().all(|(key, want)| {
+                series_labels
+                    .split(',')
+                    .any(|pair| pair == format!("{key}=\"{want}\""))
+            });
+            all.then(|| value.parse::<f64>().ok()).flatten()
+        })
+        .sum()
+}
+
+/// Returns once the wall clock reads past `at_ms` (epoch milliseconds), at most `within` from
+/// now: for a test about what happens once a stored expiry has passed.
+pub async fn wait_until_past(at_ms: i64, within: std::time::Duration) {
+    let deadline = std::time::Instant::now() + within;
+    while now_ms() <= at_ms {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{at_ms} was not reached within {within:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -454,6 +581,27 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
         let _ = db.close().await;
+    }
+
+    /// Moves the expiry of every code not used yet into the past, as the clock would: a test
+    /// of what happens after expiry, with a lifetime long enough that delivering and
+    /// validating the codes before it never races the clock.
+    pub async fn expire_pending_codes(&self) {
+        self.execute_on_database(&format!(
+            "UPDATE otps SET expires_at = {} WHERE consumed_at IS NULL",
+            now_ms() - 1
+        ))
+        .await;
+    }
+
+    /// The status of every queued message (`SENT` and `FAILED` are final: no worker takes
+    /// those up again).
+    pub async fn delivery_statuses(&self) -> Vec<String> {
+        self.stored("SELECT status FROM deliveries ORDER BY created_at")
+            .await
+            .into_iter()
+            .map(|row| row[0].clone().unwrap_or_default())
+            .collect()
     }
 
     /// A token signed with this app's secret (see `forge_jwt`).
@@ -547,26 +695,40 @@ impl TestApp {
         self.settle_within(std::time::Duration::from_secs(5)).await;
     }
 
-    /// Like `settle`, for up to `within`.
+    /// Like `settle`, for up to `within`. A `/metrics` that cannot be read, or that has no queue
+    /// depth, fails the test: a "nothing was sent" check after it would otherwise prove nothing.
     pub async fn settle_within(&self, within: std::time::Duration) {
         let deadline = std::time::Instant::now() + within;
+        let mut depth = None;
         while std::time::Instant::now() < deadline {
-            let response = self.client.get(self.url("/metrics")).send().await;
-            let Ok(response) = response else { return };
-            if response.status() != StatusCode::OK {
-                return;
+            let mut request = self.client.get(self.url("/metrics"));
+            if let Some(token) = &self.core.settings().metrics_token {
+                request = request.bearer_auth(token.expose_secret());
             }
-            let text = response.text().await.unwrap_or_default();
-            let depth = text
-                .lines()
-                .find_map(|l| l.strip_prefix("portal_delivery_queue_depth "))
-                .and_then(|v| v.trim().parse::<f64>().ok());
+            let response = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("settle: GET /metrics failed: {e}"));
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "settle: /metrics must be readable to know the queue is empty"
+            );
+            let text = response.text().await.expect("settle: the /metrics body");
+            depth = Some(
+                text.lines()
+                    .find_map(|l| l.strip_prefix("portal_delivery_queue_depth "))
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .unwrap_or_else(|| {
+                        panic!("settle: no portal_delivery_queue_depth in /metrics:\n{text}")
+                    }),
+            );
             if depth == Some(0.0) {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        panic!("the delivery queue did not empty within {within:?}");
+        panic!("the delivery queue did not empty within {within:?} (depth {depth:?})");
     }
 
     /// Every message the outbox delivery recorded, newest first (once the queue is empty).
