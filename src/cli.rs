@@ -111,7 +111,7 @@ fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
 
 async fn create_api_key(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
     let kind = flag(args, "--kind")
-        .and_then(|k| ApiKeyKind::parse("kind", k).ok())
+        .and_then(|k| ApiKeyKind::parse(crate::domain::Field::KeyKind, k).ok())
         .ok_or_else(|| anyhow::anyhow!("--kind must be self-service or backoffice"))?;
     let core = startup::build_core(settings).await?;
     let key = core

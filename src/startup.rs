@@ -239,9 +239,9 @@ async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
             if wants_html {
                 return failure_page(StatusCode::INTERNAL_SERVER_ERROR);
             }
-            api::problem::ApiError::from(crate::services::Fault::from(anyhow::anyhow!(
-                "request handler failed"
-            )))
+            api::problem::ApiError::<api::spelling::V1>::from(crate::services::Fault::from(
+                anyhow::anyhow!("request handler failed"),
+            ))
             .into_response()
         }
         Err(_) => {
@@ -250,7 +250,7 @@ async fn time_limit(limit: Duration, request: Request, next: Next) -> Response {
             if wants_html {
                 return failure_page(StatusCode::SERVICE_UNAVAILABLE);
             }
-            api::problem::ApiError::from(crate::services::Fault::Unavailable {
+            api::problem::ApiError::<api::spelling::V1>::from(crate::services::Fault::Unavailable {
                 retry_after_secs: 1,
             })
             .into_response()

@@ -109,6 +109,13 @@ pub struct Paging {
     pub total: i64,
 }
 
+/// One page of the organisations a contact belongs to.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OrganisationPage {
+    pub content: Vec<OrganisationView>,
+    pub paging: Paging,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactPage {

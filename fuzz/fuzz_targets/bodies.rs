@@ -1,20 +1,10 @@
-//! The JSON bodies of register, validate-otp and claim, as the API parses and checks them:
-//! anything at all is either accepted or refused with field errors, never a panic.
+//! Every JSON request body of Self-Service v1 and v2 and the Back-Office API, as the handlers
+//! read it (`portal::api::fuzzing::read_every_body`): anything at all is either read or refused
+//! with field errors, never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portal::api::bodies;
-use portal::domain::ValidationErrors;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(serde_json::Value::Object(body)) = serde_json::from_slice(data) else {
-        return;
-    };
-    if let Ok(input) = bodies::register(&body) {
-        let _ = input.check();
-    }
-    let _ = bodies::validate_otp(&body);
-    if let Ok((_who, identity)) = bodies::claim(&body) {
-        let _ = identity.parse("identity", &mut ValidationErrors::default());
-    }
+    portal::api::fuzzing::read_every_body(data);
 });

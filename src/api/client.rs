@@ -114,7 +114,7 @@ async fn require_key(core: &Core, kind: ApiKeyKind, mut request: Request, next: 
             request.extensions_mut().insert(Actor::ApiKey(id));
             next.run(request).await
         }
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => ApiError::<super::spelling::V1>::from(e).into_response(),
     }
 }
 

@@ -1,16 +1,18 @@
 //! JSON REST adapters: parse the request, call the service, shape the answer. No rules, no SQL.
 
 pub mod backoffice;
-pub mod bodies;
 pub mod body;
 pub mod client;
 pub mod dev;
 mod docs_page;
+pub mod fuzzing;
 mod html;
+pub mod lenient;
 pub mod openapi;
 pub mod problem;
-pub mod schemas;
 pub mod self_service;
+pub mod shared;
+pub mod spelling;
 pub mod v2;
 
 use std::sync::Arc;
@@ -65,8 +67,9 @@ pub fn routes(core: Core) -> (Router, Document) {
         let (face_router, face_doc) = face.split_for_parts();
         router = router.nest(
             prefix,
-            face_router
-                .method_not_allowed_fallback(|| async { problem::ApiError::MethodNotAllowed }),
+            face_router.method_not_allowed_fallback(|| async {
+                problem::ApiError::<spelling::V1>::from(problem::Failure::MethodNotAllowed)
+            }),
         );
         paths = paths.nest(*prefix, face_doc);
     }

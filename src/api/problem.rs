@@ -1,4 +1,7 @@
-//! The one place errors become HTTP: RFC 9457 problem details with a stable `code`.
+//! The one place errors become HTTP: RFC 9457 problem details with a stable `code`. The fields
+//! of a validation problem are spelled by the face that answers (`ApiError<S>`, `spelling.rs`).
+
+use std::marker::PhantomData;
 
 use axum::{
     http::{header, HeaderValue, StatusCode},
@@ -6,16 +9,18 @@ use axum::{
 };
 use serde::Serialize;
 
+use super::spelling::{Spelling, V1};
 use crate::{
-    domain::ValidationErrors,
+    domain::{FieldError, ValidationErrors},
     services::{
         AdminError, CodeError, ContactError, CredentialError, Fault, LimitError, Refusal,
         ServiceError, TokenError,
     },
 };
 
+/// What a REST face answers when it does not answer what was asked.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub enum Failure {
     #[error(transparent)]
     Service(#[from] ServiceError),
     #[error("{0}")]
@@ -32,38 +37,107 @@ pub enum ApiError {
     MethodNotAllowed,
 }
 
-/// Every service's own error reaches HTTP through `ServiceError`'s one mapping below.
-macro_rules! from_service_errors {
-    ($($error:ty),*) => {
-        $(impl From<$error> for ApiError {
-            fn from(error: $error) -> Self {
-                ApiError::Service(error.into())
-            }
-        })*
-    };
+/// A `Failure` as face `S` answers it (`S` spells the fields of a validation problem).
+pub struct ApiError<S = V1> {
+    pub failure: Failure,
+    face: PhantomData<S>,
 }
-from_service_errors!(
-    AdminError,
-    CodeError,
-    ContactError,
-    Fault,
-    LimitError,
-    Refusal,
-    CredentialError,
-    TokenError
-);
 
-impl From<ValidationErrors> for ApiError {
+impl<S> std::fmt::Debug for ApiError<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.failure.fmt(f)
+    }
+}
+
+impl<S> From<Failure> for ApiError<S> {
+    fn from(failure: Failure) -> Self {
+        Self {
+            failure,
+            face: PhantomData,
+        }
+    }
+}
+
+impl<S> ApiError<S> {
+    pub fn not_found() -> Self {
+        Failure::NotFound.into()
+    }
+
+    pub fn malformed(why: impl Into<String>) -> Self {
+        Failure::MalformedJson(why.into()).into()
+    }
+
+    /// The same failure, answered by another face (an extractor's rejection, say).
+    pub fn on<T>(self) -> ApiError<T> {
+        self.failure.into()
+    }
+}
+
+impl<S> From<ServiceError> for ApiError<S> {
+    fn from(error: ServiceError) -> Self {
+        Failure::Service(error).into()
+    }
+}
+
+impl<S> From<ValidationErrors> for ApiError<S> {
     fn from(errors: ValidationErrors) -> Self {
-        ApiError::Service(ServiceError::Validation(errors))
+        ServiceError::Validation(errors).into()
+    }
+}
+
+impl<S> From<FieldError> for ApiError<S> {
+    fn from(error: FieldError) -> Self {
+        ValidationErrors::from(error).into()
+    }
+}
+
+// Every service's own error reaches HTTP through `ServiceError`'s one mapping below.
+impl<S> From<AdminError> for ApiError<S> {
+    fn from(error: AdminError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<CodeError> for ApiError<S> {
+    fn from(error: CodeError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<ContactError> for ApiError<S> {
+    fn from(error: ContactError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<CredentialError> for ApiError<S> {
+    fn from(error: CredentialError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<TokenError> for ApiError<S> {
+    fn from(error: TokenError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<LimitError> for ApiError<S> {
+    fn from(error: LimitError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<Fault> for ApiError<S> {
+    fn from(error: Fault) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+impl<S> From<Refusal> for ApiError<S> {
+    fn from(error: Refusal) -> Self {
+        ServiceError::from(error).into()
     }
 }
 
 #[derive(Serialize)]
 struct FieldProblem<'a> {
-    field: &'a str,
+    field: String,
     code: &'a str,
-    message: &'a str,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -98,11 +172,11 @@ fn validation_code(errors: &ValidationErrors) -> &str {
     }
 }
 
-impl ApiError {
+impl Failure {
     fn status_and_code(&self) -> (StatusCode, &str) {
         use ServiceError as S;
         match self {
-            ApiError::Service(e) => match e {
+            Failure::Service(e) => match e {
                 S::Validation(errors) => (StatusCode::BAD_REQUEST, validation_code(errors)),
                 S::InvalidOtp => (StatusCode::UNAUTHORIZED, "INVALID_OTP"),
                 S::OtpExpired => (StatusCode::UNAUTHORIZED, "OTP_EXPIRED"),
@@ -127,36 +201,42 @@ impl ApiError {
                 S::NotConfigured(_) => (StatusCode::BAD_REQUEST, "NOT_CONFIGURED"),
                 S::Fault(Fault::Unexpected(_)) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
             },
-            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "MALFORMED_JSON"),
-            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
-            ApiError::UnsupportedMediaType => {
+            Failure::MalformedJson(_) => (StatusCode::BAD_REQUEST, "MALFORMED_JSON"),
+            Failure::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
+            Failure::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
             }
-            ApiError::CredentialsNotAllowed => (StatusCode::BAD_REQUEST, "CREDENTIALS_NOT_ALLOWED"),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
-            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+            Failure::CredentialsNotAllowed => (StatusCode::BAD_REQUEST, "CREDENTIALS_NOT_ALLOWED"),
+            Failure::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+            Failure::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
         }
     }
 }
 
-impl IntoResponse for ApiError {
+impl<S: Spelling> IntoResponse for ApiError<S> {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let detail = match &self {
-            ApiError::Service(ServiceError::Fault(Fault::Unexpected(error))) => {
+        let failure = self.failure;
+        let (status, code) = failure.status_and_code();
+        let detail = match &failure {
+            Failure::Service(ServiceError::Fault(Fault::Unexpected(error))) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
                 "Something went wrong on our side; please try again".to_owned()
             }
             other => other.to_string(),
         };
-        let errors = match &self {
-            ApiError::Service(ServiceError::Validation(errors)) => errors
+        let errors = match &failure {
+            Failure::Service(ServiceError::Validation(errors)) => errors
                 .0
                 .iter()
-                .map(|e| FieldProblem {
-                    field: &e.field,
-                    code: &e.code,
-                    message: &e.message,
+                .map(|e| {
+                    let field = S::field(e.field);
+                    // A message may name its field as the face spells it.
+                    let message = e.message.replace("{field}", &field);
+                    FieldProblem {
+                        field,
+                        code: &e.code,
+                        message,
+                    }
                 })
                 .collect(),
             _ => Vec::new(),
@@ -175,8 +255,8 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        match &self {
-            ApiError::Service(
+        match &failure {
+            Failure::Service(
                 ServiceError::TooManyRequests { retry_after_secs }
                 | ServiceError::Fault(
                     Fault::Busy { retry_after_secs } | Fault::Unavailable { retry_after_secs },
@@ -187,7 +267,7 @@ impl IntoResponse for ApiError {
                     HeaderValue::from(retry_after_secs.max(&1).to_owned()),
                 );
             }
-            ApiError::Service(ServiceError::TokenExpired | ServiceError::InvalidToken) => {
+            Failure::Service(ServiceError::TokenExpired | ServiceError::InvalidToken) => {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer error=\"invalid_token\""),
@@ -199,7 +279,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
+pub type ApiResult<T, S = V1> = Result<T, ApiError<S>>;
 
 /// A signed-in call whose contact is gone (deleted since): to the caller, the token no longer
 /// works.

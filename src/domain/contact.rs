@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::FieldError;
+use super::{Field, FieldError};
 
 macro_rules! string_enum {
     ($name:ident, $field:literal, $code:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -22,7 +22,7 @@ macro_rules! string_enum {
             }
 
             /// Case-insensitive, trimmed: what a person or a client typed.
-            pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+            pub fn parse(field: Field, raw: &str) -> Result<Self, FieldError> {
                 let raw = raw.trim();
                 if raw.is_empty() {
                     return Err(FieldError::required(field, $field));
@@ -70,23 +70,28 @@ impl ApiKeyKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     #[test]
     fn enums_parse_case_insensitively() {
-        assert_eq!(Provider::parse("p", "email").unwrap(), Provider::Email);
         assert_eq!(
-            OrgType::parse("t", "service_owner").unwrap(),
+            Provider::parse(Field::Stored, "email").unwrap(),
+            Provider::Email
+        );
+        assert_eq!(
+            OrgType::parse(Field::Stored, "service_owner").unwrap(),
             OrgType::ServiceOwner
         );
         assert_eq!(
-            ContactType::parse("t", "robot").unwrap_err().code,
+            ContactType::parse(Field::Stored, "robot").unwrap_err().code,
             "INVALID_VALUE"
         );
-        assert_eq!(Role::parse("r", " Admin ").unwrap(), Role::Admin);
+        assert_eq!(Role::parse(Field::Stored, " Admin ").unwrap(), Role::Admin);
         assert_eq!(Role::from_stored("admin"), Some(Role::Admin));
         assert_eq!(Role::from_stored("ADMIN"), None);
         assert_eq!(
-            ApiKeyKind::parse("k", "self-service").unwrap(),
+            ApiKeyKind::parse(Field::Stored, "self-service").unwrap(),
             ApiKeyKind::SelfService
         );
     }

@@ -1,4 +1,4 @@
-use super::FieldError;
+use super::{Field, FieldError};
 
 /// A syntactically valid email address, trimmed and lower-cased so one mailbox has one spelling.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7,7 +7,7 @@ pub struct Email(String);
 pub const MAX_EMAIL_LEN: usize = 254;
 
 impl Email {
-    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+    pub fn parse(field: Field, raw: &str) -> Result<Self, FieldError> {
         let value = raw.trim().to_lowercase();
         let invalid = |why: &str| FieldError::new(field, "INVALID_EMAIL", why.to_owned());
         if value.is_empty() {
@@ -63,10 +63,12 @@ impl std::fmt::Display for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     #[test]
     fn accepts_and_normalises() {
-        let e = Email::parse("email", "  Andy.Steward@Example.COM ").unwrap();
+        let e = Email::parse(Field::Stored, "  Andy.Steward@Example.COM ").unwrap();
         assert_eq!(e.as_str(), "andy.steward@example.com");
         assert_eq!(e.obfuscated(), "a***@example.com");
     }
@@ -84,13 +86,13 @@ mod tests {
             "a@-x.com",
         ] {
             assert!(
-                Email::parse("email", bad).is_err(),
+                Email::parse(Field::Stored, bad).is_err(),
                 "{bad} should be refused"
             );
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(
-            Email::parse("email", &long).unwrap_err().code,
+            Email::parse(Field::Stored, &long).unwrap_err().code,
             "INVALID_EMAIL"
         );
     }

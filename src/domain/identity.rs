@@ -1,6 +1,6 @@
 //! What a one-time code can prove and where it is sent: an email address or a phone number.
 
-use super::{Email, FieldError, PhoneNumber, Provider};
+use super::{CredentialPart, Email, Field, FieldError, PhoneNumber, Provider};
 
 /// How a code reaches a person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -63,18 +63,17 @@ impl Identity {
 
     /// `credentials: [{name: EMAIL|PHONE, value}]` as sent to request-otp/validate-otp (phones
     /// in E.164).
-    pub fn from_credential(field: &str, name: &str, value: &str) -> Result<Self, FieldError> {
+    pub fn from_credential(name: &str, value: &str) -> Result<Self, FieldError> {
+        let (name_field, value_field) = (
+            Field::Credential(CredentialPart::Name),
+            Field::Credential(CredentialPart::Value),
+        );
         match name.trim().to_ascii_uppercase().as_str() {
-            "EMAIL" => Email::parse(&format!("{field}.value"), value).map(Identity::Email),
-            "PHONE" => {
-                PhoneNumber::parse_e164(&format!("{field}.value"), value).map(Identity::Phone)
-            }
-            "" => Err(FieldError::required(
-                &format!("{field}.name"),
-                "Credential name",
-            )),
+            "EMAIL" => Email::parse(value_field, value).map(Identity::Email),
+            "PHONE" => PhoneNumber::parse_e164(value_field, value).map(Identity::Phone),
+            "" => Err(FieldError::required(name_field, "Credential name")),
             _ => Err(FieldError::new(
-                format!("{field}.name"),
+                name_field,
                 "INVALID_VALUE",
                 "Credential name must be EMAIL or PHONE",
             )),
@@ -83,11 +82,11 @@ impl Identity {
 
     /// An identity read back from storage (provider and value columns).
     pub fn from_stored(provider: &str, value: &str) -> Result<Self, FieldError> {
-        match Provider::parse("provider", provider)? {
-            Provider::Email => Email::parse("value", value).map(Identity::Email),
-            Provider::Phone => PhoneNumber::parse_e164("value", value).map(Identity::Phone),
+        match Provider::parse(Field::Stored, provider)? {
+            Provider::Email => Email::parse(Field::Stored, value).map(Identity::Email),
+            Provider::Phone => PhoneNumber::parse_e164(Field::Stored, value).map(Identity::Phone),
             Provider::Facebook => Err(FieldError::new(
-                "provider",
+                Field::Stored,
                 "INVALID_PROVIDER",
                 "no code can be sent to a Facebook identity",
             )),
@@ -101,11 +100,11 @@ mod tests {
 
     #[test]
     fn stored_identities_round_trip() {
-        let email = Identity::from_credential("c", "email", "A@Example.com").unwrap();
+        let email = Identity::from_credential("email", "A@Example.com").unwrap();
         assert_eq!(email.key(), "EMAIL:a@example.com");
         let back = Identity::from_stored(email.provider().as_str(), email.value()).unwrap();
         assert_eq!(back, email);
-        let phone = Identity::from_credential("c", "PHONE", "+35799123456").unwrap();
+        let phone = Identity::from_credential("PHONE", "+35799123456").unwrap();
         assert_eq!(phone.channel(), Channel::Sms);
         assert_eq!(
             Identity::from_stored("PHONE", "+35799123456").unwrap(),

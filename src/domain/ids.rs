@@ -1,8 +1,8 @@
-use super::FieldError;
+use super::{Field, FieldError};
 
 pub const MAX_ID_LEN: usize = 36;
 
-fn check_id(field: &str, label: &str, raw: &str) -> Result<String, FieldError> {
+fn check_id(field: Field, label: &str, raw: &str) -> Result<String, FieldError> {
     let value = raw.trim();
     if value.is_empty() {
         return Err(FieldError::required(field, label));
@@ -32,7 +32,7 @@ fn check_id(field: &str, label: &str, raw: &str) -> Result<String, FieldError> {
 pub struct ContactId(String);
 
 impl ContactId {
-    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+    pub fn parse(field: Field, raw: &str) -> Result<Self, FieldError> {
         check_id(field, "ID", raw).map(Self)
     }
 
@@ -55,7 +55,7 @@ impl ContactId {
 pub struct ContactCode(String);
 
 impl ContactCode {
-    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+    pub fn parse(field: Field, raw: &str) -> Result<Self, FieldError> {
         check_id(field, "Code", raw).map(Self)
     }
 
@@ -78,26 +78,37 @@ impl ContactCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     #[test]
     fn ids_of_36_are_kept_and_37_refused() {
         let guid = "6f1c1f0e-8a4b-4c47-9d55-2d1f8c3a9b10";
-        assert_eq!(ContactId::parse("id", guid).unwrap().as_str(), guid);
-        let long = format!("{guid}x");
-        assert_eq!(ContactId::parse("id", &long).unwrap_err().code, "TOO_LONG");
         assert_eq!(
-            ContactId::parse("id", "a b").unwrap_err().code,
+            ContactId::parse(Field::Stored, guid).unwrap().as_str(),
+            guid
+        );
+        let long = format!("{guid}x");
+        assert_eq!(
+            ContactId::parse(Field::Stored, &long).unwrap_err().code,
+            "TOO_LONG"
+        );
+        assert_eq!(
+            ContactId::parse(Field::Stored, "a b").unwrap_err().code,
             "INVALID_FORMAT"
         );
-        assert_eq!(ContactId::parse("id", " ").unwrap_err().code, "REQUIRED");
+        assert_eq!(
+            ContactId::parse(Field::Stored, " ").unwrap_err().code,
+            "REQUIRED"
+        );
     }
 
     #[test]
     fn generated_values_parse() {
         let id = ContactId::generate();
-        assert!(ContactId::parse("id", id.as_str()).is_ok());
+        assert!(ContactId::parse(Field::Stored, id.as_str()).is_ok());
         let code = ContactCode::generate();
-        assert!(ContactCode::parse("code", code.as_str()).is_ok());
+        assert!(ContactCode::parse(Field::Stored, code.as_str()).is_ok());
         assert_eq!(code.as_str().len(), 12);
     }
 }

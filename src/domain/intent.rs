@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Email, Identity, PhoneNumber, Provider, Purpose};
+use super::{Email, Field, Identity, PhoneNumber, Provider, Purpose};
 
 /// A registration waiting for its code: what the registrant sent, and nothing of anybody else's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,8 +43,10 @@ impl PendingIdentity {
     /// The identity a code proves it with (emails and phones; Facebook is proven by its token).
     pub fn code_target(&self) -> Option<Identity> {
         match self.provider {
-            Provider::Email => Email::parse("value", &self.value).ok().map(Identity::Email),
-            Provider::Phone => PhoneNumber::parse_e164("value", &self.value)
+            Provider::Email => Email::parse(Field::Stored, &self.value)
+                .ok()
+                .map(Identity::Email),
+            Provider::Phone => PhoneNumber::parse_e164(Field::Stored, &self.value)
                 .ok()
                 .map(Identity::Phone),
             Provider::Facebook => None,
@@ -111,7 +113,7 @@ mod tests {
 
     #[test]
     fn an_intent_round_trips_and_names_its_purpose() {
-        let email = Identity::Email(Email::parse("e", "a@example.com").unwrap());
+        let email = Identity::Email(Email::parse(Field::Stored, "a@example.com").unwrap());
         let intents = [
             CodeIntent::Register(PendingRegistration {
                 title: None,

@@ -3,6 +3,7 @@
 pub mod contact;
 pub mod countries;
 pub mod email;
+pub mod field;
 #[cfg(feature = "ssr")]
 pub mod identity;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod validation;
 
 pub use contact::{ApiKeyKind, ContactType, IdentificationName, OrgType, Provider, Role};
 pub use email::Email;
+pub use field::{CredentialPart, Field, IdentificationPart, IdentityPart, PhonePart};
 #[cfg(feature = "ssr")]
 pub use identity::{Channel, Identity};
 pub use ids::{ContactCode, ContactId};

@@ -1,4 +1,4 @@
-use super::FieldError;
+use super::{Field, FieldError};
 
 pub const MAX_NAME_LEN: usize = 100;
 
@@ -12,7 +12,7 @@ pub const MAX_NAME_LEN: usize = 100;
 pub struct PersonName(String);
 
 impl PersonName {
-    pub fn parse(field: &str, label: &str, raw: &str) -> Result<Self, FieldError> {
+    pub fn parse(field: Field, label: &str, raw: &str) -> Result<Self, FieldError> {
         let value = raw.trim();
         if value.is_empty() {
             return Err(FieldError::required(field, label));
@@ -43,7 +43,7 @@ impl PersonName {
 
     /// An optional name (a title, say): empty means absent.
     pub fn parse_optional(
-        field: &str,
+        field: Field,
         label: &str,
         raw: Option<&str>,
     ) -> Result<Option<Self>, FieldError> {
@@ -85,17 +85,21 @@ fn has_disguising_characters(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     #[test]
     fn names_in_any_script_are_trimmed() {
         assert_eq!(
-            PersonName::parse("f", "First name", "  Ελένη ")
+            PersonName::parse(Field::Stored, "First name", "  Ελένη ")
                 .unwrap()
                 .as_str(),
             "Ελένη"
         );
         assert_eq!(
-            PersonName::parse("f", "First name", "李").unwrap().as_str(),
+            PersonName::parse(Field::Stored, "First name", "李")
+                .unwrap()
+                .as_str(),
             "李"
         );
     }
@@ -114,7 +118,7 @@ mod tests {
             "Ann \u{200D} Lee",
         ] {
             assert_eq!(
-                PersonName::parse("f", "First name", disguised)
+                PersonName::parse(Field::Stored, "First name", disguised)
                     .unwrap_err()
                     .code,
                 "INVALID_CHARACTERS",
@@ -124,7 +128,7 @@ mod tests {
         // Joiners inside a word are how some scripts are written.
         for real in ["می\u{200C}خواهم", "क्\u{200D}ष", "👩\u{200D}🔬"] {
             assert!(
-                PersonName::parse("f", "First name", real).is_ok(),
+                PersonName::parse(Field::Stored, "First name", real).is_ok(),
                 "{real:?}"
             );
         }
@@ -133,20 +137,20 @@ mod tests {
     #[test]
     fn bad_names_are_refused() {
         assert_eq!(
-            PersonName::parse("f", "First name", "   ")
+            PersonName::parse(Field::Stored, "First name", "   ")
                 .unwrap_err()
                 .code,
             "REQUIRED"
         );
         assert_eq!(
-            PersonName::parse("f", "First name", &"é".repeat(101))
+            PersonName::parse(Field::Stored, "First name", &"é".repeat(101))
                 .unwrap_err()
                 .code,
             "TOO_LONG"
         );
-        assert!(PersonName::parse("f", "First name", &"é".repeat(100)).is_ok());
+        assert!(PersonName::parse(Field::Stored, "First name", &"é".repeat(100)).is_ok());
         assert_eq!(
-            PersonName::parse("f", "First name", "a\u{7}b")
+            PersonName::parse(Field::Stored, "First name", "a\u{7}b")
                 .unwrap_err()
                 .code,
             "INVALID_CHARACTERS"

@@ -1,11 +1,11 @@
-use super::FieldError;
+use super::{Field, FieldError};
 
 /// What a person typed as a one-time code: exactly six ASCII digits (spaces ignored).
 #[derive(Clone, PartialEq, Eq)]
 pub struct OtpCode(String);
 
 impl OtpCode {
-    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+    pub fn parse(field: Field, raw: &str) -> Result<Self, FieldError> {
         let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.is_empty() {
             return Err(FieldError::required(field, "Code"));
@@ -35,17 +35,19 @@ impl std::fmt::Debug for OtpCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     #[test]
     fn six_digits_only() {
         assert_eq!(
-            OtpCode::parse("code", " 123 456 ").unwrap().as_str(),
+            OtpCode::parse(Field::Stored, " 123 456 ").unwrap().as_str(),
             "123456"
         );
-        assert!(OtpCode::parse("code", "12345").is_err());
-        assert!(OtpCode::parse("code", "12345a").is_err());
+        assert!(OtpCode::parse(Field::Stored, "12345").is_err());
+        assert!(OtpCode::parse(Field::Stored, "12345a").is_err());
         assert_eq!(
-            format!("{:?}", OtpCode::parse("code", "123456").unwrap()),
+            format!("{:?}", OtpCode::parse(Field::Stored, "123456").unwrap()),
             "OtpCode(******)"
         );
     }

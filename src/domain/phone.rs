@@ -1,6 +1,6 @@
 use phonenumber::{country, Mode};
 
-use super::{countries, FieldError};
+use super::{countries, Field, FieldError};
 
 /// A phone number that libphonenumber's rules accept, held in E.164 (`+35799123456`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -9,7 +9,7 @@ pub struct PhoneNumber {
     country_code: u16,
 }
 
-fn invalid_number(field: &str) -> FieldError {
+fn invalid_number(field: Field) -> FieldError {
     FieldError::new(
         field,
         "INVALID_PHONE_NUMBER",
@@ -20,8 +20,8 @@ fn invalid_number(field: &str) -> FieldError {
 impl PhoneNumber {
     /// A national number plus an ISO 3166 alpha-3 country (`CYP`), as people type them.
     pub fn parse_national(
-        number_field: &str,
-        country_field: &str,
+        number_field: Field,
+        country_field: Field,
         number: &str,
         alpha3: &str,
     ) -> Result<Self, FieldError> {
@@ -51,8 +51,8 @@ impl PhoneNumber {
     /// What forms and apps send: a national number with its country, or, when no country is
     /// given, a full international number.
     pub fn parse_any(
-        number_field: &str,
-        country_field: &str,
+        number_field: Field,
+        country_field: Field,
         number: &str,
         alpha3: &str,
     ) -> Result<Self, FieldError> {
@@ -64,7 +64,7 @@ impl PhoneNumber {
     }
 
     /// A full international number (`+35799123456`), as apps send them.
-    pub fn parse_e164(field: &str, raw: &str) -> Result<Self, FieldError> {
+    pub fn parse_e164(field: Field, raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
         if raw.is_empty() {
             return Err(FieldError::required(field, "Phone number"));
@@ -80,7 +80,7 @@ impl PhoneNumber {
     }
 
     fn from_parsed(
-        field: &str,
+        field: Field,
         parsed: Result<phonenumber::PhoneNumber, phonenumber::ParseError>,
     ) -> Result<Self, FieldError> {
         let parsed = parsed.map_err(|_| invalid_number(field))?;
@@ -134,12 +134,16 @@ impl PhoneNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Field, PhonePart};
+
+    const NUMBER: Field = Field::Phone(PhonePart::Number);
+    const COUNTRY: Field = Field::Phone(PhonePart::Country);
 
     #[test]
     fn national_parts_name_the_country_in_alpha3() {
-        let phone = PhoneNumber::parse_e164("p", "+35799123456").unwrap();
+        let phone = PhoneNumber::parse_e164(Field::Stored, "+35799123456").unwrap();
         assert_eq!(phone.national_parts(), ("99123456".to_owned(), Some("CYP")));
-        let phone = PhoneNumber::parse_national("p", "c", "07400 123456", "GBR").unwrap();
+        let phone = PhoneNumber::parse_national(NUMBER, COUNTRY, "07400 123456", "GBR").unwrap();
         assert_eq!(
             phone.national_parts(),
             ("7400123456".to_owned(), Some("GBR"))
@@ -148,56 +152,55 @@ mod tests {
 
     #[test]
     fn national_number_with_alpha3_country() {
-        let p = PhoneNumber::parse_national("phone_number", "country_code", "99 123456", "CYP")
-            .unwrap();
+        let p = PhoneNumber::parse_national(NUMBER, COUNTRY, "99 123456", "CYP").unwrap();
         assert_eq!(p.as_str(), "+35799123456");
         assert_eq!(p.obfuscated(), "+357 99****56");
-        let gb = PhoneNumber::parse_national("n", "c", "07400 123456", "gbr").unwrap();
+        let gb = PhoneNumber::parse_national(NUMBER, COUNTRY, "07400 123456", "gbr").unwrap();
         assert_eq!(gb.as_str(), "+447400123456");
     }
 
     #[test]
     fn numbers_wrong_for_the_country_are_refused() {
-        let e = PhoneNumber::parse_national("n", "c", "12345", "CYP").unwrap_err();
+        let e = PhoneNumber::parse_national(NUMBER, COUNTRY, "12345", "CYP").unwrap_err();
         assert_eq!(e.code, "INVALID_PHONE_NUMBER");
-        let e = PhoneNumber::parse_national("n", "c", "99123456", "XYZ").unwrap_err();
+        let e = PhoneNumber::parse_national(NUMBER, COUNTRY, "99123456", "XYZ").unwrap_err();
         assert_eq!(
-            (e.field.as_str(), e.code.as_str()),
-            ("c", "INVALID_COUNTRY_CODE")
+            (e.field, e.code.as_str()),
+            (COUNTRY, "INVALID_COUNTRY_CODE")
         );
     }
 
     #[test]
     fn a_full_number_needs_no_country() {
         assert_eq!(
-            PhoneNumber::parse_any("n", "c", "+447400123456", "")
+            PhoneNumber::parse_any(NUMBER, COUNTRY, "+447400123456", "")
                 .unwrap()
                 .as_str(),
             "+447400123456"
         );
         assert_eq!(
-            PhoneNumber::parse_any("n", "c", "99123456", "CYP")
+            PhoneNumber::parse_any(NUMBER, COUNTRY, "99123456", "CYP")
                 .unwrap()
                 .as_str(),
             "+35799123456"
         );
         assert_eq!(
-            PhoneNumber::parse_any("n", "c", "99123456", "")
+            PhoneNumber::parse_any(NUMBER, COUNTRY, "99123456", "")
                 .unwrap_err()
                 .field,
-            "c"
+            COUNTRY
         );
     }
 
     #[test]
     fn e164_round_trips() {
         assert_eq!(
-            PhoneNumber::parse_e164("v", "+35799123456")
+            PhoneNumber::parse_e164(Field::Stored, "+35799123456")
                 .unwrap()
                 .as_str(),
             "+35799123456"
         );
-        assert!(PhoneNumber::parse_e164("v", "35799123456").is_err());
-        assert!(PhoneNumber::parse_e164("v", "+3579912").is_err());
+        assert!(PhoneNumber::parse_e164(Field::Stored, "35799123456").is_err());
+        assert!(PhoneNumber::parse_e164(Field::Stored, "+3579912").is_err());
     }
 }

@@ -1,29 +1,30 @@
-use serde::{Deserialize, Serialize};
+use super::Field;
 
-/// One problem with one input field, with a stable machine code and a sentence for people.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One problem with one field of a command, with a stable machine code and a sentence for
+/// people. The field is the command's (`Field`); each face spells it its own way.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: String,
+    pub field: Field,
     pub code: String,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: Field, code: &str, message: impl Into<String>) -> Self {
         Self {
-            field: field.into(),
+            field,
             code: code.to_owned(),
             message: message.into(),
         }
     }
 
-    pub fn required(field: &str, label: &str) -> Self {
+    pub fn required(field: Field, label: &str) -> Self {
         Self::new(field, "REQUIRED", format!("{label} is required"))
     }
 }
 
 /// Every field problem of one request, gathered so a form can show them all at once.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
@@ -54,7 +55,7 @@ impl ValidationErrors {
         }
     }
 
-    pub fn for_field(&self, field: &str) -> Option<&FieldError> {
+    pub fn for_field(&self, field: Field) -> Option<&FieldError> {
         self.0.iter().find(|e| e.field == field)
     }
 

@@ -3,7 +3,7 @@
 //! decided here (the actor), and every change is in the audit trail.
 
 use crate::{
-    domain::{Email, FieldError, Role, ValidationErrors},
+    domain::{Email, Field, FieldError, Role, ValidationErrors},
     services::{
         auth::passwords::check_strength, limits::Limit, Actor, AdminError, Core, CredentialError,
         Fault,
@@ -45,7 +45,7 @@ fn agent_view(row: &AgentRow) -> Option<AgentView> {
 }
 
 fn not_found() -> AdminError {
-    FieldError::new("agent", "NOT_FOUND", "No such agent").into()
+    FieldError::new(Field::AgentId, "NOT_FOUND", "No such agent").into()
 }
 
 impl Core {
@@ -59,16 +59,16 @@ impl Core {
     ) -> Result<AgentView, AdminError> {
         actor.require_admin()?;
         let mut errors = ValidationErrors::default();
-        let email = errors.check(Email::parse("email", email));
-        let role = errors.check(Role::parse("role", role));
-        errors.check(check_strength("password", &password));
+        let email = errors.check(Email::parse(Field::AgentEmail, email));
+        let role = errors.check(Role::parse(Field::Role, role));
+        errors.check(check_strength(Field::Password, &password));
         errors.into_result()?;
         let (Some(email), Some(role)) = (email, role) else {
             return Err(AdminError::Validation(ValidationErrors::default()));
         };
         let taken = || {
             AdminError::from(FieldError::new(
-                "email",
+                Field::AgentEmail,
                 "TAKEN",
                 "An agent with this email already exists",
             ))
@@ -191,7 +191,7 @@ impl Core {
         role: &str,
     ) -> Result<(), AdminError> {
         actor.require_admin()?;
-        let role = Role::parse("role", role)?;
+        let role = Role::parse(Field::Role, role)?;
         if role != Role::Admin && actor.id().as_deref() == Some(id) {
             return Err(AdminError::Forbidden("you cannot demote yourself"));
         }

@@ -3,17 +3,17 @@
 
 use super::{contacts::convert_time, Core, Fault};
 use crate::{
-    domain::{Email, PhoneNumber},
+    domain::{Email, Field, PhoneNumber},
     store,
     views::DeliveryFailureView,
 };
 
 fn masked(channel: &str, to: &str) -> String {
     let shown = match channel {
-        "SMS" => PhoneNumber::parse_e164("to", to)
+        "SMS" => PhoneNumber::parse_e164(Field::Stored, to)
             .map(|p| p.obfuscated())
             .ok(),
-        _ => Email::parse("to", to).map(|e| e.obfuscated()).ok(),
+        _ => Email::parse(Field::Stored, to).map(|e| e.obfuscated()).ok(),
     };
     shown.unwrap_or_else(|| "***".into())
 }

@@ -1,7 +1,7 @@
 //! Organisations (business, merchant, service owner, venue) and who belongs to them.
 
 use crate::{
-    domain::{OrgType, PersonName, ValidationErrors},
+    domain::{Field, OrgType, PersonName, ValidationErrors},
     services::{Actor, AdminError, ContactError, Core, Fault},
     store::{self, now_ms, organisations::OrganisationRow},
     views::OrganisationView,
@@ -25,8 +25,12 @@ impl Core {
     ) -> Result<OrganisationView, AdminError> {
         actor.require_organisations()?;
         let mut errors = ValidationErrors::default();
-        let name = errors.check(PersonName::parse("name", "Name", name.unwrap_or("")));
-        let org_type = errors.check(OrgType::parse("org_type", org_type.unwrap_or("")));
+        let name = errors.check(PersonName::parse(
+            Field::OrganisationName,
+            "Name",
+            name.unwrap_or(""),
+        ));
+        let org_type = errors.check(OrgType::parse(Field::OrgType, org_type.unwrap_or("")));
         errors.into_result()?;
         let (Some(name), Some(org_type)) = (name, org_type) else {
             return Err(AdminError::Validation(ValidationErrors::default()));

@@ -21,6 +21,36 @@ pub async fn for_contact<'e>(
     .await
 }
 
+/// One page of a contact's organisations (`offset`, at most `limit`), in the same order.
+pub async fn page_for_contact<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    contact_id: &str,
+    offset: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<OrganisationRow>> {
+    sqlx::query_as(
+        "SELECT o.id, o.name, o.org_type, o.created_at FROM organisations o \
+         JOIN memberships m ON m.organisation_id = o.id WHERE m.contact_id = $1 \
+         ORDER BY o.name, o.id LIMIT $2 OFFSET $3",
+    )
+    .bind(contact_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// How many organisations a contact belongs to.
+pub async fn count_for_contact<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    contact_id: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE contact_id = $1")
+        .bind(contact_id)
+        .fetch_one(ex)
+        .await
+}
+
 pub async fn insert<'e>(
     ex: impl Executor<'e, Database = Any>,
     row: &OrganisationRow,

@@ -4,6 +4,7 @@
 //! own on `/verify` next, and is added only once that code is entered.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+use serde::{Deserialize, Serialize};
 
 use super::{
     forms::{FormMessages, FormState, TextField},
@@ -19,123 +20,155 @@ pub async fn claim_page() -> Result<FormState, PortalError> {
     super::ssr::take_flash(&session, FORM).await
 }
 
-#[server(endpoint = "claim")]
-pub async fn submit_claim(
-    code: Option<String>,
-    last_name: Option<String>,
-    on_file: Option<String>,
-    new_identity: Option<String>,
-    password: Option<String>,
-) -> Result<(), PortalError> {
-    use super::ssr::{self, PendingCode, PENDING_KEY};
+/// What the claim form sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClaimForm {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub on_file: Option<String>,
+    #[serde(default)]
+    pub new_identity: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr_claim {
+    use super::ClaimForm;
     use crate::{
-        domain::{FieldError, IdentificationName, Provider, ValidationErrors},
+        domain::{
+            Email, Field, FieldError, IdentificationName, IdentificationPart, IdentityPart,
+            PhoneNumber, Provider, ValidationErrors,
+        },
         services::auth::{claim::Identification, IdentityInput},
     };
-    let session = ssr::session().await?;
-    let code = code.unwrap_or_default();
-    let last_name = last_name.unwrap_or_default();
-    let on_file = on_file.unwrap_or_default().trim().to_owned();
-    let new_identity = new_identity.unwrap_or_default().trim().to_owned();
-    let mut form = FormState::default()
-        .with_value("code", code.clone())
-        .with_value("last_name", last_name.clone())
-        .with_value("on_file", on_file.clone())
-        .with_value("new_identity", new_identity.clone());
-    let mut errors = ValidationErrors::default();
-    if code.trim().is_empty() {
-        errors.push(FieldError::required("code", "Contact code"));
+
+    /// The claim's fields, by their place in the identification the portal sends (the portal's
+    /// spelling, web/outcome.rs, names them back: code, last name, on file).
+    fn on_form(index: u16) -> Field {
+        Field::Identification(Some(index), IdentificationPart::Value)
     }
-    if last_name.trim().is_empty() {
-        errors.push(FieldError::required("last_name", "Last name"));
-    }
-    let is_email = on_file.contains('@');
-    if on_file.is_empty() {
-        errors.push(FieldError::required("on_file", "Email or phone on file"));
-    } else if !is_email && !on_file.starts_with('+') {
-        errors.push(FieldError::new(
-            "on_file",
+
+    fn in_international_form(field: Field) -> FieldError {
+        FieldError::new(
+            field,
             "INVALID_PHONE_NUMBER",
             "Write the phone number in international form, like +35799123456",
-        ));
+        )
     }
-    let mut items = vec![
-        (IdentificationName::Code.as_str().to_owned(), code),
-        (IdentificationName::LastName.as_str().to_owned(), last_name),
-    ];
-    items.push((
-        if is_email {
-            IdentificationName::Email
-        } else {
-            IdentificationName::Phone
-        }
-        .as_str()
-        .to_owned(),
-        on_file.clone(),
-    ));
-    let who = Identification::parse(&items, &mut ValidationErrors::default());
-    // From now on the customer signs in with the new email or phone, else the one on file.
-    let (wanted, wanted_field) = match new_identity.is_empty() {
-        true => (on_file.clone(), "on_file"),
-        false => (new_identity.clone(), "new_identity"),
-    };
-    let wants_email = wanted.contains('@');
-    if !wants_email && !wanted.starts_with('+') && wanted_field == "new_identity" {
-        errors.push(FieldError::new(
-            "new_identity",
-            "INVALID_PHONE_NUMBER",
-            "Write the phone number in international form, like +35799123456",
-        ));
-    }
-    let identity = IdentityInput {
-        provider: Some(
-            if wants_email {
-                Provider::Email
-            } else {
-                Provider::Phone
+
+    impl ClaimForm {
+        /// Who the customer says they are (code, last name, the email or phone on file) and
+        /// what they want to sign in with (the new email or phone, else the one on file).
+        pub fn command(&self) -> Result<(Identification, IdentityInput), ValidationErrors> {
+            let trimmed = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+            let (code, last_name) = (trimmed(&self.code), trimmed(&self.last_name));
+            let (on_file, new_identity) = (trimmed(&self.on_file), trimmed(&self.new_identity));
+            let mut errors = ValidationErrors::default();
+            if code.is_empty() {
+                errors.push(FieldError::required(on_form(0), "Contact code"));
             }
-            .as_str()
-            .into(),
-        ),
-        email: wants_email.then(|| wanted.clone()),
-        phone_number: (!wants_email).then(|| wanted.clone()),
-        password: password.filter(|p| !p.is_empty() && wants_email),
-        ..Default::default()
-    };
-    let outcome = if errors.is_empty() {
-        ssr::core()?
-            .claim(who, identity, ssr::client_ip().as_deref())
-            .await
-    } else {
-        Err(errors.into())
+            if last_name.is_empty() {
+                errors.push(FieldError::required(on_form(1), "Last name"));
+            }
+            let is_email = on_file.contains('@');
+            if on_file.is_empty() {
+                errors.push(FieldError::required(on_form(2), "Email or phone on file"));
+            } else if !is_email && !on_file.starts_with('+') {
+                errors.push(in_international_form(on_form(2)));
+            }
+            let on_file_name = match is_email {
+                true => IdentificationName::Email,
+                false => IdentificationName::Phone,
+            };
+            let items = [
+                (IdentificationName::Code.as_str().to_owned(), code),
+                (IdentificationName::LastName.as_str().to_owned(), last_name),
+                (on_file_name.as_str().to_owned(), on_file.clone()),
+            ];
+            let mut parsed = ValidationErrors::default();
+            let who = Identification::parse(&items, &mut parsed);
+            // (A missing part was reported above, by the name the form gives it.)
+            errors.0.extend(
+                parsed
+                    .0
+                    .into_iter()
+                    .filter(|e| e.field != Field::Identification(None, IdentificationPart::Whole)),
+            );
+            let wanted = match new_identity.is_empty() {
+                true => on_file,
+                false => new_identity.clone(),
+            };
+            let wants_email = wanted.contains('@');
+            if !wants_email && !wanted.starts_with('+') && !new_identity.is_empty() {
+                errors.push(in_international_form(Field::ClaimIdentity(
+                    IdentityPart::PhoneNumber,
+                )));
+            }
+            errors.into_result()?;
+            let provider = match wants_email {
+                true => Provider::Email,
+                false => Provider::Phone,
+            };
+            let identity = IdentityInput {
+                provider: Some(provider.as_str().into()),
+                email: wants_email.then(|| wanted.clone()),
+                phone_number: (!wants_email).then(|| wanted.clone()),
+                password: self
+                    .password
+                    .clone()
+                    .filter(|p| !p.is_empty() && wants_email),
+                ..Default::default()
+            };
+            Ok((who, identity))
+        }
+
+        /// Where the code page says the code went: what the customer typed as on file.
+        pub fn shown_as(&self) -> String {
+            let on_file = self.on_file.as_deref().unwrap_or_default().trim();
+            Email::parse(Field::Stored, on_file)
+                .map(|e| e.obfuscated())
+                .or_else(|_| {
+                    PhoneNumber::parse_e164(Field::Stored, on_file).map(|p| p.obfuscated())
+                })
+                .unwrap_or_default()
+        }
+    }
+}
+
+#[server(endpoint = "claim")]
+pub async fn submit_claim(#[server(flatten)] claim: ClaimForm) -> Result<(), PortalError> {
+    use super::ssr::{self, PendingCode, PENDING_KEY};
+    let session = ssr::session().await?;
+    let mut form = FormState::default();
+    form.keep(&[
+        ("code", &claim.code),
+        ("last_name", &claim.last_name),
+        ("on_file", &claim.on_file),
+        ("new_identity", &claim.new_identity),
+    ]);
+    let outcome = match claim.command() {
+        Ok((who, identity)) => {
+            ssr::core()?
+                .claim(who, identity, ssr::client_ip().as_deref())
+                .await
+        }
+        Err(errors) => Err(errors.into()),
     };
     match outcome {
         Ok(challenge) => {
-            let masked = if is_email {
-                crate::domain::Email::parse("e", &on_file)
-                    .map(|e| e.obfuscated())
-                    .unwrap_or_default()
-            } else {
-                crate::domain::PhoneNumber::parse_e164("p", &on_file)
-                    .map(|p| p.obfuscated())
-                    .unwrap_or_default()
-            };
             let pending = PendingCode {
                 auth_otp: challenge.auth_otp,
-                obfuscated_value: masked,
+                obfuscated_value: claim.shown_as(),
             };
             session.insert(PENDING_KEY, pending).await?;
             ssr::see_other("/verify");
         }
         Err(error) => {
             form = super::outcome::into_form(form, error)?;
-            for e in &mut form.errors {
-                if e.field.starts_with("identification") {
-                    e.field = "on_file".into();
-                } else if e.field.starts_with("email") || e.field.starts_with("phone") {
-                    e.field = wanted_field.into();
-                }
-            }
             ssr::flash(&session, FORM, form).await?;
             ssr::see_other("/claim");
         }

@@ -28,7 +28,7 @@ pub async fn facebook_terms_page() -> Result<Option<FormState>, PortalError> {
 #[server(endpoint = "facebook/terms")]
 pub async fn accept_facebook_terms(terms: Option<String>) -> Result<(), PortalError> {
     use super::ssr;
-    use crate::{domain::FieldError, services::auth::facebook::FacebookProfile};
+    use crate::services::auth::facebook::FacebookProfile;
     let session = ssr::session().await?;
     let waiting: Option<FacebookProfile> = session.get(super::facebook::PROFILE_KEY).await?;
     let Some(profile) = waiting else {
@@ -36,12 +36,10 @@ pub async fn accept_facebook_terms(terms: Option<String>) -> Result<(), PortalEr
         return Ok(());
     };
     if terms.is_none() {
-        let mut form = FormState::default();
-        form.errors.push(FieldError::new(
-            "terms",
-            "TERMS_NOT_ACCEPTED",
-            "You must accept the terms of service",
-        ));
+        let form = super::outcome::into_form(
+            FormState::default(),
+            crate::services::auth::authenticate::terms_not_accepted(),
+        )?;
         ssr::flash(&session, FORM, form).await?;
         ssr::see_other("/facebook/terms");
         return Ok(());

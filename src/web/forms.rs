@@ -7,12 +7,34 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{FieldError, Provider};
+use crate::domain::Provider;
+
+/// A problem with one field of a form, named as the form names it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FormError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn required(field: &str, label: &str) -> Self {
+        Self::new(field, "REQUIRED", format!("{label} is required"))
+    }
+}
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FormState {
     pub values: BTreeMap<String, String>,
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<FormError>,
     /// A problem with the whole form (not one field), shown at the top.
     pub alert: Option<String>,
     /// Good news, shown at the top ("Saved").
@@ -143,7 +165,7 @@ pub fn CheckField(form: FormState, name: &'static str, label: &'static str) -> i
 
 /// The method a form's "Sign up with" / "Sign in with" chose: phone unless it says email.
 pub fn chosen_method(raw: Option<&str>) -> Provider {
-    match raw.and_then(|r| Provider::parse("method", r).ok()) {
+    match raw.and_then(|r| Provider::parse(crate::domain::Field::Stored, r).ok()) {
         Some(Provider::Email) => Provider::Email,
         _ => Provider::Phone,
     }

@@ -1,19 +1,69 @@
 //! Service outcomes as people read them on a page.
 
-use super::{error::PortalError, forms::FormState};
+use super::{
+    error::PortalError,
+    forms::{FormError, FormState},
+};
 use crate::{
-    domain::FieldError,
+    domain::{Field, IdentificationPart, IdentityPart, PhonePart},
     services::{Fault, ServiceError},
 };
 
-/// The API names fields as its JSON does; forms use flat names.
-fn form_field(api_field: &str) -> String {
-    let flat = api_field.strip_prefix("identity.").unwrap_or(api_field);
-    match flat {
-        "service_acceptance" => "terms".to_owned(),
-        "phone.number" => "phone_number".to_owned(),
-        "phone.country_code" => "country_code".to_owned(),
-        other => other.to_owned(),
+/// The portal's names for the services' fields: the `name` of each form's input. (One list for
+/// every form: where two forms take the same field, they name it alike.)
+pub fn form_field(field: Field) -> &'static str {
+    let identity = |part| match part {
+        IdentityPart::Whole | IdentityPart::Provider => "method",
+        IdentityPart::Email => "email",
+        IdentityPart::Password => "password",
+        IdentityPart::PhoneNumber => "phone_number",
+        IdentityPart::CountryCode => "country_code",
+        IdentityPart::Token => "token",
+    };
+    match field {
+        Field::ContactId => "id",
+        Field::ContactCode => "code",
+        Field::ContactType => "contact_type",
+        Field::Title => "title",
+        Field::FirstName => "first_name",
+        Field::LastName => "last_name",
+        Field::CompanyName => "company_name",
+        Field::Email | Field::AgentEmail => "email",
+        Field::Phone(PhonePart::Number | PhonePart::Whole) => "phone_number",
+        Field::Phone(PhonePart::Country) => "country_code",
+        Field::EmailOptOut => "email_opt_out",
+        Field::SmsOptOut => "sms_opt_out",
+        Field::Avatar => "avatar",
+        Field::Organisations => "organisation_id",
+        Field::Identity(part) | Field::NewIdentity(part) | Field::SignIn(part) => identity(part),
+        // The claim form asks for the new email or phone in one field.
+        Field::ClaimIdentity(IdentityPart::Password) => "password",
+        Field::ClaimIdentity(_) => "new_identity",
+        Field::Terms => "terms",
+        Field::Credential(_) => "email",
+        // The claim form sends the contact code, the last name and the email or phone on file,
+        // in that order.
+        Field::Identification(Some(0), _) => "code",
+        Field::Identification(Some(1), _) => "last_name",
+        Field::Identification(_, IdentificationPart::Whole | IdentificationPart::Name)
+        | Field::Identification(_, IdentificationPart::Value) => "on_file",
+        Field::Code => "code",
+        Field::Handle => "code",
+        Field::Password => "password",
+        Field::CurrentPassword => "current_password",
+        Field::ResetToken => "code",
+        Field::RefreshToken => "code",
+        Field::Method => "method",
+        Field::IdentityId => "identity_id",
+        Field::Page => "page",
+        Field::Size => "size",
+        Field::OrganisationName => "name",
+        Field::OrgType => "org_type",
+        Field::Role => "role",
+        Field::AgentId => "agent_id",
+        Field::KeyKind => "kind",
+        Field::Sent(key) => key,
+        Field::Stored => "value",
     }
 }
 
@@ -31,12 +81,12 @@ pub fn into_form(
     mut form: FormState,
     error: impl Into<ServiceError>,
 ) -> Result<FormState, PortalError> {
-    let field = |name: &str, message: &str| FieldError::new(name, "ERROR", message);
+    let field = |name: &str, message: &str| FormError::new(name, "ERROR", message);
     match error.into() {
         ServiceError::Validation(errors) => {
-            form.errors.extend(errors.0.into_iter().map(|mut e| {
-                e.field = form_field(&e.field);
-                e
+            form.errors.extend(errors.0.into_iter().map(|e| {
+                let name = form_field(e.field);
+                FormError::new(name, &e.code, e.message.replace("{field}", name))
             }));
         }
         ServiceError::TooManyRequests { retry_after_secs } => {

@@ -56,7 +56,7 @@ pub async fn reset_password(
     let handle: Option<String> = session.get(RESET_KEY).await?;
     let typed = code.unwrap_or_default();
     let form = FormState::default().with_value("code", typed.clone());
-    let outcome = match (handle, typed_code("code", &typed)) {
+    let outcome = match (handle, typed_code(crate::domain::Field::Code, &typed)) {
         (None, _) => Err(CodeError::InvalidOtp),
         (Some(_), Err(error)) => Err(error),
         (Some(handle), Ok(code)) => {

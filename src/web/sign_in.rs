@@ -26,60 +26,64 @@ pub async fn sign_in_page() -> Result<SignInState, PortalError> {
     })
 }
 
-fn typed(
-    method: &str,
-    country_code: &Option<String>,
-    phone_number: &Option<String>,
-    email: &Option<String>,
-) -> FormState {
-    let mut form = FormState::default().with_value("method", method);
-    form.keep(&[
-        ("country_code", country_code),
-        ("phone_number", phone_number),
-        ("email", email),
-    ]);
-    form
+/// What the sign-in form sends (both of its buttons send all of it).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub country_code: Option<String>,
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl SignInForm {
+    /// What was typed, to show again (never the password).
+    fn typed(&self) -> FormState {
+        let method = super::forms::chosen_method(self.method.as_deref());
+        let mut form = FormState::default().with_value("method", method.as_str());
+        form.keep(&[
+            ("country_code", &self.country_code),
+            ("phone_number", &self.phone_number),
+            ("email", &self.email),
+        ]);
+        form
+    }
+
+    /// The identity the chosen method names, with the password typed (fields of the other
+    /// method are ignored).
+    #[cfg(feature = "ssr")]
+    fn input(&self) -> crate::services::auth::IdentityInput {
+        let method = super::forms::chosen_method(self.method.as_deref());
+        let is_email = method == crate::domain::Provider::Email;
+        crate::services::auth::IdentityInput {
+            provider: Some(method.as_str().into()),
+            email: self.email.clone().filter(|_| is_email),
+            phone_number: self.phone_number.clone().filter(|_| !is_email),
+            country_code: self.country_code.clone().filter(|_| !is_email),
+            password: self.password.clone().filter(|_| is_email),
+            token: None,
+        }
+    }
 }
 
 /// **Send code**: always leads to `/verify`, whether or not the identity is on file (no enumeration).
 #[server(endpoint = "sign-in/code")]
-pub async fn send_sign_in_code(
-    method: Option<String>,
-    country_code: Option<String>,
-    phone_number: Option<String>,
-    email: Option<String>,
-    password: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn send_sign_in_code(#[server(flatten)] sign_in: SignInForm) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::{
-        domain::{Email, PhoneNumber, Provider, ValidationErrors},
-        services::auth::Identity,
-    };
-    let _ = password;
+    use crate::domain::Field;
     let session = ssr::session().await?;
-    let method = super::forms::chosen_method(method.as_deref());
-    let form = typed(method.as_str(), &country_code, &phone_number, &email);
-    let mut errors = ValidationErrors::default();
-    let identity = if method == Provider::Email {
-        errors
-            .check(Email::parse("email", email.as_deref().unwrap_or("")))
-            .map(Identity::Email)
-    } else {
-        errors
-            .check(PhoneNumber::parse_any(
-                "phone_number",
-                "country_code",
-                phone_number.as_deref().unwrap_or(""),
-                country_code.as_deref().unwrap_or(""),
-            ))
-            .map(Identity::Phone)
-    };
-    let outcome = match identity {
-        Some(identity) => ssr::core()?
-            .request_otp(identity.clone(), ssr::client_ip().as_deref())
+    let form = sign_in.typed();
+    let outcome = match sign_in.input().require(Field::SignIn) {
+        Ok(parsed) => ssr::core()?
+            .request_otp(parsed.identity.clone(), ssr::client_ip().as_deref())
             .await
-            .map(|c| (c, identity)),
-        None => Err(errors.into()),
+            .map(|c| (c, parsed.identity)),
+        Err(errors) => Err(errors.into()),
     };
     match outcome {
         Ok((challenge, identity)) => {
@@ -101,22 +105,14 @@ pub async fn send_sign_in_code(
 /// **Sign in**: email + password.
 #[server(endpoint = "sign-in/password")]
 pub async fn sign_in_with_password(
-    method: Option<String>,
-    country_code: Option<String>,
-    phone_number: Option<String>,
-    email: Option<String>,
-    password: Option<String>,
+    #[server(flatten)] sign_in: SignInForm,
 ) -> Result<(), PortalError> {
-    use super::ssr;
-    use crate::{
-        domain::{FieldError, Provider},
-        services::auth::IdentityInput,
-    };
+    use super::{forms::FormError, ssr};
+    use crate::domain::Provider;
     let session = ssr::session().await?;
-    let method = super::forms::chosen_method(method.as_deref());
-    let mut form = typed(method.as_str(), &country_code, &phone_number, &email);
-    if method != Provider::Email {
-        form.errors.push(FieldError::new(
+    let mut form = sign_in.typed();
+    if super::forms::chosen_method(sign_in.method.as_deref()) != Provider::Email {
+        form.errors.push(FormError::new(
             "password",
             "ERROR",
             "Password sign-in works with Email: choose Email, or press Send code.",
@@ -125,14 +121,8 @@ pub async fn sign_in_with_password(
         ssr::see_other("/sign-in");
         return Ok(());
     }
-    let input = IdentityInput {
-        provider: Some(Provider::Email.as_str().into()),
-        email,
-        password,
-        ..Default::default()
-    };
     match ssr::core()?
-        .authenticate_password(input, false, ssr::client_ip().as_deref())
+        .authenticate_password(sign_in.input(), false, ssr::client_ip().as_deref())
         .await
     {
         Ok(signed_in) => {

@@ -62,7 +62,7 @@ pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
     };
     let typed = code.unwrap_or_default();
     let form = FormState::default().with_value("code", typed.clone());
-    let outcome = match typed_code("code", &typed) {
+    let outcome = match typed_code(crate::domain::Field::Code, &typed) {
         Ok(code) => {
             ssr::core()?
                 .validate_otp(

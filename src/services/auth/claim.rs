@@ -7,13 +7,13 @@ use super::{
     identities::{attach, code_contact},
     identity::ParsedIdentity,
     otp::{CodeRequest, OtpChallenge},
-    sign_in::Redeemed,
+    redemption::Redeemed,
     CustomerRef, Identity, IdentityInput,
 };
 use crate::{
     domain::{
-        CodeIntent, Email, FieldError, IdentificationName, PendingIdentity, PhoneNumber, SignInRef,
-        ValidationErrors,
+        CodeIntent, Email, Field, FieldError, IdentificationName, IdentificationPart,
+        PendingIdentity, PhoneNumber, SignInRef, ValidationErrors,
     },
     services::{
         limits::{claim_limits, Limit, CLAIM_LIMIT_PREFIX},
@@ -36,23 +36,24 @@ impl Identification {
     pub fn parse(items: &[(String, String)], errors: &mut ValidationErrors) -> Self {
         let mut out = Identification::default();
         for (i, (name, value)) in items.iter().enumerate() {
-            let field = format!("identification[{i}].value");
+            let at = |part| Field::Identification(u16::try_from(i).ok(), part);
+            let field = at(IdentificationPart::Value);
             let given = || Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-            match IdentificationName::parse(&format!("identification[{i}].name"), name) {
+            match IdentificationName::parse(at(IdentificationPart::Name), name) {
                 Ok(IdentificationName::Code) => out.code = given(),
                 Ok(IdentificationName::LastName) => out.last_name = given(),
                 Ok(IdentificationName::Email) => {
-                    out.email = errors.check(Email::parse(&field, value))
+                    out.email = errors.check(Email::parse(field, value))
                 }
                 Ok(IdentificationName::Phone) => {
-                    out.phone = errors.check(PhoneNumber::parse_e164(&field, value))
+                    out.phone = errors.check(PhoneNumber::parse_e164(field, value))
                 }
                 Err(error) => errors.push(error),
             }
         }
         if out.code.is_none() && out.email.is_none() && out.phone.is_none() {
             errors.push(FieldError::new(
-                "identification",
+                Field::Identification(None, IdentificationPart::Whole),
                 "REQUIRED",
                 "Give the contact code, or the email or phone on file",
             ));
@@ -84,13 +85,13 @@ impl Identification {
         let email = || {
             c.email
                 .as_deref()
-                .and_then(|e| Email::parse("email", e).ok())
+                .and_then(|e| Email::parse(Field::Stored, e).ok())
                 .map(Identity::Email)
         };
         let phone = || {
             c.phone
                 .as_deref()
-                .and_then(|p| PhoneNumber::parse_e164("phone", p).ok())
+                .and_then(|p| PhoneNumber::parse_e164(Field::Stored, p).ok())
                 .map(Identity::Phone)
         };
         if self.phone.is_some() && self.email.is_none() {
@@ -177,14 +178,7 @@ impl Core {
         identity: IdentityInput,
         client_ip: Option<&str>,
     ) -> Result<OtpChallenge, CodeError> {
-        let mut errors = ValidationErrors::default();
-        let parsed = identity.parse("identity", &mut errors);
-        errors.into_result()?;
-        let Some(ParsedIdentity { identity, password }) = parsed else {
-            return Err(
-                ValidationErrors::from(FieldError::required("identity", "identity")).into(),
-            );
-        };
+        let ParsedIdentity { identity, password } = identity.require(Field::ClaimIdentity)?;
         let identifier = who.identifier();
         let limit_key = format!("{CLAIM_LIMIT_PREFIX}{identifier}");
         // Every claim counts toward the account's failure cap (a match too, so the count cannot

@@ -13,12 +13,14 @@ use super::{
     authenticated::Authenticated,
     identities::{attach, code_contact},
     otp::{CodeRequest, OtpChallenge},
-    sign_in::Redeemed,
+    redemption::Redeemed,
     Identity,
 };
 use crate::{
     config::{ExposeSecret, FacebookSettings},
-    domain::{CodeIntent, ContactCode, ContactId, ContactType, Email, PendingIdentity, Provider},
+    domain::{
+        CodeIntent, ContactCode, ContactId, ContactType, Email, Field, PendingIdentity, Provider,
+    },
     services::{Actor, CodeError, Core, CredentialError, Fault},
     store::{
         self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms,
@@ -255,7 +257,7 @@ impl Core {
             let email = user
                 .email
                 .as_deref()
-                .and_then(|e| Email::parse("email", e).ok())
+                .and_then(|e| Email::parse(Field::Stored, e).ok())
                 .map(Identity::Email);
             let owner = match &email {
                 Some(identity) => self.contact_of(identity).await?,
@@ -336,7 +338,7 @@ impl Core {
         contact.email = user
             .email
             .as_deref()
-            .and_then(|e| Email::parse("email", e).ok())
+            .and_then(|e| Email::parse(Field::Stored, e).ok())
             .map(|e| e.as_str().to_owned());
         contact.is_verified = 1;
         let mut tx = self.db.begin().await?;

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     delivery::OtpMessage,
-    domain::{CodeIntent, FieldError, PendingIdentity, Provider, SignInRef, ValidationErrors},
+    domain::{CodeIntent, Field, FieldError, PendingIdentity, Provider, SignInRef},
     services::{limits::Limit, Actor, CodeError, ContactError, Core, Fault},
     store::{self, identities::ProvenIdentity, is_unique_violation, now_ms, otps::OtpRow, Tx},
 };
@@ -58,14 +58,7 @@ impl Core {
         client_ip: Option<&str>,
     ) -> Result<IdentityChallenge, CodeError> {
         let customer = &signed_in.customer;
-        let mut errors = ValidationErrors::default();
-        let parsed = identity.parse("identity", &mut errors);
-        errors.into_result()?;
-        let Some(ParsedIdentity { identity, password }) = parsed else {
-            return Err(
-                ValidationErrors::from(FieldError::required("identity", "identity")).into(),
-            );
-        };
+        let ParsedIdentity { identity, password } = identity.require(Field::NewIdentity)?;
         self.current_contact(customer)
             .await?
             .ok_or(CodeError::ContactNotFound)?;
@@ -199,7 +192,7 @@ impl Core {
         let rest: Vec<_> = held.iter().filter(|i| i.id != identity_id).collect();
         if rest.is_empty() {
             return Err(FieldError::new(
-                "identity_id",
+                Field::IdentityId,
                 "LAST_IDENTITY",
                 "This is your only way to sign in: add another before you remove it",
             )
@@ -213,7 +206,7 @@ impl Core {
         });
         if !another_stays {
             return Err(FieldError::new(
-                "identity_id",
+                Field::IdentityId,
                 "NEEDS_A_SETTLED_IDENTITY",
                 format!(
                     "Your other ways to sign in were added recently. You can remove this one once \

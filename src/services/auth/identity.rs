@@ -1,9 +1,12 @@
 use serde::Deserialize;
 
 pub use crate::domain::Identity;
-use crate::domain::{Email, FieldError, PhoneNumber, Provider, ValidationErrors};
+use crate::domain::{
+    Email, Field, FieldError, IdentityPart, PhoneNumber, Provider, ValidationErrors,
+};
 
-/// An identity as a client sends it; every field optional until parsed.
+/// An identity as a client sends it; every field optional until parsed. Each face fills it
+/// from its own shape (v2 sends the phone as `{number, country_code}`).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct IdentityInput {
     pub provider: Option<String>,
@@ -21,29 +24,36 @@ pub struct ParsedIdentity {
 }
 
 impl IdentityInput {
-    /// Parses the part of the input that the chosen provider uses; the rest is ignored.
-    /// `prefix` names fields as the client sent them (`identity.email` for the API, `email` for forms).
-    pub fn parse(&self, prefix: &str, errors: &mut ValidationErrors) -> Option<ParsedIdentity> {
-        let name = |f: &str| {
-            if prefix.is_empty() {
-                f.to_owned()
-            } else {
-                format!("{prefix}.{f}")
-            }
-        };
+    pub fn is_facebook(&self) -> bool {
+        self.provider
+            .as_deref()
+            .and_then(|p| Provider::parse(Field::Stored, p).ok())
+            == Some(Provider::Facebook)
+    }
+
+    /// Parses the part of the input that the chosen provider uses; the rest is ignored. `at`
+    /// names the fields as the command knows them (`Field::Identity`, `Field::ClaimIdentity`…).
+    pub fn parse(
+        &self,
+        at: fn(IdentityPart) -> Field,
+        errors: &mut ValidationErrors,
+    ) -> Option<ParsedIdentity> {
         let provider = errors.check(Provider::parse(
-            &name("provider"),
+            at(IdentityPart::Provider),
             self.provider.as_deref().unwrap_or(""),
         ))?;
         match provider {
             Provider::Email => {
                 let email = errors.check(Email::parse(
-                    &name("email"),
+                    at(IdentityPart::Email),
                     self.email.as_deref().unwrap_or(""),
                 ));
                 let password = self.password.clone().filter(|p| !p.is_empty());
                 if let Some(p) = &password {
-                    errors.check(super::passwords::check_strength(&name("password"), p));
+                    errors.check(super::passwords::check_strength(
+                        at(IdentityPart::Password),
+                        p,
+                    ));
                 }
                 email.map(|e| ParsedIdentity {
                     identity: Identity::Email(e),
@@ -54,8 +64,8 @@ impl IdentityInput {
                 let number = self.phone_number.as_deref().unwrap_or("");
                 let country = self.country_code.as_deref().unwrap_or("");
                 let parsed = PhoneNumber::parse_any(
-                    &name("phone_number"),
-                    &name("country_code"),
+                    at(IdentityPart::PhoneNumber),
+                    at(IdentityPart::CountryCode),
                     number,
                     country,
                 );
@@ -66,12 +76,23 @@ impl IdentityInput {
             }
             Provider::Facebook => {
                 errors.push(FieldError::new(
-                    name("provider"),
+                    at(IdentityPart::Provider),
                     "PROVIDER_NOT_CONFIGURED",
                     "Facebook sign-in is not configured on this server",
                 ));
                 None
             }
         }
+    }
+
+    /// `parse`, for a command that needs an identity: all problems at once, or the identity.
+    pub fn require(
+        &self,
+        at: fn(IdentityPart) -> Field,
+    ) -> Result<ParsedIdentity, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let parsed = self.parse(at, &mut errors);
+        errors.into_result()?;
+        parsed.ok_or_else(|| FieldError::required(at(IdentityPart::Whole), "identity").into())
     }
 }

@@ -1,6 +1,7 @@
 //! Identities, one-time codes, passwords, tokens and API keys.
 
 pub mod api_keys;
+pub mod authenticate;
 pub mod authenticated;
 pub mod claim;
 pub mod facebook;
@@ -11,6 +12,7 @@ pub mod otp;
 pub mod password_reset;
 pub mod password_sign_in;
 pub mod passwords;
+pub mod redemption;
 pub mod register;
 pub mod secrets;
 pub mod sign_in;
@@ -48,6 +50,7 @@ impl CustomerRef {
         }
     }
 }
+pub use authenticate::{SignInAttempt, SignInOutcome};
 pub use authenticated::{Authenticated, TokenPair};
 pub use otp::{OtpChallenge, OtpLookup};
 pub use register::RegisterInput;

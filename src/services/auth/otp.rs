@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     delivery::OtpMessage,
-    domain::{CodeIntent, Identity, OtpCode, Purpose},
+    domain::{CodeIntent, Field, Identity, OtpCode, Purpose},
     services::{
         limits::{claim_limits, Attempts, Counted, Limit, CLAIM_LIMIT_PREFIX},
         CodeError, Core, Fault, LimitError,
@@ -324,7 +324,7 @@ impl Core {
 
 /// A code as typed: empty is a missing field, anything that cannot be six digits is simply a
 /// wrong code to the caller (it costs no try: it is never compared).
-pub fn typed_code(field: &str, raw: &str) -> Result<OtpCode, CodeError> {
+pub fn typed_code(field: Field, raw: &str) -> Result<OtpCode, CodeError> {
     match OtpCode::parse(field, raw) {
         Ok(code) => Ok(code),
         Err(e) if e.code == "REQUIRED" => Err(CodeError::Validation(e.into())),
@@ -363,13 +363,15 @@ pub(crate) fn split_reset_token(token: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
     use crate::domain::Email;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     fn row(attempts: i64, expires_at: i64, consumed_at: Option<i64>) -> OtpRow {
         OtpRow {
             id: "x".into(),
             handle_hash: String::new(),
             intent: CodeIntent::SignIn,
-            identity: Identity::Email(Email::parse("e", "a@example.com").unwrap()),
+            identity: Identity::Email(Email::parse(Field::Stored, "a@example.com").unwrap()),
             limit_key: String::new(),
             decoy: false,
             contact_id: None,

@@ -8,7 +8,10 @@ use super::{
     CustomerRef, Identity,
 };
 use crate::{
-    domain::{CodeIntent, Email, FieldError, OtpCode, Provider, Purpose, ValidationErrors},
+    domain::{
+        CodeIntent, Email, Field, FieldError, IdentityPart, OtpCode, Provider, Purpose,
+        ValidationErrors,
+    },
     services::{limits::Limit, Actor, CodeError, Core, CredentialError},
     store::{self, now_ms},
 };
@@ -20,7 +23,7 @@ impl Core {
         email: &str,
         client_ip: Option<&str>,
     ) -> Result<OtpChallenge, CodeError> {
-        let email = Email::parse("email", email)?;
+        let email = Email::parse(Field::SignIn(IdentityPart::Email), email)?;
         let identity = Identity::Email(email);
         let owner = self.contact_of(&identity).await?;
         let request = CodeRequest::new(CodeIntent::ResetPassword, &identity, owner.is_some())
@@ -37,7 +40,7 @@ impl Core {
         client_ip: Option<&str>,
     ) -> Result<(), CodeError> {
         let (handle, code) = super::otp::split_reset_token(token).ok_or(CodeError::InvalidOtp)?;
-        let code = super::otp::typed_code("token", code)?;
+        let code = super::otp::typed_code(Field::ResetToken, code)?;
         self.reset_password(handle, &code, new_password, client_ip)
             .await
     }
@@ -50,7 +53,7 @@ impl Core {
         new_password: String,
         client_ip: Option<&str>,
     ) -> Result<(), CodeError> {
-        check_strength("password", &new_password)?;
+        check_strength(Field::Password, &new_password)?;
         let (row, attempts) = self
             .check_code(
                 &OtpLookup::Handle(handle.to_owned()),
@@ -111,7 +114,7 @@ impl Core {
             .find(|i| i.provider == Provider::Email)
         else {
             return Err(FieldError::new(
-                "password",
+                Field::Password,
                 "NO_EMAIL",
                 "Add an email address before setting a password",
             )
@@ -120,9 +123,12 @@ impl Core {
         let mut errors = ValidationErrors::default();
         // A first password needs no current one: the contact is signed in with a proven code.
         if identity.password_hash.is_some() && current.is_empty() {
-            errors.push(FieldError::required("current_password", "Current password"));
+            errors.push(FieldError::required(
+                Field::CurrentPassword,
+                "Current password",
+            ));
         }
-        errors.check(check_strength("password", &new_password));
+        errors.check(check_strength(Field::Password, &new_password));
         errors.into_result()?;
         // A stolen session must not become a way to guess the current password.
         let attempts = self
@@ -135,7 +141,7 @@ impl Core {
                 .await?
         {
             return Err(FieldError::new(
-                "current_password",
+                Field::CurrentPassword,
                 "INVALID_CREDENTIALS",
                 "The current password is not correct",
             )

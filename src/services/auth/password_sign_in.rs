@@ -3,7 +3,7 @@
 
 use super::{Authenticated, Identity, IdentityInput};
 use crate::{
-    domain::{Email, FieldError, Provider, ValidationErrors},
+    domain::{Email, Field, FieldError, IdentityPart, Provider, ValidationErrors},
     services::{limits::Limit, Core, CredentialError},
     store,
 };
@@ -18,7 +18,7 @@ impl Core {
     ) -> Result<Authenticated, CredentialError> {
         let mut errors = ValidationErrors::default();
         let provider = errors.check(Provider::parse(
-            "provider",
+            Field::SignIn(IdentityPart::Provider),
             input.provider.as_deref().unwrap_or(""),
         ));
         if provider == Some(Provider::Facebook) {
@@ -26,15 +26,21 @@ impl Core {
         }
         if provider == Some(Provider::Phone) {
             errors.push(FieldError::new(
-                "provider",
+                Field::SignIn(IdentityPart::Provider),
                 "INVALID_PROVIDER",
                 "Phone sign-in uses a one-time code (request-otp)",
             ));
         }
-        let email = errors.check(Email::parse("email", input.email.as_deref().unwrap_or("")));
+        let email = errors.check(Email::parse(
+            Field::SignIn(IdentityPart::Email),
+            input.email.as_deref().unwrap_or(""),
+        ));
         let password = input.password.filter(|p| !p.is_empty());
         if password.is_none() {
-            errors.push(FieldError::required("password", "Password"));
+            errors.push(FieldError::required(
+                Field::SignIn(IdentityPart::Password),
+                "Password",
+            ));
         }
         errors.into_result()?;
         let (Some(email), Some(password)) = (email, password) else {

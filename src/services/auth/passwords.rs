@@ -13,7 +13,7 @@ use argon2::{
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::domain::FieldError;
+use crate::domain::{Field, FieldError};
 
 pub const MIN_PASSWORD_LEN: usize = 8;
 pub const MAX_PASSWORD_LEN: usize = 128;
@@ -84,7 +84,7 @@ fn compute<'a>(
     })
 }
 
-pub fn check_strength(field: &str, password: &str) -> Result<(), FieldError> {
+pub fn check_strength(field: Field, password: &str) -> Result<(), FieldError> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LEN {
         return Err(FieldError::new(
@@ -278,22 +278,24 @@ fn dummy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::Field;
 
     #[test]
     fn strength_rules() {
         assert_eq!(
-            check_strength("p", "short").unwrap_err().code,
+            check_strength(Field::Stored, "short").unwrap_err().code,
             "PASSWORD_TOO_SHORT"
         );
         assert_eq!(
-            check_strength("p", "password").unwrap_err().code,
+            check_strength(Field::Stored, "password").unwrap_err().code,
             "PASSWORD_TOO_COMMON"
         );
         assert_eq!(
-            check_strength("p", "Password1").unwrap_err().code,
+            check_strength(Field::Stored, "Password1").unwrap_err().code,
             "PASSWORD_TOO_COMMON"
         );
-        assert!(check_strength("p", "correct horse battery").is_ok());
+        assert!(check_strength(Field::Stored, "correct horse battery").is_ok());
     }
 
     #[tokio::test]

@@ -4,12 +4,12 @@
 use super::{
     identity::ParsedIdentity,
     otp::{CodeRequest, OtpChallenge},
-    sign_in::Redeemed,
+    redemption::Redeemed,
     Identity, IdentityInput,
 };
 use crate::{
     domain::{
-        CodeIntent, ContactCode, ContactId, ContactType, FieldError, PendingRegistration,
+        CodeIntent, ContactCode, ContactId, ContactType, Field, FieldError, PendingRegistration,
         PersonName, Provider, ValidationErrors,
     },
     services::{limits::Limit, CodeError, Core},
@@ -46,25 +46,25 @@ impl RegisterInput {
         let mut errors = ValidationErrors::default();
         let title = errors
             .check(PersonName::parse_optional(
-                "title",
+                Field::Title,
                 "Title",
                 self.title.as_deref(),
             ))
             .flatten();
         let first_name = errors.check(PersonName::parse(
-            "first_name",
+            Field::FirstName,
             "First name",
             self.first_name.as_deref().unwrap_or(""),
         ));
         let last_name = errors.check(PersonName::parse(
-            "last_name",
+            Field::LastName,
             "Last name",
             self.last_name.as_deref().unwrap_or(""),
         ));
-        let parsed = self.identity.parse("identity", &mut errors);
+        let parsed = self.identity.parse(Field::Identity, &mut errors);
         if !self.service_acceptance {
             errors.push(FieldError::new(
-                "service_acceptance",
+                Field::Terms,
                 "TERMS_NOT_ACCEPTED",
                 "You must accept the terms of service",
             ));

@@ -6,6 +6,7 @@
 use super::{
     authenticated::Authenticated,
     otp::{CodeRequest, OtpChallenge, OtpLookup},
+    redemption::Redeemed,
     register::redeem_registration,
     CustomerRef, Identity,
 };
@@ -14,30 +15,6 @@ use crate::{
     services::{Actor, CodeError, Core},
     store::{self, contacts::ContactRow, now_ms, otps::OtpRow, Tx},
 };
-
-/// What redeeming a code did to its contact.
-pub(crate) struct Redeemed {
-    pub contact_id: String,
-    pub created: bool,
-    /// The audit trail's word for it.
-    pub action: &'static str,
-    /// Whether the redeemer is signed in by it (an added identity signs nobody in).
-    pub signs_in: bool,
-    /// A claim asked for another identity: it needs its own code, for the new sign-in.
-    pub then_prove: Option<PendingIdentity>,
-}
-
-impl Redeemed {
-    pub fn signing_in(contact_id: String, action: &'static str) -> Self {
-        Self {
-            contact_id,
-            created: false,
-            action,
-            signs_in: true,
-            then_prove: None,
-        }
-    }
-}
 
 enum Completion {
     Done(Box<Authenticated>, Option<PendingIdentity>),

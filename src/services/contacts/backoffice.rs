@@ -4,8 +4,8 @@
 use super::contact_view;
 use crate::{
     domain::{
-        ContactCode, ContactId, ContactType, Email, FieldError, PersonName, PhoneNumber, Provider,
-        ValidationErrors,
+        ContactCode, ContactId, ContactType, Email, Field, FieldError, PersonName, PhoneNumber,
+        PhonePart, Provider, ValidationErrors,
     },
     services::{auth::CustomerRef, Actor, ContactError, Core},
     store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
@@ -54,7 +54,11 @@ fn not_empty(mut error: FieldError) -> FieldError {
         error.code = "EMPTY".into();
         error.message = format!(
             "{} must not be empty: leave it out to have one generated",
-            if error.field == "id" { "ID" } else { "Code" }
+            if error.field == Field::ContactId {
+                "ID"
+            } else {
+                "Code"
+            }
         );
     }
     error
@@ -66,7 +70,7 @@ fn blank(v: &Option<String>) -> bool {
 
 fn optional_name(
     errors: &mut ValidationErrors,
-    field: &str,
+    field: Field,
     label: &str,
     raw: Option<&str>,
 ) -> Option<String> {
@@ -78,7 +82,12 @@ fn optional_name(
 
 /// A national number with its country, or (country left empty) a full number in E.164.
 fn phone(errors: &mut ValidationErrors, number: &str, country: &str) -> Option<String> {
-    let parsed = PhoneNumber::parse_any("phone.number", "phone.country_code", number, country);
+    let parsed = PhoneNumber::parse_any(
+        Field::Phone(PhonePart::Number),
+        Field::Phone(PhonePart::Country),
+        number,
+        country,
+    );
     errors.check(parsed).map(|p| p.as_str().to_owned())
 }
 
@@ -86,16 +95,16 @@ fn phone(errors: &mut ValidationErrors, number: &str, country: &str) -> Option<S
 /// refused for what it holds is not also reported as missing.
 fn check_names(errors: &mut ValidationErrors, row: &ContactRow) {
     let missing = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").is_empty();
-    let mut require = |value: &Option<String>, field: &str, label: &str| {
+    let mut require = |value: &Option<String>, field: Field, label: &str| {
         if missing(value) && errors.for_field(field).is_none() {
             errors.push(FieldError::required(field, label));
         }
     };
     if row.contact_type == ContactType::Person.as_str() {
-        require(&row.first_name, "first_name", "First name");
-        require(&row.last_name, "last_name", "Last name");
+        require(&row.first_name, Field::FirstName, "First name");
+        require(&row.last_name, Field::LastName, "Last name");
     } else {
-        require(&row.company_name, "company_name", "Company name");
+        require(&row.company_name, Field::CompanyName, "Company name");
     }
 }
 
@@ -115,10 +124,10 @@ pub fn masked_identities(rows: Vec<store::identities::IdentityRow>) -> Vec<Ident
     rows.into_iter()
         .map(|i| {
             let masked = match i.provider {
-                Provider::Email => Email::parse("v", &i.value)
+                Provider::Email => Email::parse(Field::Stored, &i.value)
                     .map(|e| e.obfuscated())
                     .unwrap_or_else(|_| "***".into()),
-                Provider::Phone => PhoneNumber::parse_e164("v", &i.value)
+                Provider::Phone => PhoneNumber::parse_e164(Field::Stored, &i.value)
                     .map(|p| p.obfuscated())
                     .unwrap_or_else(|_| "***".into()),
                 Provider::Facebook => "linked".into(),
@@ -144,34 +153,36 @@ impl Core {
         actor.require_back_office()?;
         let mut errors = ValidationErrors::default();
         let contact_type = errors.check(ContactType::parse(
-            "type",
+            Field::ContactType,
             input.contact_type.as_deref().unwrap_or(""),
         ));
         // Absent means "generate one"; sent but empty is a mistake to report.
         let id = match input.id.as_deref() {
-            Some(raw) => errors.check(ContactId::parse("id", raw).map_err(not_empty)),
+            Some(raw) => errors.check(ContactId::parse(Field::ContactId, raw).map_err(not_empty)),
             None => Some(ContactId::generate()),
         };
         let code = match input.code.as_deref() {
-            Some(raw) => errors.check(ContactCode::parse("code", raw).map_err(not_empty)),
+            Some(raw) => {
+                errors.check(ContactCode::parse(Field::ContactCode, raw).map_err(not_empty))
+            }
             None => Some(ContactCode::generate()),
         };
-        let title = optional_name(&mut errors, "title", "Title", input.title.as_deref());
+        let title = optional_name(&mut errors, Field::Title, "Title", input.title.as_deref());
         let first_name = optional_name(
             &mut errors,
-            "first_name",
+            Field::FirstName,
             "First name",
             input.first_name.as_deref(),
         );
         let last_name = optional_name(
             &mut errors,
-            "last_name",
+            Field::LastName,
             "Last name",
             input.last_name.as_deref(),
         );
         let company_name = optional_name(
             &mut errors,
-            "company_name",
+            Field::CompanyName,
             "Company name",
             input.company_name.as_deref(),
         );
@@ -182,7 +193,7 @@ impl Core {
             .filter(|v| !v.is_empty())
         {
             Some(raw) => errors
-                .check(Email::parse("email", raw))
+                .check(Email::parse(Field::Email, raw))
                 .map(|e| e.as_str().to_owned()),
             None => None,
         };
@@ -232,7 +243,7 @@ impl Core {
         for organisation_id in &input.organisations {
             let Some(org) = store::organisations::find(&mut *tx, organisation_id).await? else {
                 return Err(FieldError::new(
-                    "organisations",
+                    Field::Organisations,
                     "NOT_FOUND",
                     "Choose an organisation that exists",
                 )
@@ -269,11 +280,11 @@ impl Core {
             .ok_or(ContactError::ContactNotFound)?;
         let mut errors = ValidationErrors::default();
         if let Some(raw) = &patch.code {
-            if let Some(code) = errors.check(ContactCode::parse("code", raw)) {
+            if let Some(code) = errors.check(ContactCode::parse(Field::ContactCode, raw)) {
                 row.code = code.as_str().to_owned();
             }
         }
-        let mut set = |field: &str,
+        let mut set = |field: Field,
                        label: &str,
                        value: &Option<Option<String>>,
                        target: &mut Option<String>| {
@@ -281,21 +292,21 @@ impl Core {
                 *target = optional_name(&mut errors, field, label, v.as_deref());
             }
         };
-        set("title", "Title", &patch.title, &mut row.title);
+        set(Field::Title, "Title", &patch.title, &mut row.title);
         set(
-            "first_name",
+            Field::FirstName,
             "First name",
             &patch.first_name,
             &mut row.first_name,
         );
         set(
-            "last_name",
+            Field::LastName,
             "Last name",
             &patch.last_name,
             &mut row.last_name,
         );
         set(
-            "company_name",
+            Field::CompanyName,
             "Company name",
             &patch.company_name,
             &mut row.company_name,
@@ -303,7 +314,7 @@ impl Core {
         if let Some(email) = &patch.email {
             row.email = match email.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 Some(raw) => errors
-                    .check(Email::parse("email", raw))
+                    .check(Email::parse(Field::Email, raw))
                     .map(|e| e.as_str().to_owned()),
                 None => None,
             };

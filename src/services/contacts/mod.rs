@@ -6,10 +6,10 @@ mod convert;
 pub use convert::{contact_view, rfc3339 as convert_time, summary};
 
 use crate::{
-    domain::{FieldError, PersonName, ValidationErrors},
+    domain::{Field, FieldError, PersonName, ValidationErrors},
     services::{auth::CustomerRef, Actor, ContactError, Core, Fault},
     store::{self, flag, now_ms},
-    views::{IdentityView, Profile},
+    views::{IdentityView, OrganisationPage, Paging, Profile},
 };
 
 /// A partial update of a contact's own profile; `None` leaves a field as it is, and for the
@@ -69,6 +69,37 @@ impl Core {
         })
     }
 
+    /// One page (1-based) of the organisations the signed-in contact belongs to, paged in the
+    /// database.
+    pub async fn contact_organisations(
+        &self,
+        customer: &CustomerRef,
+        page: i64,
+        size: i64,
+    ) -> Result<OrganisationPage, ContactError> {
+        self.current_contact(customer)
+            .await?
+            .ok_or(ContactError::ContactNotFound)?;
+        let contact_id = customer.contact_id.as_str();
+        let offset = (page.max(1) - 1).saturating_mul(size);
+        let rows =
+            store::organisations::page_for_contact(&self.db.pool, contact_id, offset, size).await?;
+        let total = store::organisations::count_for_contact(&self.db.pool, contact_id).await?;
+        let shown = i64::try_from(rows.len()).unwrap_or(0);
+        Ok(OrganisationPage {
+            content: rows
+                .into_iter()
+                .map(crate::services::organisations::view)
+                .collect(),
+            paging: Paging {
+                page,
+                size,
+                has_more: offset + shown < total,
+                total,
+            },
+        })
+    }
+
     #[tracing::instrument(skip_all, fields(contact_id))]
     pub async fn update_profile(
         &self,
@@ -79,19 +110,23 @@ impl Core {
         let mut errors = ValidationErrors::default();
         let title = update.title.map(|t| {
             errors
-                .check(PersonName::parse_optional("title", "Title", t.as_deref()))
+                .check(PersonName::parse_optional(
+                    Field::Title,
+                    "Title",
+                    t.as_deref(),
+                ))
                 .flatten()
         });
         let first_name = update
             .first_name
-            .and_then(|n| errors.check(PersonName::parse("first_name", "First name", &n)));
+            .and_then(|n| errors.check(PersonName::parse(Field::FirstName, "First name", &n)));
         let last_name = update
             .last_name
-            .and_then(|n| errors.check(PersonName::parse("last_name", "Last name", &n)));
+            .and_then(|n| errors.check(PersonName::parse(Field::LastName, "Last name", &n)));
         let avatar = match update.avatar {
             Some(Some(url)) if url.chars().any(char::is_control) => {
                 errors.push(FieldError::new(
-                    "avatar",
+                    Field::Avatar,
                     "INVALID_CHARACTERS",
                     "avatar must not contain control characters",
                 ));
@@ -99,7 +134,7 @@ impl Core {
             }
             Some(Some(url)) if url.trim().len() > MAX_AVATAR_LEN => {
                 errors.push(FieldError::new(
-                    "avatar",
+                    Field::Avatar,
                     "TOO_LONG",
                     "avatar must be at most 2048 characters",
                 ));

@@ -201,8 +201,11 @@ pub async fn create_api_key(
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
-    let kind = ApiKeyKind::parse("kind", kind.as_deref().unwrap_or_default())
-        .unwrap_or(ApiKeyKind::Backoffice);
+    let kind = ApiKeyKind::parse(
+        crate::domain::Field::KeyKind,
+        kind.as_deref().unwrap_or_default(),
+    )
+    .unwrap_or(ApiKeyKind::Backoffice);
     let core = ssr::core()?;
     let outcome = core.create_api_key(&agent.actor(), kind, label).await;
     // The key waits for the next page in the session row, sealed: never there in clear.

@@ -159,7 +159,7 @@ pub async fn change_membership(
     let actor = agent.actor();
     let mut form = FormState::default();
     match organisation_id.filter(|o| !o.is_empty()) {
-        None => form.errors.push(crate::domain::FieldError::new(
+        None => form.errors.push(crate::web::forms::FormError::new(
             "organisation_id",
             "REQUIRED",
             "Choose an organisation",

@@ -1,14 +1,18 @@
-//! CRM.COM's Self-Service v2 shapes: the bodies its apps send, read into the services' inputs,
-//! and the answers they expect, made from the services' views. Nothing here decides anything.
+//! CRM.COM's Self-Service v2 answers, made from the services' views. Nothing here decides
+//! anything.
 
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::{
-    api::{body::Fields, problem::ApiError},
-    domain::{FieldError, PhoneNumber, ValidationErrors},
-    services::auth::{Authenticated, IdentityInput, OtpChallenge},
+    api::{problem::ApiResult, shared::Face, spelling::V2},
+    domain::{Field, PhoneNumber},
+    services::auth::{Authenticated, OtpChallenge},
     views::{ContactView, OrganisationView},
 };
 
@@ -27,7 +31,7 @@ pub struct Phone {
 
 impl Phone {
     pub fn of(e164: &str) -> Option<Self> {
-        let phone = PhoneNumber::parse_e164("phone", e164).ok()?;
+        let phone = PhoneNumber::parse_e164(Field::Stored, e164).ok()?;
         let (number, country_code) = phone.national_parts();
         Some(Phone {
             kind: "MOBILE",
@@ -99,10 +103,10 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
-    pub fn of(auth: Authenticated) -> Result<Self, ApiError> {
+    pub fn of(auth: Authenticated) -> Self {
         let tokens = auth.tokens;
         let details = auth.details;
-        Ok(TokenResponse {
+        TokenResponse {
             expiration_date: tokens.as_ref().map(|t| t.expires_at_ms / 1000),
             access_token: tokens.as_ref().map(|t| t.access_token.clone()),
             refresh_token: tokens.map(|t| t.refresh_token),
@@ -116,7 +120,7 @@ impl TokenResponse {
             },
             organisations: auth.organisations.into_iter().map(Into::into).collect(),
             pending_identity: auth.pending_identity,
-        })
+        }
     }
 }
 
@@ -216,68 +220,13 @@ pub struct OrganisationPage {
     pub content: Vec<OrganisationName>,
 }
 
-/// `identification{provider, email, password, phone{number, country_code}, token}` (register),
-/// or the same at the top level (add an identity).
-pub fn identification(fields: &Fields, errors: &mut ValidationErrors) -> IdentityInput {
-    let phone = fields.object("phone", errors);
-    IdentityInput {
-        provider: fields.required_string("provider", "Provider", errors),
-        email: fields.string("email", errors),
-        password: fields.string("password", errors),
-        phone_number: phone.as_ref().and_then(|p| p.string("number", errors)),
-        country_code: phone
-            .as_ref()
-            .and_then(|p| p.string("country_code", errors)),
-        token: fields.string("token", errors),
+impl Face for V2 {
+    fn tokens(signed_in: Authenticated) -> ApiResult<Response, Self> {
+        Ok(Json(TokenResponse::of(signed_in)).into_response())
+    }
+
+    /// CRM.COM answers 201 with `{auth_otp, obfuscated_value}`.
+    fn code_sent(challenge: OtpChallenge) -> Response {
+        (StatusCode::CREATED, Json(OtpSent::from(challenge))).into_response()
     }
 }
-
-/// Fields CRM.COM defines that this portal does not keep: sent with a value, they are refused
-/// by name rather than dropped (nothing a customer gave is silently lost).
-pub fn refuse_unkept(body: &Map<String, Value>, keys: &[&str], errors: &mut ValidationErrors) {
-    for key in keys {
-        let carries_data = match body.get(*key) {
-            None | Some(Value::Null) => false,
-            Some(Value::String(s)) => !s.trim().is_empty(),
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(Value::Object(o)) => !o.is_empty(),
-            Some(_) => true,
-        };
-        if carries_data {
-            errors.push(FieldError::new(
-                *key,
-                "UNSUPPORTED",
-                format!("{key} is not kept by this portal"),
-            ));
-        }
-    }
-}
-
-/// The services name v1's fields; a v2 caller is told about the field it sent.
-pub fn renamed(error: ApiError, renames: &[(&str, &str)]) -> ApiError {
-    match error {
-        ApiError::Service(crate::services::ServiceError::Validation(mut errors)) => {
-            for e in &mut errors.0 {
-                if let Some((from, to)) = renames
-                    .iter()
-                    .find(|(from, _)| e.field == *from || e.field.starts_with(&format!("{from}.")))
-                {
-                    let rest = &e.field[from.len()..];
-                    e.field = match to.is_empty() {
-                        true => rest.trim_start_matches('.').to_owned(),
-                        false => format!("{to}{rest}"),
-                    };
-                }
-            }
-            ApiError::Service(crate::services::ServiceError::Validation(errors))
-        }
-        other => other,
-    }
-}
-
-/// The services' names for an identity's fields → v2's, where the identity is the whole body.
-pub const IDENTITY_FIELDS: &[(&str, &str)] = &[
-    ("identity.phone_number", "phone.number"),
-    ("identity.country_code", "phone.country_code"),
-    ("identity", ""),
-];

@@ -5,25 +5,22 @@ use axum::{
     http::StatusCode,
     middleware, Extension, Json,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::bodies::{page_number, MAX_PAGE};
-use crate::services::contacts::backoffice::MAX_PAGE_SIZE;
+pub mod requests;
 
+use self::requests::{ContactPatchRequest, Credentials, NewContactRequest, OrganisationRequest};
 use super::{
-    body::{Fields, JsonBody},
+    body::Body,
     openapi::Problem,
-    problem::{ApiError, ApiResult},
-    schemas,
+    problem::{ApiError, ApiResult, Failure},
+    shared::paging,
+    spelling::V1,
 };
 use crate::{
-    domain::{FieldError, ValidationErrors},
-    services::{
-        contacts::backoffice::{ContactPatch, NewContact},
-        Actor, Core,
-    },
+    services::{contacts::backoffice::MAX_PAGE_SIZE, Actor, Core},
     views::{ContactDetail, ContactPage, ContactView, OrganisationView},
 };
 
@@ -33,7 +30,7 @@ pub fn router(core: Core) -> OpenApiRouter {
         .routes(routes!(get_contact, update_contact, delete_contact))
         .routes(routes!(join, leave))
         .routes(routes!(list_organisations, create_organisation))
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(|| async { ApiError::<V1>::not_found() })
         .layer(middleware::from_fn_with_state(
             core.clone(),
             super::client::require_backoffice_key,
@@ -42,36 +39,21 @@ pub fn router(core: Core) -> OpenApiRouter {
 }
 
 /// Back-office calls never carry credentials.
-fn refuse_credentials(fields: &Fields) -> ApiResult<()> {
-    if ["password", "identity", "credentials"]
-        .iter()
-        .any(|k| fields.has(k))
-    {
-        return Err(ApiError::CredentialsNotAllowed);
+fn refuse_credentials(sent: &Credentials) -> ApiResult<()> {
+    if sent.sent() {
+        return Err(Failure::CredentialsNotAllowed.into());
     }
     Ok(())
 }
 
-fn phone_fields(
-    fields: &Fields,
-    errors: &mut ValidationErrors,
-) -> Option<Option<(String, String)>> {
-    if !fields.has("phone") {
-        return None;
-    }
-    match fields.object("phone", errors) {
-        None => Some(None),
-        Some(phone) => {
-            let number = phone.string("number", errors).unwrap_or_default();
-            let country = phone.string("country_code", errors).unwrap_or_default();
-            Some(Some((number, country)))
-        }
-    }
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationList {
+    pub content: Vec<OrganisationView>,
 }
 
 #[utoipa::path(post, path = "/contacts", tag = "Back-Office v1", security(("backoffice_key" = [])),
     summary = "Create a contact (person or company)",
-    request_body = schemas::NewContactRequest,
+    request_body = NewContactRequest,
     responses(
         (status = 201, body = ContactView),
         (status = 404, description = "ORGANISATION_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
@@ -80,56 +62,14 @@ fn phone_fields(
 async fn create_contact(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
-    JsonBody(body): JsonBody,
+    Body(request): Body<NewContactRequest>,
 ) -> ApiResult<(StatusCode, Json<ContactView>)> {
-    let fields = Fields::new(&body);
-    refuse_credentials(&fields)?;
-    let mut errors = ValidationErrors::default();
-    let phone = phone_fields(&fields, &mut errors).flatten();
-    let input = NewContact {
-        id: fields.string("id", &mut errors),
-        code: fields.string("code", &mut errors),
-        contact_type: fields.string("type", &mut errors),
-        title: fields.string("title", &mut errors),
-        first_name: fields.string("first_name", &mut errors),
-        last_name: fields.string("last_name", &mut errors),
-        company_name: fields.string("company_name", &mut errors),
-        email: fields.string("email", &mut errors),
-        phone_number: phone.as_ref().map(|p| p.0.clone()),
-        phone_country: phone.map(|p| p.1),
-        email_opt_out: fields
-            .boolean("email_opt_out", &mut errors)
-            .unwrap_or(false),
-        sms_opt_out: fields.boolean("sms_opt_out", &mut errors).unwrap_or(false),
-        organisations: organisation_ids(&body, &mut errors),
-    };
-    errors.into_result()?;
+    refuse_credentials(&request.credentials)?;
+    let input = request.command()?;
     Ok((
         StatusCode::CREATED,
         Json(core.create_contact(input, &actor).await?),
     ))
-}
-
-/// `organisations: ["id", …]` (optional) on create.
-fn organisation_ids(
-    body: &serde_json::Map<String, serde_json::Value>,
-    errors: &mut ValidationErrors,
-) -> Vec<String> {
-    match body.get("organisations") {
-        None | Some(serde_json::Value::Null) => Vec::new(),
-        Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_owned))
-            .collect(),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "organisations",
-                "INVALID_TYPE",
-                "organisations must be a list of organisation ids",
-            ));
-            Vec::new()
-        }
-    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -152,16 +92,7 @@ async fn list_contacts(
     State(core): State<Core>,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<ContactPage>> {
-    let mut errors = ValidationErrors::default();
-    let page = page_number("page", query.page.as_deref(), 1, MAX_PAGE, &mut errors);
-    let size = page_number(
-        "size",
-        query.size.as_deref(),
-        20,
-        MAX_PAGE_SIZE,
-        &mut errors,
-    );
-    errors.into_result()?;
+    let (page, size) = paging(query.page.as_deref(), query.size.as_deref(), MAX_PAGE_SIZE)?;
     Ok(Json(
         core.search_contacts(query.search.as_deref(), page, size)
             .await?,
@@ -180,7 +111,7 @@ async fn get_contact(
 
 #[utoipa::path(patch, path = "/contacts/{id}", tag = "Back-Office v1", security(("backoffice_key" = [])), params(("id" = String, Path, description = "The contact id")),
     summary = "Change a contact",
-    request_body = schemas::ContactPatchRequest,
+    request_body = ContactPatchRequest,
     responses(
         (status = 200, body = ContactView), (status = 404, description = "CONTACT_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "CONTACT_CODE_TAKEN", body = Problem, content_type = "application/problem+json"),
@@ -189,32 +120,10 @@ async fn update_contact(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    Body(request): Body<ContactPatchRequest>,
 ) -> ApiResult<Json<ContactView>> {
-    let fields = Fields::new(&body);
-    refuse_credentials(&fields)?;
-    let mut errors = ValidationErrors::default();
-    for read_only in ["id", "type"] {
-        if fields.has(read_only) {
-            errors.push(FieldError::new(
-                read_only,
-                "READ_ONLY",
-                format!("{read_only} cannot be changed"),
-            ));
-        }
-    }
-    let patch = ContactPatch {
-        code: fields.string("code", &mut errors),
-        title: fields.nullable_string("title", &mut errors),
-        first_name: fields.nullable_string("first_name", &mut errors),
-        last_name: fields.nullable_string("last_name", &mut errors),
-        company_name: fields.nullable_string("company_name", &mut errors),
-        email: fields.nullable_string("email", &mut errors),
-        phone: phone_fields(&fields, &mut errors),
-        email_opt_out: fields.boolean("email_opt_out", &mut errors),
-        sms_opt_out: fields.boolean("sms_opt_out", &mut errors),
-    };
-    errors.into_result()?;
+    refuse_credentials(&request.credentials)?;
+    let patch = request.command()?;
     Ok(Json(core.update_contact(&id, patch, &actor).await?))
 }
 
@@ -258,27 +167,24 @@ async fn leave(
 
 #[utoipa::path(get, path = "/organisations", tag = "Back-Office v1", security(("backoffice_key" = [])),
     summary = "Every organisation",
-    responses((status = 200, body = schemas::OrganisationList)))]
-async fn list_organisations(State(core): State<Core>) -> ApiResult<Json<serde_json::Value>> {
-    let content: Vec<OrganisationView> = core.organisations().await?;
-    Ok(Json(serde_json::json!({ "content": content })))
+    responses((status = 200, body = OrganisationList)))]
+async fn list_organisations(State(core): State<Core>) -> ApiResult<Json<OrganisationList>> {
+    Ok(Json(OrganisationList {
+        content: core.organisations().await?,
+    }))
 }
 
 #[utoipa::path(post, path = "/organisations", tag = "Back-Office v1", security(("backoffice_key" = [])),
     summary = "Create an organisation",
-    request_body = schemas::OrganisationRequest,
+    request_body = OrganisationRequest,
     responses((status = 201, body = OrganisationView), (status = 403, description = "FORBIDDEN", body = Problem, content_type = "application/problem+json")))]
 async fn create_organisation(
     State(core): State<Core>,
     Extension(actor): Extension<Actor>,
-    JsonBody(body): JsonBody,
+    Body(request): Body<OrganisationRequest>,
 ) -> ApiResult<(StatusCode, Json<OrganisationView>)> {
-    let fields = Fields::new(&body);
-    refuse_credentials(&fields)?;
-    let mut errors = ValidationErrors::default();
-    let name = fields.string("name", &mut errors);
-    let org_type = fields.string("org_type", &mut errors);
-    errors.into_result()?;
+    refuse_credentials(&request.credentials)?;
+    let (name, org_type) = request.command()?;
     Ok((
         StatusCode::CREATED,
         Json(
