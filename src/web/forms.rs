@@ -31,6 +31,54 @@ impl FormError {
     }
 }
 
+/// "Sign up with" / "Sign in with" / "Add": the method chosen, and the fields of both methods
+/// (those of the method not chosen are ignored, never required). Part of every form that takes
+/// an identity.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct IdentityFields {
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub country_code: Option<String>,
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl IdentityFields {
+    pub fn method(&self) -> Provider {
+        chosen_method(self.method.as_deref())
+    }
+
+    /// What was typed, to show again (never the password).
+    pub fn keep(&self, form: &mut FormState) {
+        form.values
+            .insert("method".into(), self.method().as_str().into());
+        form.keep(&[
+            ("country_code", &self.country_code),
+            ("phone_number", &self.phone_number),
+            ("email", &self.email),
+        ]);
+    }
+
+    /// The identity the chosen method names, with the password (emails only).
+    #[cfg(feature = "ssr")]
+    pub fn input(&self) -> crate::services::auth::IdentityInput {
+        let is_email = self.method() == Provider::Email;
+        crate::services::auth::IdentityInput {
+            provider: Some(self.method().as_str().into()),
+            email: self.email.clone().filter(|_| is_email),
+            phone_number: self.phone_number.clone().filter(|_| !is_email),
+            country_code: self.country_code.clone().filter(|_| !is_email),
+            password: self.password.clone().filter(|_| is_email),
+            token: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FormState {
     pub values: BTreeMap<String, String>,

@@ -4,7 +4,9 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
+    forms::{
+        CheckField, CountrySelect, FormMessages, FormState, IdentityFields, MethodChoice, TextField,
+    },
     layout::Page,
 };
 use crate::{domain::Provider, views::Profile, web::error::PortalError};
@@ -61,14 +63,23 @@ pub async fn profile_page() -> Result<Option<ProfileState>, PortalError> {
     }))
 }
 
+/// What "Edit your details" sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email_opt_out: Option<String>,
+    #[serde(default)]
+    pub sms_opt_out: Option<String>,
+}
+
 #[server(endpoint = "profile/save")]
-pub async fn save_profile(
-    title: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email_opt_out: Option<String>,
-    sms_opt_out: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn save_profile(#[server(flatten)] details: DetailsForm) -> Result<(), PortalError> {
     use super::ssr;
     use crate::services::contacts::ProfileUpdate;
     let session = ssr::session().await?;
@@ -78,18 +89,18 @@ pub async fn save_profile(
     };
     let mut form = FormState::default();
     form.keep(&[
-        ("title", &title),
-        ("first_name", &first_name),
-        ("last_name", &last_name),
-        ("email_opt_out", &email_opt_out),
-        ("sms_opt_out", &sms_opt_out),
+        ("title", &details.title),
+        ("first_name", &details.first_name),
+        ("last_name", &details.last_name),
+        ("email_opt_out", &details.email_opt_out),
+        ("sms_opt_out", &details.sms_opt_out),
     ]);
     let update = ProfileUpdate {
-        title: Some(title),
-        first_name: Some(first_name.unwrap_or_default()),
-        last_name: Some(last_name.unwrap_or_default()),
-        email_opt_out: Some(email_opt_out.is_some()),
-        sms_opt_out: Some(sms_opt_out.is_some()),
+        title: Some(details.title),
+        first_name: Some(details.first_name.unwrap_or_default()),
+        last_name: Some(details.last_name.unwrap_or_default()),
+        email_opt_out: Some(details.email_opt_out.is_some()),
+        sms_opt_out: Some(details.sms_opt_out.is_some()),
         avatar: None,
     };
     let form = match ssr::core()?.update_profile(&customer, update).await {
@@ -105,11 +116,23 @@ pub async fn save_profile(
     Ok(())
 }
 
+/// What "Change password" sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current_password: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
 #[server(endpoint = "profile/password")]
 pub async fn change_password(
-    current_password: Option<String>,
-    password: Option<String>,
+    #[server(flatten)] passwords: PasswordForm,
 ) -> Result<(), PortalError> {
+    let PasswordForm {
+        current_password,
+        password,
+    } = passwords;
     use super::ssr;
     let session = ssr::session().await?;
     let Some(customer) = ssr::signed_in_contact(&session).await? else {
@@ -156,34 +179,26 @@ pub async fn change_password(
     Ok(())
 }
 
+/// What "Add a way to sign in" sends (no password here: one is set with "Change password").
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewIdentityForm {
+    #[serde(flatten)]
+    pub identity: IdentityFields,
+}
+
 #[server(endpoint = "profile/identity")]
-pub async fn add_identity(
-    method: Option<String>,
-    country_code: Option<String>,
-    phone_number: Option<String>,
-    email: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn add_identity(#[server(flatten)] added: NewIdentityForm) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::services::{auth::IdentityInput, CodeError};
+    use crate::services::CodeError;
     let session = ssr::session().await?;
     let Some(signed_in) = ssr::signed_in(&session).await? else {
         ssr::see_other("/sign-in");
         return Ok(());
     };
-    let method = super::forms::chosen_method(method.as_deref());
-    let is_email = method == Provider::Email;
-    let form = FormState::default()
-        .with_value("method", method.as_str())
-        .with_value("country_code", country_code.clone().unwrap_or_default())
-        .with_value("phone_number", phone_number.clone().unwrap_or_default())
-        .with_value("email", email.clone().unwrap_or_default());
-    let input = IdentityInput {
-        provider: Some(method.as_str().into()),
-        email: email.filter(|_| is_email),
-        phone_number: phone_number.filter(|_| !is_email),
-        country_code: country_code.filter(|_| !is_email),
-        ..Default::default()
-    };
+    let mut form = FormState::default();
+    added.identity.keep(&mut form);
+    let mut input = added.identity.input();
+    input.password = None;
     match ssr::core()?
         .add_identity(&signed_in, input, ssr::client_ip().as_deref())
         .await

@@ -1,9 +1,12 @@
 //! `/register`: a customer signs up with a name and a phone or email, then proves it on `/verify`.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{CheckField, CountrySelect, FormMessages, FormState, MethodChoice, TextField},
+    forms::{
+        CheckField, CountrySelect, FormMessages, FormState, IdentityFields, MethodChoice, TextField,
+    },
     layout::Page,
 };
 use crate::web::error::PortalError;
@@ -16,63 +19,69 @@ pub async fn register_page() -> Result<FormState, PortalError> {
     super::ssr::take_flash(&session, FORM).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the registration form sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RegistrationForm {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(flatten)]
+    pub identity: IdentityFields,
+    #[serde(default)]
+    pub terms: Option<String>,
+    #[serde(default)]
+    pub email_opt_out: Option<String>,
+    #[serde(default)]
+    pub sms_opt_out: Option<String>,
+}
+
+impl RegistrationForm {
+    /// What was typed, to show again (never the password).
+    fn typed(&self) -> FormState {
+        let mut form = FormState::default();
+        form.keep(&[
+            ("title", &self.title),
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("terms", &self.terms),
+            ("email_opt_out", &self.email_opt_out),
+            ("sms_opt_out", &self.sms_opt_out),
+        ]);
+        self.identity.keep(&mut form);
+        form
+    }
+
+    #[cfg(feature = "ssr")]
+    fn command(self) -> crate::services::auth::RegisterInput {
+        crate::services::auth::RegisterInput {
+            identity: self.identity.input(),
+            title: self.title,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            service_acceptance: self.terms.is_some(),
+            email_opt_out: self.email_opt_out.is_some(),
+            sms_opt_out: self.sms_opt_out.is_some(),
+        }
+    }
+}
+
 #[server(endpoint = "register")]
 pub async fn submit_registration(
-    title: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    method: Option<String>,
-    country_code: Option<String>,
-    phone_number: Option<String>,
-    email: Option<String>,
-    password: Option<String>,
-    terms: Option<String>,
-    email_opt_out: Option<String>,
-    sms_opt_out: Option<String>,
+    #[server(flatten)] registration: RegistrationForm,
 ) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::{
-        domain::Provider,
-        services::auth::{IdentityInput, RegisterInput},
-    };
 
     let session = ssr::session().await?;
-    let method = super::forms::chosen_method(method.as_deref());
-    let is_email = method == Provider::Email;
-    let mut form = FormState::default();
-    form.keep(&[
-        ("title", &title),
-        ("first_name", &first_name),
-        ("last_name", &last_name),
-        ("country_code", &country_code),
-        ("phone_number", &phone_number),
-        ("email", &email),
-        ("terms", &terms),
-        ("email_opt_out", &email_opt_out),
-        ("sms_opt_out", &sms_opt_out),
-    ]);
-    form.values.insert("method".into(), method.as_str().into());
-    let input = RegisterInput {
-        title,
-        first_name,
-        last_name,
-        identity: IdentityInput {
-            provider: Some(method.as_str().into()),
-            // Only the chosen method's fields count.
-            email: email.filter(|_| is_email),
-            password: password.filter(|_| is_email),
-            phone_number: phone_number.filter(|_| !is_email),
-            country_code: country_code.filter(|_| !is_email),
-            token: None,
-        },
-        service_acceptance: terms.is_some(),
-        email_opt_out: email_opt_out.is_some(),
-        sms_opt_out: sms_opt_out.is_some(),
-    };
+    let form = registration.typed();
     let core = ssr::core()?;
     let client_ip = ssr::client_ip();
-    match core.register(input, client_ip.as_deref()).await {
+    match core
+        .register(registration.command(), client_ip.as_deref())
+        .await
+    {
         Ok(challenge) => {
             let pending = PendingCode {
                 auth_otp: challenge.auth_otp,

@@ -3,7 +3,7 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    forms::{CountrySelect, FormMessages, FormState, MethodChoice, TextField},
+    forms::{CountrySelect, FormMessages, FormState, IdentityFields, MethodChoice, TextField},
     layout::Page,
 };
 use crate::web::error::PortalError;
@@ -29,45 +29,15 @@ pub async fn sign_in_page() -> Result<SignInState, PortalError> {
 /// What the sign-in form sends (both of its buttons send all of it).
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignInForm {
-    #[serde(default)]
-    pub method: Option<String>,
-    #[serde(default)]
-    pub country_code: Option<String>,
-    #[serde(default)]
-    pub phone_number: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
+    #[serde(flatten)]
+    pub identity: IdentityFields,
 }
 
 impl SignInForm {
-    /// What was typed, to show again (never the password).
     fn typed(&self) -> FormState {
-        let method = super::forms::chosen_method(self.method.as_deref());
-        let mut form = FormState::default().with_value("method", method.as_str());
-        form.keep(&[
-            ("country_code", &self.country_code),
-            ("phone_number", &self.phone_number),
-            ("email", &self.email),
-        ]);
+        let mut form = FormState::default();
+        self.identity.keep(&mut form);
         form
-    }
-
-    /// The identity the chosen method names, with the password typed (fields of the other
-    /// method are ignored).
-    #[cfg(feature = "ssr")]
-    fn input(&self) -> crate::services::auth::IdentityInput {
-        let method = super::forms::chosen_method(self.method.as_deref());
-        let is_email = method == crate::domain::Provider::Email;
-        crate::services::auth::IdentityInput {
-            provider: Some(method.as_str().into()),
-            email: self.email.clone().filter(|_| is_email),
-            phone_number: self.phone_number.clone().filter(|_| !is_email),
-            country_code: self.country_code.clone().filter(|_| !is_email),
-            password: self.password.clone().filter(|_| is_email),
-            token: None,
-        }
     }
 }
 
@@ -78,7 +48,7 @@ pub async fn send_sign_in_code(#[server(flatten)] sign_in: SignInForm) -> Result
     use crate::domain::Field;
     let session = ssr::session().await?;
     let form = sign_in.typed();
-    let outcome = match sign_in.input().require(Field::SignIn) {
+    let outcome = match sign_in.identity.input().require(Field::SignIn) {
         Ok(parsed) => ssr::core()?
             .request_otp(parsed.identity.clone(), ssr::client_ip().as_deref())
             .await
@@ -111,7 +81,7 @@ pub async fn sign_in_with_password(
     use crate::domain::Provider;
     let session = ssr::session().await?;
     let mut form = sign_in.typed();
-    if super::forms::chosen_method(sign_in.method.as_deref()) != Provider::Email {
+    if sign_in.identity.method() != Provider::Email {
         form.errors.push(FormError::new(
             "password",
             "ERROR",
@@ -122,7 +92,7 @@ pub async fn sign_in_with_password(
         return Ok(());
     }
     match ssr::core()?
-        .authenticate_password(sign_in.input(), false, ssr::client_ip().as_deref())
+        .authenticate_password(sign_in.identity.input(), false, ssr::client_ip().as_deref())
         .await
     {
         Ok(signed_in) => {
