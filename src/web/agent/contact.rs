@@ -68,52 +68,38 @@ pub async fn contact_page(id: String) -> Result<Option<ContactState>, PortalErro
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What "Edit contact" sends.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct EditContactForm {
+    pub id: String,
+    #[serde(flatten)]
+    pub contact: super::contact_form::ContactFields,
+}
+
 #[server(endpoint = "agent/contacts/edit")]
-pub async fn update_contact(
-    id: String,
-    code: Option<String>,
-    title: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    company_name: Option<String>,
-    email: Option<String>,
-    country_code: Option<String>,
-    phone_number: Option<String>,
-    email_opt_out: Option<String>,
-    sms_opt_out: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn update_contact(#[server(flatten)] typed: EditContactForm) -> Result<(), PortalError> {
     use crate::{services::contacts::backoffice::ContactPatch, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
     };
     let session = ssr::session().await?;
     let mut form = FormState::default();
-    form.keep(&[
-        ("code", &code),
-        ("title", &title),
-        ("first_name", &first_name),
-        ("last_name", &last_name),
-        ("company_name", &company_name),
-        ("email", &email),
-        ("country_code", &country_code),
-        ("phone_number", &phone_number),
-        ("email_opt_out", &email_opt_out),
-        ("sms_opt_out", &sms_opt_out),
-    ]);
-    let phone = phone_number
+    typed.contact.keep(&mut form);
+    let EditContactForm { id, contact: c } = typed;
+    let phone = c
+        .phone_number
         .filter(|n| !n.trim().is_empty())
-        .map(|number| (number, country_code.unwrap_or_default()));
+        .map(|number| (number, c.country_code.unwrap_or_default()));
     let patch = ContactPatch {
-        code,
-        title: Some(title),
-        first_name: Some(first_name),
-        last_name: Some(last_name),
-        company_name: Some(company_name),
-        email: Some(email),
+        code: c.code,
+        title: Some(c.title),
+        first_name: Some(c.first_name),
+        last_name: Some(c.last_name),
+        company_name: Some(c.company_name),
+        email: Some(c.email),
         phone: Some(phone),
-        email_opt_out: Some(email_opt_out.is_some()),
-        sms_opt_out: Some(sms_opt_out.is_some()),
+        email_opt_out: Some(c.email_opt_out.is_some()),
+        sms_opt_out: Some(c.sms_opt_out.is_some()),
     };
     match ssr::core()?
         .update_contact(&id, patch, &agent.actor())

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod contact;
+pub mod contact_form;
 pub mod contacts;
 pub mod deliveries;
 pub mod layout;

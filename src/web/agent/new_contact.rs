@@ -2,7 +2,7 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::layout::AgentPage;
+use super::{contact_form::ContactFields, layout::AgentPage};
 use crate::views::OrganisationView;
 use crate::{
     web::error::PortalError,
@@ -26,23 +26,21 @@ pub async fn new_contact_page(
     )))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What "New contact" sends.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct NewContactForm {
+    #[serde(default)]
+    pub contact_type: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(flatten)]
+    pub contact: ContactFields,
+    #[serde(default)]
+    pub organisation_id: Option<String>,
+}
+
 #[server(endpoint = "agent/contacts/new")]
-pub async fn create_contact(
-    contact_type: Option<String>,
-    id: Option<String>,
-    code: Option<String>,
-    title: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    company_name: Option<String>,
-    email: Option<String>,
-    country_code: Option<String>,
-    phone_number: Option<String>,
-    email_opt_out: Option<String>,
-    sms_opt_out: Option<String>,
-    organisation_id: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn create_contact(#[server(flatten)] typed: NewContactForm) -> Result<(), PortalError> {
     use crate::{services::contacts::backoffice::NewContact, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -50,36 +48,33 @@ pub async fn create_contact(
     let session = ssr::session().await?;
     let mut form = FormState::default();
     form.keep(&[
-        ("contact_type", &contact_type),
-        ("id", &id),
-        ("code", &code),
-        ("title", &title),
-        ("first_name", &first_name),
-        ("last_name", &last_name),
-        ("company_name", &company_name),
-        ("email", &email),
-        ("country_code", &country_code),
-        ("phone_number", &phone_number),
-        ("email_opt_out", &email_opt_out),
-        ("sms_opt_out", &sms_opt_out),
-        ("organisation_id", &organisation_id),
+        ("contact_type", &typed.contact_type),
+        ("id", &typed.id),
+        ("organisation_id", &typed.organisation_id),
     ]);
+    typed.contact.keep(&mut form);
+    let NewContactForm {
+        contact_type,
+        id,
+        contact: c,
+        organisation_id,
+    } = typed;
     // An optional field left empty means "generate one" (the API says so by leaving it out).
     let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let input = NewContact {
         id: given(id),
-        code: given(code),
+        code: given(c.code),
         // (The service ignores the other type's fields: a company has no personal names.)
-        title,
-        first_name,
-        last_name,
-        company_name,
+        title: c.title,
+        first_name: c.first_name,
+        last_name: c.last_name,
+        company_name: c.company_name,
         contact_type,
-        email,
-        phone_number,
-        phone_country: country_code,
-        email_opt_out: email_opt_out.is_some(),
-        sms_opt_out: sms_opt_out.is_some(),
+        email: c.email,
+        phone_number: c.phone_number,
+        phone_country: c.country_code,
+        email_opt_out: c.email_opt_out.is_some(),
+        sms_opt_out: c.sms_opt_out.is_some(),
         organisations: organisation_id
             .into_iter()
             .filter(|o| !o.is_empty())
@@ -88,12 +83,7 @@ pub async fn create_contact(
     match ssr::core()?.create_contact(input, &agent.actor()).await {
         Ok(contact) => ssr::see_other(&format!("/agent/contacts/{}", contact.id)),
         Err(error) => {
-            let mut form = crate::web::outcome::into_form(form, error)?;
-            for e in &mut form.errors {
-                if e.field == "type" {
-                    e.field = "contact_type".into();
-                }
-            }
+            let form = crate::web::outcome::into_form(form, error)?;
             ssr::flash(&session, FORM, form).await?;
             ssr::see_other("/agent/contacts/new");
         }
