@@ -217,14 +217,7 @@ impl<S: Spelling> IntoResponse for ApiError<S> {
     fn into_response(self) -> Response {
         let failure = self.failure;
         let (status, code) = failure.status_and_code();
-        let detail = match &failure {
-            Failure::Service(ServiceError::Fault(Fault::Unexpected(error))) => {
-                tracing::error!(error = format!("{error:#}"), "request failed");
-                "Something went wrong on our side; please try again".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let errors = match &failure {
+        let errors: Vec<FieldProblem> = match &failure {
             Failure::Service(ServiceError::Validation(errors)) => errors
                 .0
                 .iter()
@@ -240,6 +233,19 @@ impl<S: Spelling> IntoResponse for ApiError<S> {
                 })
                 .collect(),
             _ => Vec::new(),
+        };
+        let detail = match &failure {
+            Failure::Service(ServiceError::Fault(Fault::Unexpected(error))) => {
+                tracing::error!(error = format!("{error:#}"), "request failed");
+                "Something went wrong on our side; please try again".to_owned()
+            }
+            // The field errors' own sentences, with their fields named as this face spells them.
+            Failure::Service(ServiceError::Validation(_)) => errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
         };
         let body = Problem {
             kind: "about:blank",

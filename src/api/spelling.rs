@@ -25,6 +25,7 @@ fn identity(prefix: &str, part: IdentityPart, phone: (&str, &str)) -> String {
         IdentityPart::Password => "password",
         IdentityPart::PhoneNumber => phone.0,
         IdentityPart::CountryCode => phone.1,
+        IdentityPart::Phone => phone.0.split('.').next().unwrap_or(phone.0),
         IdentityPart::Token => "token",
     };
     format!("{prefix}{name}")
@@ -33,6 +34,7 @@ fn identity(prefix: &str, part: IdentityPart, phone: (&str, &str)) -> String {
 fn credential(part: CredentialPart) -> String {
     match part {
         CredentialPart::List => "credentials".into(),
+        CredentialPart::Item(i) => format!("credentials[{i}]"),
         CredentialPart::Name => "credentials[0].name".into(),
         CredentialPart::Value => "credentials[0].value".into(),
     }
@@ -83,6 +85,7 @@ pub fn spell(field: Field, names: &Names) -> String {
         Field::NewIdentity(part) => identity("", part, names.phone),
         Field::SignIn(IdentityPart::Email) => names.sign_in_email.into(),
         Field::SignIn(part) => identity("", part, names.phone),
+        Field::Username => "username".into(),
         Field::Terms => names.terms.into(),
         Field::Credential(part) => credential(part),
         Field::Identification(index, part) => identification(index, part),
@@ -160,5 +163,14 @@ mod tests {
             "identification[1].value"
         );
         assert_eq!(V1::field(Field::Identity(IdentityPart::Whole)), "identity");
+        assert_eq!(
+            V2::field(Field::Identity(IdentityPart::Phone)),
+            "identification.phone"
+        );
+        assert_eq!(V2::field(Field::NewIdentity(IdentityPart::Phone)), "phone");
+        assert_eq!(
+            V1::field(Field::Credential(CredentialPart::Item(2))),
+            "credentials[2]"
+        );
     }
 }

@@ -43,6 +43,8 @@ pub enum Field {
     /// What a sign-in (or a password reset) names: the provider, the email or phone, the
     /// password.
     SignIn(IdentityPart),
+    /// The email of a sign-in under CRM.COM's name for it, where a face takes both names.
+    Username,
     /// A new password (set, changed, reset; an agent's).
     Password,
     CurrentPassword,
@@ -85,6 +87,8 @@ pub enum IdentityPart {
     Password,
     PhoneNumber,
     CountryCode,
+    /// The phone as one object (v2's `phone{number, country_code}`), when it is not an object.
+    Phone,
     Token,
 }
 
@@ -92,6 +96,8 @@ pub enum IdentityPart {
 pub enum CredentialPart {
     /// The list (`credentials`).
     List,
+    /// An element of the list that is not a credential.
+    Item(u16),
     Name,
     Value,
 }

@@ -56,13 +56,22 @@ impl Core {
 
     /// Connections the pools hold, and how many of them are idle.
     pub fn pool_usage(&self) -> (u32, usize) {
-        let (size, idle) = (self.db.pool.size(), self.db.pool.num_idle());
+        // sqlx counts idle connections apart from the pool's size, and under churn a reading
+        // can be momentarily wild (it overflowed an addition once): clamp, never panic.
+        let usage = |pool: &sqlx::AnyPool| {
+            let size = pool.size();
+            (size, pool.num_idle().min(size as usize))
+        };
+        let (size, idle) = usage(&self.db.pool);
         match self.db.backend {
             // SQLite's writer is a pool of its own; on PostgreSQL both names are one pool.
-            crate::store::Backend::Sqlite => (
-                size + self.db.writer.size(),
-                idle + self.db.writer.num_idle(),
-            ),
+            crate::store::Backend::Sqlite => {
+                let (writer_size, writer_idle) = usage(&self.db.writer);
+                (
+                    size.saturating_add(writer_size),
+                    idle.saturating_add(writer_idle),
+                )
+            }
             crate::store::Backend::Postgres => (size, idle),
         }
     }

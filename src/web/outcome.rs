@@ -16,7 +16,7 @@ pub fn form_field(field: Field) -> &'static str {
         IdentityPart::Whole | IdentityPart::Provider => "method",
         IdentityPart::Email => "email",
         IdentityPart::Password => "password",
-        IdentityPart::PhoneNumber => "phone_number",
+        IdentityPart::PhoneNumber | IdentityPart::Phone => "phone_number",
         IdentityPart::CountryCode => "country_code",
         IdentityPart::Token => "token",
     };
@@ -40,7 +40,7 @@ pub fn form_field(field: Field) -> &'static str {
         Field::ClaimIdentity(IdentityPart::Password) => "password",
         Field::ClaimIdentity(_) => "new_identity",
         Field::Terms => "terms",
-        Field::Credential(_) => "email",
+        Field::Credential(_) | Field::Username => "email",
         // The claim form sends the contact code, the last name and the email or phone on file,
         // in that order.
         Field::Identification(Some(0), _) => "code",

@@ -22,5 +22,6 @@ mod operations;
 mod otp_rules;
 mod pending_codes;
 mod portal_pages;
+mod request_fields;
 mod self_service_api;
 mod tokens;

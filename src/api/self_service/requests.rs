@@ -165,14 +165,18 @@ pub type Credentials = Option<Lenient<Vec<Lenient<Credential>>>>;
 
 /// The first credential of `credentials: [{name, value}]` as an identity.
 pub fn credential(read: &mut Read, credentials: Credentials) -> Option<Identity> {
-    let list = read.list(credentials, Field::Credential(CredentialPart::List), |_| {
-        Field::Credential(CredentialPart::List)
+    let sent_some = matches!(&credentials, Some(Lenient::Given(list)) if !list.is_empty());
+    let list = read.list(credentials, Field::Credential(CredentialPart::List), |i| {
+        Field::Credential(CredentialPart::Item(u16::try_from(i).unwrap_or(u16::MAX)))
     })?;
     let Some(first) = list.into_iter().next() else {
-        read.errors.push(FieldError::required(
-            Field::Credential(CredentialPart::List),
-            "credentials",
-        ));
+        // (Elements that are not credentials were named already.)
+        if !sent_some {
+            read.errors.push(FieldError::required(
+                Field::Credential(CredentialPart::List),
+                "credentials",
+            ));
+        }
         return None;
     };
     let name = read.required_text(
@@ -329,7 +333,7 @@ impl AuthenticateRequest {
             ..Default::default()
         };
         // CRM.COM's apps name the email `username`.
-        let username = read.text(self.username, at(IdentityPart::Email));
+        let username = read.text(self.username, Field::Username);
         input.email = input.email.or(username);
         // Signing in needs no terms; signing someone new up through here does.
         let terms = read

@@ -62,7 +62,7 @@ pub struct Identification {
 impl Identification {
     pub fn input(self, read: &mut Read, at: fn(IdentityPart) -> Field) -> IdentityInput {
         let phone = read
-            .object(self.phone, at(IdentityPart::PhoneNumber))
+            .object(self.phone, at(IdentityPart::Phone))
             .unwrap_or_default();
         IdentityInput {
             provider: read.required_text(self.provider, at(IdentityPart::Provider), "Provider"),
@@ -328,7 +328,7 @@ impl AuthenticateRequest {
         let password = read.text(self.password, at(IdentityPart::Password));
         let token = read.text(self.token, at(IdentityPart::Token));
         let phone = read
-            .object(self.phone, at(IdentityPart::PhoneNumber))
+            .object(self.phone, at(IdentityPart::Phone))
             .unwrap_or_default();
         let number = read.text(phone.number, at(IdentityPart::PhoneNumber));
         let country_code = read.text(phone.country_code, at(IdentityPart::CountryCode));
