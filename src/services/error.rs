@@ -126,193 +126,270 @@ impl From<Fault> for ServiceError {
     }
 }
 
-/// Declares a service's own error enum: a subset of `ServiceError`'s variants (same names, same
-/// payloads) plus `Fault`. It converts into `ServiceError` (and so reaches either face's one
-/// mapping), says what it is as `ServiceError` does, and takes the infrastructure errors (and
-/// field errors, when it has `Validation`) with `?`.
-macro_rules! service_error {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $($unit:ident,)*
-            $(($tuple:ident($payload:ty)),)*
-            $({$field_variant:ident { $field:ident: $field_ty:ty }},)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug)]
-        pub enum $name {
-            $($unit,)*
-            $($tuple($payload),)*
-            $($field_variant { $field: $field_ty },)*
-            Fault($crate::services::error::Fault),
-        }
+/// The send and try limits: a limit holds (for so many seconds).
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum LimitError {
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: i64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
 
-        impl From<$name> for $crate::services::error::ServiceError {
-            fn from(error: $name) -> Self {
-                match error {
-                    $($name::$unit => Self::$unit,)*
-                    $($name::$tuple(value) => Self::$tuple(value),)*
-                    $($name::$field_variant { $field } => Self::$field_variant { $field },)*
-                    $name::Fault(fault) => Self::Fault(fault),
-                }
+/// Asking for, resending, checking and redeeming a one-time code: registration, sign-in by
+/// code, claims, added identities and password resets.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum CodeError {
+    /// No live code matches (wrong, used, or for another purpose): one answer for all, so that
+    /// nobody learns which.
+    #[error("the one-time code is not valid")]
+    InvalidOtp,
+    #[error("the one-time code has expired")]
+    OtpExpired,
+    /// The code took its last wrong try and is gone.
+    #[error("too many wrong tries for this code")]
+    OtpAttemptsExceeded,
+    /// The identity proven is another contact's (adding an identity, a claim).
+    #[error("this identity belongs to another contact")]
+    IdentityTaken,
+    /// The contact the code was for is gone.
+    #[error("contact not found")]
+    ContactNotFound,
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: i64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Credentials without a code: signing in with a password (customer or agent) or a Facebook
+/// token, and changing a password.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum CredentialError {
+    /// Wrong password, unknown account, unproven identity: one answer for all.
+    #[error("the credentials are not valid")]
+    InvalidCredentials,
+    #[error("contact not found")]
+    ContactNotFound,
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    /// The provider (Facebook, say) is not set up on this server.
+    #[error("{0} is not available on this server")]
+    NotConfigured(&'static str),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: i64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Access and refresh tokens: checking, refreshing, ending.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the access token has expired")]
+    TokenExpired,
+    /// Not ours, tampered with, or its sign-in has ended.
+    #[error("the access token is not valid")]
+    InvalidToken,
+    #[error("the refresh token is not valid")]
+    InvalidRefreshToken,
+    /// A refresh token used twice: the sign-in it belongs to is ended for both holders.
+    #[error("the refresh token was already used; the sign-in it belongs to has been ended")]
+    RefreshTokenReused,
+    /// A token used for another contact's path.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Contacts (back office and a customer's own profile) and organisation membership.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum ContactError {
+    #[error("contact not found")]
+    ContactNotFound,
+    #[error("the contact has no such identity")]
+    IdentityNotFound,
+    #[error("organisation not found")]
+    OrganisationNotFound,
+    #[error("a contact with this id already exists")]
+    ContactIdTaken,
+    #[error("a contact with this code already exists")]
+    ContactCodeTaken,
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Agents, roles, API keys (and checking one), organisations and the audit trail: what
+/// admins manage.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("the API key is missing or not valid")]
+    InvalidApiKey,
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+// Each service's error is one of `ServiceError`'s answers, variant for variant: the matches
+// below are exhaustive, so a variant added to a service cannot miss the faces' one mapping.
+
+impl From<LimitError> for ServiceError {
+    fn from(error: LimitError) -> Self {
+        match error {
+            LimitError::TooManyRequests { retry_after_secs } => {
+                Self::TooManyRequests { retry_after_secs }
             }
+            LimitError::Fault(fault) => Self::Fault(fault),
         }
+    }
+}
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let said = $crate::services::error::ServiceError::from(self.clone());
-                std::fmt::Display::fmt(&said, f)
+impl From<CodeError> for ServiceError {
+    fn from(error: CodeError) -> Self {
+        match error {
+            CodeError::InvalidOtp => Self::InvalidOtp,
+            CodeError::OtpExpired => Self::OtpExpired,
+            CodeError::OtpAttemptsExceeded => Self::OtpAttemptsExceeded,
+            CodeError::IdentityTaken => Self::IdentityTaken,
+            CodeError::ContactNotFound => Self::ContactNotFound,
+            CodeError::Validation(errors) => Self::Validation(errors),
+            CodeError::TooManyRequests { retry_after_secs } => {
+                Self::TooManyRequests { retry_after_secs }
             }
+            CodeError::Fault(fault) => Self::Fault(fault),
         }
+    }
+}
 
-        impl std::error::Error for $name {}
-
-        impl From<$crate::services::error::Fault> for $name {
-            fn from(fault: $crate::services::error::Fault) -> Self {
-                Self::Fault(fault)
+impl From<CredentialError> for ServiceError {
+    fn from(error: CredentialError) -> Self {
+        match error {
+            CredentialError::InvalidCredentials => Self::InvalidCredentials,
+            CredentialError::ContactNotFound => Self::ContactNotFound,
+            CredentialError::Validation(errors) => Self::Validation(errors),
+            CredentialError::NotConfigured(what) => Self::NotConfigured(what),
+            CredentialError::TooManyRequests { retry_after_secs } => {
+                Self::TooManyRequests { retry_after_secs }
             }
+            CredentialError::Fault(fault) => Self::Fault(fault),
         }
+    }
+}
 
-        impl From<sqlx::Error> for $name {
+impl From<TokenError> for ServiceError {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::TokenExpired => Self::TokenExpired,
+            TokenError::InvalidToken => Self::InvalidToken,
+            TokenError::InvalidRefreshToken => Self::InvalidRefreshToken,
+            TokenError::RefreshTokenReused => Self::RefreshTokenReused,
+            TokenError::Forbidden(why) => Self::Forbidden(why),
+            TokenError::Fault(fault) => Self::Fault(fault),
+        }
+    }
+}
+
+impl From<ContactError> for ServiceError {
+    fn from(error: ContactError) -> Self {
+        match error {
+            ContactError::ContactNotFound => Self::ContactNotFound,
+            ContactError::IdentityNotFound => Self::IdentityNotFound,
+            ContactError::OrganisationNotFound => Self::OrganisationNotFound,
+            ContactError::ContactIdTaken => Self::ContactIdTaken,
+            ContactError::ContactCodeTaken => Self::ContactCodeTaken,
+            ContactError::Validation(errors) => Self::Validation(errors),
+            ContactError::Forbidden(why) => Self::Forbidden(why),
+            ContactError::Fault(fault) => Self::Fault(fault),
+        }
+    }
+}
+
+impl From<AdminError> for ServiceError {
+    fn from(error: AdminError) -> Self {
+        match error {
+            AdminError::InvalidApiKey => Self::InvalidApiKey,
+            AdminError::Validation(errors) => Self::Validation(errors),
+            AdminError::Forbidden(why) => Self::Forbidden(why),
+            AdminError::Fault(fault) => Self::Fault(fault),
+        }
+    }
+}
+
+// A use case that calls the limits says what they say.
+
+impl From<LimitError> for CodeError {
+    fn from(error: LimitError) -> Self {
+        match error {
+            LimitError::TooManyRequests { retry_after_secs } => {
+                Self::TooManyRequests { retry_after_secs }
+            }
+            LimitError::Fault(fault) => Self::Fault(fault),
+        }
+    }
+}
+
+impl From<LimitError> for CredentialError {
+    fn from(error: LimitError) -> Self {
+        match error {
+            LimitError::TooManyRequests { retry_after_secs } => {
+                Self::TooManyRequests { retry_after_secs }
+            }
+            LimitError::Fault(fault) => Self::Fault(fault),
+        }
+    }
+}
+
+/// What `?` turns into a service's error besides `Fault`: the infrastructure's errors (always
+/// a fault), field errors (for the errors with `Validation`) and refusals (with `Forbidden`).
+/// (`From` for each pair spelled out by this one small list, not a grammar of its own.)
+macro_rules! converts {
+    (faults: $($error:ty),*) => {$(
+        impl From<sqlx::Error> for $error {
             fn from(error: sqlx::Error) -> Self {
                 Self::Fault(error.into())
             }
         }
-
-        impl From<anyhow::Error> for $name {
+        impl From<anyhow::Error> for $error {
             fn from(error: anyhow::Error) -> Self {
                 Self::Fault(error.into())
             }
         }
-
-        impl From<$crate::services::auth::passwords::HashError> for $name {
-            fn from(error: $crate::services::auth::passwords::HashError) -> Self {
+        impl From<crate::services::auth::passwords::HashError> for $error {
+            fn from(error: crate::services::auth::passwords::HashError) -> Self {
                 Self::Fault(error.into())
             }
         }
-
-        $crate::services::error::service_error!(@parts $name $($tuple)*);
-    };
-    (@parts $name:ident Validation $($rest:ident)*) => {
-        impl From<$crate::domain::ValidationErrors> for $name {
-            fn from(errors: $crate::domain::ValidationErrors) -> Self {
+    )*};
+    (validation: $($error:ty),*) => {$(
+        impl From<ValidationErrors> for $error {
+            fn from(errors: ValidationErrors) -> Self {
                 Self::Validation(errors)
             }
         }
-
-        impl From<$crate::domain::FieldError> for $name {
-            fn from(error: $crate::domain::FieldError) -> Self {
+        impl From<FieldError> for $error {
+            fn from(error: FieldError) -> Self {
                 Self::Validation(error.into())
             }
         }
-        $crate::services::error::service_error!(@parts $name $($rest)*);
-    };
-    (@parts $name:ident Forbidden $($rest:ident)*) => {
-        impl From<$crate::services::error::Refusal> for $name {
-            fn from(refusal: $crate::services::error::Refusal) -> Self {
+    )*};
+    (refusal: $($error:ty),*) => {$(
+        impl From<Refusal> for $error {
+            fn from(refusal: Refusal) -> Self {
                 Self::Forbidden(refusal.0)
             }
         }
-        $crate::services::error::service_error!(@parts $name $($rest)*);
-    };
-    (@parts $name:ident $first:ident $($rest:ident)*) => {
-        $crate::services::error::service_error!(@parts $name $($rest)*);
-    };
-    (@parts $name:ident) => {};
+    )*};
 }
-pub(crate) use service_error;
-
-/// Declares that every answer of service error `$from` is also one of `$into` (a use case that
-/// calls another service): its variants, named once more, are checked by the compiler.
-macro_rules! widen_error {
-    ($from:ident => $into:ident {
-        $($unit:ident,)*
-        $(($tuple:ident),)*
-        $({$field_variant:ident { $field:ident }},)*
-    }) => {
-        impl From<$from> for $into {
-            fn from(error: $from) -> Self {
-                match error {
-                    $($from::$unit => Self::$unit,)*
-                    $($from::$tuple(value) => Self::$tuple(value),)*
-                    $($from::$field_variant { $field } => Self::$field_variant { $field },)*
-                    $from::Fault(fault) => Self::Fault(fault),
-                }
-            }
-        }
-    };
-}
-
-service_error! {
-    /// The send and try limits: a limit holds (for so many seconds).
-    pub enum LimitError {
-        {TooManyRequests { retry_after_secs: i64 }},
-    }
-}
-
-service_error! {
-    /// Asking for, resending, checking and redeeming a one-time code: registration, sign-in by
-    /// code, claims, added identities and password resets.
-    pub enum CodeError {
-        InvalidOtp,
-        OtpExpired,
-        OtpAttemptsExceeded,
-        IdentityTaken,
-        ContactNotFound,
-        (Validation(ValidationErrors)),
-        {TooManyRequests { retry_after_secs: i64 }},
-    }
-}
-
-service_error! {
-    /// Credentials without a code: signing in with a password (customer or agent) or a Facebook
-    /// token, and changing a password.
-    pub enum CredentialError {
-        InvalidCredentials,
-        ContactNotFound,
-        (Validation(ValidationErrors)),
-        (NotConfigured(&'static str)),
-        {TooManyRequests { retry_after_secs: i64 }},
-    }
-}
-
-service_error! {
-    /// Access and refresh tokens: checking, refreshing, ending.
-    pub enum TokenError {
-        TokenExpired,
-        InvalidToken,
-        InvalidRefreshToken,
-        RefreshTokenReused,
-        (Forbidden(&'static str)),
-    }
-}
-
-service_error! {
-    /// Contacts (back office and a customer's own profile) and organisation membership.
-    pub enum ContactError {
-        ContactNotFound,
-        IdentityNotFound,
-        OrganisationNotFound,
-        ContactIdTaken,
-        ContactCodeTaken,
-        (Validation(ValidationErrors)),
-        (Forbidden(&'static str)),
-    }
-}
-
-service_error! {
-    /// Agents, roles, API keys (and checking one), organisations and the audit trail: what
-    /// admins manage.
-    pub enum AdminError {
-        InvalidApiKey,
-        (Validation(ValidationErrors)),
-        (Forbidden(&'static str)),
-    }
-}
-
-widen_error!(LimitError => CodeError { {TooManyRequests { retry_after_secs }}, });
-widen_error!(LimitError => CredentialError { {TooManyRequests { retry_after_secs }}, });
+converts!(faults: LimitError, CodeError, CredentialError, TokenError, ContactError, AdminError);
+converts!(validation: CodeError, CredentialError, ContactError, AdminError);
+converts!(refusal: TokenError, ContactError, AdminError);
 
 impl From<ValidationErrors> for ServiceError {
     fn from(errors: ValidationErrors) -> Self {
@@ -366,6 +443,71 @@ mod tests {
                 retry_after_secs: 3
             }
         ));
+    }
+
+    /// Each narrow error's sentence is its `ServiceError`'s (written twice, held equal here).
+    #[test]
+    fn every_service_error_says_what_its_answer_says() {
+        let fields = ValidationErrors::from(FieldError::new(
+            crate::domain::Field::Code,
+            "REQUIRED",
+            "Code is required",
+        ));
+        let limit = || LimitError::TooManyRequests {
+            retry_after_secs: 1,
+        };
+        fn alike<E: Clone + std::fmt::Display + Into<ServiceError>>(error: E) {
+            let wide: ServiceError = error.clone().into();
+            assert_eq!(error.to_string(), wide.to_string(), "{wide:?}");
+        }
+        alike(limit());
+        for e in [
+            CodeError::InvalidOtp,
+            CodeError::OtpExpired,
+            CodeError::OtpAttemptsExceeded,
+            CodeError::IdentityTaken,
+            CodeError::ContactNotFound,
+            CodeError::Validation(fields.clone()),
+            CodeError::from(limit()),
+        ] {
+            alike(e);
+        }
+        for e in [
+            CredentialError::InvalidCredentials,
+            CredentialError::ContactNotFound,
+            CredentialError::Validation(fields.clone()),
+            CredentialError::NotConfigured("Facebook"),
+            CredentialError::from(limit()),
+        ] {
+            alike(e);
+        }
+        for e in [
+            TokenError::TokenExpired,
+            TokenError::InvalidToken,
+            TokenError::InvalidRefreshToken,
+            TokenError::RefreshTokenReused,
+            TokenError::Forbidden("no"),
+        ] {
+            alike(e);
+        }
+        for e in [
+            ContactError::ContactNotFound,
+            ContactError::IdentityNotFound,
+            ContactError::OrganisationNotFound,
+            ContactError::ContactIdTaken,
+            ContactError::ContactCodeTaken,
+            ContactError::Validation(fields.clone()),
+            ContactError::Forbidden("no"),
+        ] {
+            alike(e);
+        }
+        for e in [
+            AdminError::InvalidApiKey,
+            AdminError::Validation(fields),
+            AdminError::Forbidden("no"),
+        ] {
+            alike(e);
+        }
     }
 
     #[test]

@@ -69,25 +69,49 @@ mod from_services {
         }
     }
 
-    /// Each service's own error, through `ServiceError`'s one mapping above.
-    macro_rules! from_service_errors {
-        ($($error:ty),*) => {
-            $(impl From<$error> for PortalError {
-                fn from(error: $error) -> Self {
-                    ServiceError::from(error).into()
-                }
-            })*
-        };
+    // Each service's own error, through `ServiceError`'s one mapping above.
+
+    impl From<AdminError> for PortalError {
+        fn from(error: AdminError) -> Self {
+            ServiceError::from(error).into()
+        }
     }
-    from_service_errors!(
-        AdminError,
-        CodeError,
-        ContactError,
-        CredentialError,
-        Fault,
-        LimitError,
-        TokenError
-    );
+
+    impl From<CodeError> for PortalError {
+        fn from(error: CodeError) -> Self {
+            ServiceError::from(error).into()
+        }
+    }
+
+    impl From<ContactError> for PortalError {
+        fn from(error: ContactError) -> Self {
+            ServiceError::from(error).into()
+        }
+    }
+
+    impl From<CredentialError> for PortalError {
+        fn from(error: CredentialError) -> Self {
+            ServiceError::from(error).into()
+        }
+    }
+
+    impl From<Fault> for PortalError {
+        fn from(error: Fault) -> Self {
+            ServiceError::from(error).into()
+        }
+    }
+
+    impl From<LimitError> for PortalError {
+        fn from(error: LimitError) -> Self {
+            ServiceError::from(error).into()
+        }
+    }
+
+    impl From<TokenError> for PortalError {
+        fn from(error: TokenError) -> Self {
+            ServiceError::from(error).into()
+        }
+    }
 
     /// Leptos answers a server function whose arguments do not decode (a body that is not
     /// UTF-8, say) with 500 when no page is waiting for a redirect: it is the client's request
