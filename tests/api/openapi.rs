@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use crate::common::{body_json, spawn_app};
 
-const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
+pub const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
-async fn document(app: &crate::common::TestApp) -> Value {
+/// The served OpenAPI document.
+pub async fn document(app: &crate::common::TestApp) -> Value {
     let response = app
         .client
         .get(app.url("/api-docs/openapi.json"))

@@ -8,9 +8,10 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
-use crate::common::{body_json, field_errors, spawn_app_with, TestApp};
-
-const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
+use crate::{
+    common::{body_json, field_errors, spawn_app_with, TestApp},
+    openapi::{document, METHODS},
+};
 
 /// Codes that say "this field is not taken as sent" (as opposed to "this value is not valid").
 const REFUSALS: &[&str] = &["INVALID_TYPE", "UNSUPPORTED", "READ_ONLY", "UNKNOWN_FIELD"];
@@ -208,6 +209,13 @@ impl<'a> Caller<'a> {
         body: Option<&Value>,
         query: &[(String, String)],
     ) -> (StatusCode, Value) {
+        let schemes: Vec<String> = op["security"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_object())
+            .flat_map(|s| s.keys().cloned())
+            .collect();
         for _ in 0..2 {
             let mut request = self
                 .app
@@ -217,13 +225,6 @@ impl<'a> Caller<'a> {
                     self.app.url(&self.concrete(path)),
                 )
                 .query(query);
-            let schemes: Vec<String> = op["security"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s.as_object())
-                .flat_map(|s| s.keys().cloned())
-                .collect();
             if schemes.iter().any(|s| s == "bearer") {
                 request = request.bearer_auth(&self.access_token);
             } else if schemes.iter().any(|s| s == "backoffice_key") {
@@ -270,14 +271,7 @@ async fn every_documented_request_field_is_read_as_documented_and_named_as_sent(
         s.limits.claims_per_ip_per_hour = 10_000;
     })
     .await;
-    let doc: Value = body_json(
-        app.client
-            .get(app.url("/api-docs/openapi.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let doc = document(&app).await;
     let mut caller = Caller::new(&app).await;
     let mut failures = Vec::new();
     let mut checked = 0;
