@@ -45,11 +45,20 @@ pub async fn forgot_password(email: Option<String>) -> Result<(), PortalError> {
     Ok(())
 }
 
+/// What the new-password form sends: the emailed code and the new password.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ResetPasswordForm {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
 #[server(endpoint = "reset-password")]
 pub async fn reset_password(
-    code: Option<String>,
-    password: Option<String>,
+    #[server(flatten)] reset: ResetPasswordForm,
 ) -> Result<(), PortalError> {
+    let ResetPasswordForm { code, password } = reset;
     use super::ssr;
     use crate::services::{auth::otp::typed_code, CodeError};
     let session = ssr::session().await?;

@@ -122,11 +122,20 @@ async fn back_to(
     Ok(())
 }
 
+/// What the new-organisation form sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct OrganisationForm {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub org_type: Option<String>,
+}
+
 #[server(endpoint = "agent/organisations/new")]
 pub async fn create_organisation(
-    name: Option<String>,
-    org_type: Option<String>,
+    #[server(flatten)] organisation: OrganisationForm,
 ) -> Result<(), PortalError> {
+    let OrganisationForm { name, org_type } = organisation;
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -141,12 +150,24 @@ pub async fn create_organisation(
     back_to("organisations", outcome, form).await
 }
 
+/// What the new-agent form sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewAgentForm {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
 #[server(endpoint = "agent/agents/new")]
-pub async fn create_agent(
-    email: Option<String>,
-    role: Option<String>,
-    password: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn create_agent(#[server(flatten)] new_agent: NewAgentForm) -> Result<(), PortalError> {
+    let NewAgentForm {
+        email,
+        role,
+        password,
+    } = new_agent;
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -163,8 +184,17 @@ pub async fn create_agent(
     back_to("agents", outcome, form).await
 }
 
+/// What an agent row's buttons send: which agent and what to do.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AgentActionForm {
+    pub agent_id: String,
+    /// `disable`, `enable`, `make-admin` or `make-agent`.
+    pub action: String,
+}
+
 #[server(endpoint = "agent/agents/update")]
-pub async fn update_agent(agent_id: String, action: String) -> Result<(), PortalError> {
+pub async fn update_agent(#[server(flatten)] change: AgentActionForm) -> Result<(), PortalError> {
+    let AgentActionForm { agent_id, action } = change;
     use crate::{services::AdminError, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());
@@ -192,11 +222,19 @@ pub async fn update_agent(agent_id: String, action: String) -> Result<(), Portal
     .await
 }
 
+/// What the new-key form sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewApiKeyForm {
+    /// `public` or `backoffice`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
 #[server(endpoint = "agent/api-keys/new")]
-pub async fn create_api_key(
-    kind: Option<String>,
-    label: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn create_api_key(#[server(flatten)] new_key: NewApiKeyForm) -> Result<(), PortalError> {
+    let NewApiKeyForm { kind, label } = new_key;
     use crate::{domain::ApiKeyKind, web::ssr};
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());

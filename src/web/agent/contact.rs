@@ -130,12 +130,25 @@ pub async fn update_contact(#[server(flatten)] typed: EditContactForm) -> Result
     Ok(())
 }
 
+/// What a membership form on the contact's page sends: join or leave one organisation.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MembershipForm {
+    pub id: String,
+    #[serde(default)]
+    pub organisation_id: Option<String>,
+    /// `join` or `leave`.
+    pub action: String,
+}
+
 #[server(endpoint = "agent/contacts/membership")]
 pub async fn change_membership(
-    id: String,
-    organisation_id: Option<String>,
-    action: String,
+    #[server(flatten)] membership: MembershipForm,
 ) -> Result<(), PortalError> {
+    let MembershipForm {
+        id,
+        organisation_id,
+        action,
+    } = membership;
     use crate::web::ssr;
     let Some(agent) = super::ssr::require_agent().await? else {
         return Ok(());

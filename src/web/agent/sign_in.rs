@@ -1,6 +1,7 @@
 //! `/agent/sign-in`: Email, Password → Sign in → `/agent/contacts`.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+use serde::{Deserialize, Serialize};
 
 use crate::{
     web::error::PortalError,
@@ -18,19 +19,25 @@ pub async fn agent_sign_in_page() -> Result<FormState, PortalError> {
     crate::web::ssr::take_flash(&session, FORM).await
 }
 
+/// What the agent's sign-in form sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AgentSignInForm {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
 #[server(endpoint = "agent/sign-in")]
-pub async fn agent_sign_in(
-    email: Option<String>,
-    password: Option<String>,
-) -> Result<(), PortalError> {
+pub async fn agent_sign_in(#[server(flatten)] sign_in: AgentSignInForm) -> Result<(), PortalError> {
     use crate::{services::CredentialError, web::ssr};
     let session = ssr::session().await?;
-    let email = email.unwrap_or_default();
+    let email = sign_in.email.unwrap_or_default();
     let mut form = FormState::default().with_value("email", email.clone());
     match ssr::core()?
         .agent_sign_in(
             &email,
-            password.unwrap_or_default(),
+            sign_in.password.unwrap_or_default(),
             ssr::client_ip().as_deref(),
         )
         .await
