@@ -38,7 +38,7 @@ impl Deliver for Outbox {
             created_at: store::now_ms(),
             seq: micros_now(),
         };
-        store::outbox::insert(&self.db.writer, &row)
+        store::outbox::insert(&self.db, &row)
             .await
             .map_err(|e| SendError::Retry(e.into()))
     }
@@ -57,7 +57,7 @@ pub struct OutboxMessage {
 
 /// The newest `limit` recorded messages, newest first.
 pub async fn recent(db: &Db, limit: i64) -> sqlx::Result<Vec<OutboxMessage>> {
-    Ok(store::outbox::newest(&db.pool, limit)
+    Ok(store::outbox::newest(db, limit)
         .await?
         .into_iter()
         .map(|r| OutboxMessage {

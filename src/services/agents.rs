@@ -73,7 +73,7 @@ impl Core {
                 "An agent with this email already exists",
             ))
         };
-        if store::agents::by_email(&self.db.pool, email.as_str())
+        if store::agents::by_email(&self.db, email.as_str())
             .await?
             .is_some()
         {
@@ -89,11 +89,13 @@ impl Core {
         };
         let mut tx = self.db.begin().await?;
         if let Err(e) = store::agents::insert(&mut *tx, &row).await {
-            return Err(if store::is_unique_violation(&e) {
-                taken()
-            } else {
-                e.into()
-            });
+            return Err(
+                if store::unique_violation(&e) == Some(store::UniqueKey::AgentEmail) {
+                    taken()
+                } else {
+                    e.into()
+                },
+            );
         }
         let detail = format!("{} ({})", row.email, role.as_str());
         self.audit(&mut *tx, None, actor, "AGENT_CREATED", Some(&detail))
@@ -113,7 +115,7 @@ impl Core {
         let mut limits = vec![Limit::FailuresPerAccount(format!("AGENT:{email}"))];
         limits.extend(client_ip.map(|ip| Limit::FailuresPerIp(ip.to_owned())));
         let attempts = self.begin_attempts(&limits).await?;
-        let row = store::agents::by_email(&self.db.pool, &email).await?;
+        let row = store::agents::by_email(&self.db, &email).await?;
         let stored = row
             .as_ref()
             .filter(|r| r.disabled_at.is_none())
@@ -134,7 +136,7 @@ impl Core {
 
     /// The agent behind a session, if it still exists and is enabled.
     pub async fn active_agent(&self, id: &str) -> Result<Option<Agent>, Fault> {
-        let row = store::agents::by_id(&self.db.pool, id).await?;
+        let row = store::agents::by_id(&self.db, id).await?;
         Ok(row.filter(|r| r.disabled_at.is_none()).and_then(|r| {
             Role::from_stored(&r.role).map(|role| Agent {
                 id: r.id,
@@ -146,7 +148,7 @@ impl Core {
 
     pub async fn agents(&self, actor: &Actor) -> Result<Vec<AgentView>, AdminError> {
         actor.require_admin()?;
-        Ok(store::agents::list(&self.db.pool)
+        Ok(store::agents::list(&self.db)
             .await?
             .iter()
             .filter_map(agent_view)

@@ -1,7 +1,5 @@
 //! The audit trail: who did what, written in the same transaction as the change.
 
-use sqlx::{Any, Executor};
-
 use super::{contacts::convert_time, Actor, AdminError, Core, Fault};
 use crate::{
     store::{self, audit::AuditRow, now_ms},
@@ -12,7 +10,7 @@ impl Core {
     /// Records who did what to which contact; written in the same transaction as the change.
     pub(crate) async fn audit<'e>(
         &self,
-        ex: impl Executor<'e, Database = Any>,
+        ex: impl store::Conn<'e>,
         contact_id: Option<&str>,
         actor: &Actor,
         action: &str,
@@ -46,10 +44,10 @@ impl Core {
                 kind => {
                     if !names.contains_key(&id) {
                         let name = match kind {
-                            "AGENT" => store::agents::by_id(&self.db.pool, &id)
+                            "AGENT" => store::agents::by_id(&self.db, &id)
                                 .await?
                                 .map(|g| format!("agent {}", g.email)),
-                            _ => store::api_keys::by_id(&self.db.pool, &id)
+                            _ => store::api_keys::by_id(&self.db, &id)
                                 .await?
                                 .map(|k| format!("API key {}…", k.prefix)),
                         };
@@ -80,7 +78,7 @@ impl Core {
         limit: i64,
     ) -> Result<Vec<AuditView>, AdminError> {
         actor.require_admin()?;
-        let rows = store::audit::admin_trail(&self.db.pool, limit).await?;
+        let rows = store::audit::admin_trail(&self.db, limit).await?;
         Ok(self.audit_views(rows).await?)
     }
 }

@@ -90,8 +90,7 @@ impl Core {
     pub(crate) async fn precheck(&self, limits: &[Limit]) -> Result<(), LimitError> {
         let now = now_ms();
         for limit in limits {
-            let verdict =
-                throttles::peek(&self.db.pool, &limit.key(), self.rule(limit), now).await?;
+            let verdict = throttles::peek(&self.db, &limit.key(), self.rule(limit), now).await?;
             if let Verdict::Refused { retry_after_secs } = verdict {
                 return Err(LimitError::TooManyRequests { retry_after_secs });
             }

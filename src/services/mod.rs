@@ -56,30 +56,12 @@ impl Core {
 
     /// Connections the pools hold, and how many of them are idle.
     pub fn pool_usage(&self) -> (u32, usize) {
-        // sqlx counts idle connections apart from the pool's size, and under churn a reading
-        // can be momentarily wild (it overflowed an addition once): clamp, never panic.
-        let usage = |pool: &sqlx::AnyPool| {
-            let size = pool.size();
-            (size, pool.num_idle().min(size as usize))
-        };
-        let (size, idle) = usage(&self.db.pool);
-        match self.db.backend {
-            // SQLite's writer is a pool of its own; on PostgreSQL both names are one pool.
-            crate::store::Backend::Sqlite => {
-                let (writer_size, writer_idle) = usage(&self.db.writer);
-                (
-                    size.saturating_add(writer_size),
-                    idle.saturating_add(writer_idle),
-                )
-            }
-            crate::store::Backend::Postgres => (size, idle),
-        }
+        self.db.usage()
     }
 
     /// Closes the database pools (at shutdown).
     pub async fn close(&self) {
-        self.db.pool.close().await;
-        self.db.writer.close().await;
+        self.db.close().await;
     }
 
     /// Deletes what has expired: sessions, codes a day past their expiry, rate-limit counters
@@ -87,8 +69,8 @@ impl Core {
     pub async fn housekeeping(&self) -> anyhow::Result<()> {
         let day_ago = crate::store::now_ms() - 25 * 3_600_000;
         crate::store::sessions::delete_expired(&self.db).await?;
-        crate::store::otps::delete_expired(&self.db.writer, day_ago).await?;
-        crate::store::throttles::delete_stale(&self.db.writer, day_ago).await?;
+        crate::store::otps::delete_expired(&self.db, day_ago).await?;
+        crate::store::throttles::delete_stale(&self.db, day_ago).await?;
         Ok(())
     }
 }

@@ -51,7 +51,7 @@ impl Core {
     }
 
     pub async fn organisations(&self) -> Result<Vec<OrganisationView>, Fault> {
-        Ok(store::organisations::list(&self.db.pool)
+        Ok(store::organisations::list(&self.db)
             .await?
             .into_iter()
             .map(view)

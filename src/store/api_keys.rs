@@ -1,4 +1,4 @@
-use sqlx::{Any, Executor};
+use super::Conn;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ApiKeyRow {
@@ -12,10 +12,7 @@ pub struct ApiKeyRow {
     pub revoked_at: Option<i64>,
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    row: &ApiKeyRow,
-) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, row: &ApiKeyRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO api_keys (id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -28,13 +25,13 @@ pub async fn insert<'e>(
     .bind(row.created_at)
     .bind(row.last_used_at)
     .bind(row.revoked_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
 pub async fn live_by_hash<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     key_hash: &str,
 ) -> sqlx::Result<Option<ApiKeyRow>> {
     sqlx::query_as(
@@ -42,58 +39,47 @@ pub async fn live_by_hash<'e>(
          WHERE key_hash = $1 AND revoked_at IS NULL",
     )
     .bind(key_hash)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await
 }
 
 /// Stamps the last use at most once a minute, so busy keys don't write on every request.
-pub async fn touch<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn touch<'e>(ex: impl Conn<'e>, id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
     )
     .bind(id)
     .bind(now)
     .bind(now - 60_000)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
-pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> sqlx::Result<Vec<ApiKeyRow>> {
+pub async fn list<'e>(ex: impl Conn<'e>) -> sqlx::Result<Vec<ApiKeyRow>> {
     sqlx::query_as(
         "SELECT id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at FROM api_keys \
          ORDER BY created_at DESC, id",
     )
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }
 
-pub async fn revoke<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    now: i64,
-) -> sqlx::Result<bool> {
+pub async fn revoke<'e>(ex: impl Conn<'e>, id: &str, now: i64) -> sqlx::Result<bool> {
     let done =
         sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
             .bind(id)
             .bind(now)
-            .execute(ex)
+            .execute(ex.write())
             .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn by_id<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-) -> sqlx::Result<Option<ApiKeyRow>> {
+pub async fn by_id<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<ApiKeyRow>> {
     sqlx::query_as(
         "SELECT id, kind, key_hash, prefix, label, created_at, last_used_at, revoked_at FROM api_keys WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await
 }

@@ -1,4 +1,4 @@
-use sqlx::{Any, Executor};
+use super::Conn;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditRow {
@@ -11,7 +11,7 @@ pub struct AuditRow {
     pub created_at: i64,
 }
 
-pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &AuditRow) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, row: &AuditRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_events (id, contact_id, actor_kind, actor_id, action, detail, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -23,7 +23,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &AuditRow) -
     .bind(&row.action)
     .bind(&row.detail)
     .bind(row.created_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
@@ -31,7 +31,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &AuditRow) -
 /// The trail of a contact since `since` (its creation: an earlier contact that had the same id
 /// keeps its own history).
 pub async fn for_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     contact_id: &str,
     since: i64,
 ) -> sqlx::Result<Vec<AuditRow>> {
@@ -41,20 +41,17 @@ pub async fn for_contact<'e>(
     )
     .bind(contact_id)
     .bind(since)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }
 
 /// Entries about no contact (agents, roles, API keys, organisations), newest first.
-pub async fn admin_trail<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    limit: i64,
-) -> sqlx::Result<Vec<AuditRow>> {
+pub async fn admin_trail<'e>(ex: impl Conn<'e>, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
     sqlx::query_as(
         "SELECT id, contact_id, actor_kind, actor_id, action, detail, created_at FROM audit_events \
          WHERE contact_id IS NULL ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }

@@ -1,6 +1,4 @@
-use sqlx::{Any, Executor};
-
-use super::{Backend, Db};
+use super::{Backend, Conn, Db};
 use crate::domain::{ContactCode, ContactId, ContactType};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -54,7 +52,7 @@ const COLUMNS: &str =
     "id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
      email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, incarnation";
 
-pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contacts (id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
          email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text, incarnation) \
@@ -77,7 +75,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -
     .bind(c.updated_at)
     .bind(search_text(c))
     .bind(&c.incarnation)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
@@ -86,27 +84,24 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, c: &ContactRow) -
 /// that read-modify-write edits of one contact run one after the other. Every transaction that
 /// acts on a contact takes this lock before touching the contact's codes, tokens, identities or
 /// sessions, the order a delete takes them in: no two can deadlock.
-pub async fn lock<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<()> {
+pub async fn lock<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE contacts SET updated_at = updated_at WHERE id = $1")
         .bind(id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }
 
-pub async fn find<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-) -> sqlx::Result<Option<ContactRow>> {
+pub async fn find<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<ContactRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1"))
         .bind(id)
-        .fetch_optional(ex)
+        .fetch_optional(ex.read())
         .await
 }
 
 /// The contact with this id, provided it is still the same row (not deleted and recreated).
 pub async fn find_incarnation<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     id: &str,
     incarnation: &str,
 ) -> sqlx::Result<Option<ContactRow>> {
@@ -115,31 +110,24 @@ pub async fn find_incarnation<'e>(
     ))
     .bind(id)
     .bind(incarnation)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await
 }
 
 /// Marks a contact verified: one of its identities has just been proven.
-pub async fn mark_verified<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn mark_verified<'e>(ex: impl Conn<'e>, id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE contacts SET is_verified = 1, updated_at = $2 WHERE id = $1 AND is_verified = 0",
     )
     .bind(id)
     .bind(now)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
 /// Writes every editable column back (the service decides what changed).
-pub async fn update<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    c: &ContactRow,
-) -> sqlx::Result<bool> {
+pub async fn update<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE contacts SET title = $2, first_name = $3, last_name = $4, company_name = $5, email = $6, \
          phone = $7, email_opt_out = $8, sms_opt_out = $9, avatar = $10, is_verified = $11, updated_at = $12, \
@@ -159,14 +147,14 @@ pub async fn update<'e>(
     .bind(c.updated_at)
     .bind(&c.code)
     .bind(search_text(c))
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn count<'e>(ex: impl Executor<'e, Database = Any>) -> sqlx::Result<i64> {
+pub async fn count<'e>(ex: impl Conn<'e>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
-        .fetch_one(ex)
+        .fetch_one(ex.read())
         .await
 }
 
@@ -188,23 +176,19 @@ pub fn search_text(c: &ContactRow) -> String {
     .to_lowercase()
 }
 
-pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<bool> {
+pub async fn delete<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<bool> {
     let done = sqlx::query("DELETE FROM contacts WHERE id = $1")
         .bind(id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn code_taken<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    code: &str,
-    except_id: &str,
-) -> sqlx::Result<bool> {
+pub async fn code_taken<'e>(ex: impl Conn<'e>, code: &str, except_id: &str) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE code = $1 AND id <> $2")
         .bind(code)
         .bind(except_id)
-        .fetch_one(ex)
+        .fetch_one(ex.read())
         .await?;
     Ok(n > 0)
 }
@@ -268,41 +252,32 @@ pub async fn search(
         list = list.bind(arg.clone());
         count = count.bind(arg.clone());
     }
-    let rows = list.bind(limit).bind(offset).fetch_all(&db.pool).await?;
-    let total = count.fetch_one(&db.pool).await?;
+    let rows = list.bind(limit).bind(offset).fetch_all(db.read()).await?;
+    let total = count.fetch_one(db.read()).await?;
     Ok(SearchPage { rows, total })
 }
 
-pub async fn find_by_code<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    code: &str,
-) -> sqlx::Result<Option<ContactRow>> {
+pub async fn find_by_code<'e>(ex: impl Conn<'e>, code: &str) -> sqlx::Result<Option<ContactRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE code = $1"))
         .bind(code)
-        .fetch_optional(ex)
+        .fetch_optional(ex.read())
         .await
 }
 
-pub async fn by_email<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    email: &str,
-) -> sqlx::Result<Vec<ContactRow>> {
+pub async fn by_email<'e>(ex: impl Conn<'e>, email: &str) -> sqlx::Result<Vec<ContactRow>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE email = $1 LIMIT 10"
     ))
     .bind(email)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }
 
-pub async fn by_phone<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    phone: &str,
-) -> sqlx::Result<Vec<ContactRow>> {
+pub async fn by_phone<'e>(ex: impl Conn<'e>, phone: &str) -> sqlx::Result<Vec<ContactRow>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE phone = $1 LIMIT 10"
     ))
     .bind(phone)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }

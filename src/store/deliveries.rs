@@ -2,9 +2,7 @@
 //! share the queue: PostgreSQL hands each row to one of them with `FOR UPDATE SKIP LOCKED`),
 //! finished as sent or failed.
 
-use sqlx::{Any, Executor};
-
-use super::{Backend, Db};
+use super::{Backend, Conn, Db};
 
 pub const QUEUED: &str = "QUEUED";
 pub const SENDING: &str = "SENDING";
@@ -22,10 +20,7 @@ pub struct NewDelivery<'a> {
     pub expires_at: i64,
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    d: &NewDelivery<'_>,
-) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, d: &NewDelivery<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO deliveries (id, otp_id, channel, recipient, sealed, status, attempts, next_attempt_at, \
          expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $7)",
@@ -38,7 +33,7 @@ pub async fn insert<'e>(
     .bind(QUEUED)
     .bind(d.now)
     .bind(d.expires_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
@@ -96,7 +91,7 @@ pub async fn mark_sent(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
     .bind(id)
     .bind(SENT)
     .bind(now)
-    .execute(&db.writer)
+    .execute(db.write())
     .await?;
     Ok(())
 }
@@ -110,7 +105,7 @@ pub async fn retry_at(db: &Db, id: &str, next_attempt_at: i64, error: &str) -> s
     .bind(QUEUED)
     .bind(next_attempt_at)
     .bind(error)
-    .execute(&db.writer)
+    .execute(db.write())
     .await?;
     Ok(())
 }
@@ -123,7 +118,7 @@ pub async fn mark_failed(db: &Db, id: &str, error: &str) -> sqlx::Result<()> {
     .bind(id)
     .bind(FAILED)
     .bind(error)
-    .execute(&db.writer)
+    .execute(db.write())
     .await?;
     Ok(())
 }
@@ -134,7 +129,7 @@ pub async fn depth(db: &Db, now: i64) -> sqlx::Result<(i64, i64)> {
         sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE status IN ($1, $2)")
             .bind(QUEUED)
             .bind(SENDING)
-            .fetch_one(&db.pool)
+            .fetch_one(db.read())
             .await?;
     Ok((count, oldest.map_or(0, |t| (now - t).max(0))))
 }
@@ -157,6 +152,6 @@ pub async fn recent_failures(db: &Db, limit: i64) -> sqlx::Result<Vec<Failure>> 
     )
     .bind(FAILED)
     .bind(limit)
-    .fetch_all(&db.pool)
+    .fetch_all(db.read())
     .await
 }

@@ -1,4 +1,4 @@
-use sqlx::{Any, Executor};
+use super::Conn;
 
 use crate::domain::Provider;
 
@@ -50,7 +50,7 @@ const COLUMNS: &str = "id, contact_id, provider, value, password_hash, verified_
 /// The proven identity with this value, if any. Every identity written is proven; the filter
 /// keeps it so should an unproven row ever appear (SECURITY.md, "unproven identities").
 pub async fn find<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     provider: Provider,
     value: &str,
 ) -> sqlx::Result<Option<IdentityRow>> {
@@ -59,14 +59,14 @@ pub async fn find<'e>(
     ))
     .bind(provider.as_str())
     .bind(value)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await?
     .map(IdentityRow::try_from)
     .transpose()
 }
 
 pub async fn for_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     contact_id: &str,
 ) -> sqlx::Result<Vec<IdentityRow>> {
     sqlx::query_as::<_, Stored>(&format!(
@@ -74,7 +74,7 @@ pub async fn for_contact<'e>(
          ORDER BY created_at, id"
     ))
     .bind(contact_id)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await?
     .into_iter()
     .map(IdentityRow::try_from)
@@ -92,10 +92,7 @@ pub struct ProvenIdentity<'a> {
     pub proven_at: i64,
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    identity: &ProvenIdentity<'_>,
-) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, identity: &ProvenIdentity<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO identities (id, contact_id, provider, value, password_hash, verified_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -111,32 +108,29 @@ pub async fn insert<'e>(
     .bind(identity.value)
     .bind(identity.password_hash)
     .bind(identity.proven_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
 pub async fn set_password<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     identity_id: &str,
     hash: &str,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE identities SET password_hash = $2 WHERE id = $1")
         .bind(identity_id)
         .bind(hash)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }
 
 /// Removes one identity (its password goes with it).
-pub async fn delete<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    identity_id: &str,
-) -> sqlx::Result<()> {
+pub async fn delete<'e>(ex: impl Conn<'e>, identity_id: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM identities WHERE id = $1")
         .bind(identity_id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }

@@ -33,13 +33,109 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     /// Reads. On PostgreSQL the same pool as `writer`.
-    pub pool: AnyPool,
+    pool: AnyPool,
     /// Transactions (`begin`) and single-statement writes. On SQLite a pool of one connection:
     /// SQLite takes one writer at a time anyway, and writers that wait for this connection wait
     /// their turn in the pool's queue (first come, first served) instead of napping in SQLite's
     /// busy handler (up to 100 ms a nap) while the lock is free. WAL keeps readers off this queue.
-    pub writer: AnyPool,
+    writer: AnyPool,
     pub backend: Backend,
+}
+
+/// Where a store function runs its statement. Callers hand over the database or their
+/// transaction; the store decides: given the database, reads go to the reading pool and writes
+/// to the writing one; given a transaction (`&mut *tx`), both go to it.
+pub trait Conn<'c>: Send {
+    fn read(self) -> Via<'c>;
+    fn write(self) -> Via<'c>;
+}
+
+impl<'a: 'c, 'c> Conn<'c> for &'a Db {
+    fn read(self) -> Via<'c> {
+        Via::Pool(&self.pool)
+    }
+    fn write(self) -> Via<'c> {
+        Via::Pool(&self.writer)
+    }
+}
+
+impl<'c> Conn<'c> for &'c mut sqlx::AnyConnection {
+    fn read(self) -> Via<'c> {
+        Via::Connection(self)
+    }
+    fn write(self) -> Via<'c> {
+        Via::Connection(self)
+    }
+}
+
+/// The executor a store function was handed, one concrete type for both (a type chosen by an
+/// associated type defeated the compiler's proof that callers' futures are `Send`).
+#[derive(Debug)]
+pub enum Via<'c> {
+    Pool(&'c AnyPool),
+    Connection(&'c mut sqlx::AnyConnection),
+}
+
+impl<'c> Executor<'c> for Via<'c> {
+    type Database = sqlx::Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::stream::BoxStream<
+        'e,
+        Result<sqlx::Either<sqlx::any::AnyQueryResult, sqlx::any::AnyRow>, sqlx::Error>,
+    >
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        match self {
+            Via::Pool(pool) => pool.fetch_many(query),
+            Via::Connection(connection) => connection.fetch_many(query),
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::future::BoxFuture<'e, Result<Option<sqlx::any::AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        match self {
+            Via::Pool(pool) => pool.fetch_optional(query),
+            Via::Connection(connection) => connection.fetch_optional(query),
+        }
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [sqlx::any::AnyTypeInfo],
+    ) -> futures::future::BoxFuture<'e, Result<sqlx::any::AnyStatement<'q>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Via::Pool(pool) => pool.prepare_with(sql, parameters),
+            Via::Connection(connection) => connection.prepare_with(sql, parameters),
+        }
+    }
+
+    fn describe<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+    ) -> futures::future::BoxFuture<'e, Result<sqlx::Describe<sqlx::Any>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Via::Pool(pool) => pool.describe(sql),
+            Via::Connection(connection) => connection.describe(sql),
+        }
+    }
 }
 
 pub fn now_ms() -> i64 {
@@ -155,6 +251,34 @@ impl Db {
         }
     }
 
+    /// Connections the pools hold, and how many of them are idle.
+    pub fn usage(&self) -> (u32, usize) {
+        // sqlx counts idle connections apart from the pool's size, and under churn a reading
+        // can be momentarily wild (it overflowed an addition once): clamp, never panic.
+        let usage = |pool: &AnyPool| {
+            let size = pool.size();
+            (size, pool.num_idle().min(size as usize))
+        };
+        let (size, idle) = usage(&self.pool);
+        match self.backend {
+            // SQLite's writer is a pool of its own; on PostgreSQL both names are one pool.
+            Backend::Sqlite => {
+                let (writer_size, writer_idle) = usage(&self.writer);
+                (
+                    size.saturating_add(writer_size),
+                    idle.saturating_add(writer_idle),
+                )
+            }
+            Backend::Postgres => (size, idle),
+        }
+    }
+
+    /// Closes the pools (at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+        self.writer.close().await;
+    }
+
     pub async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -216,25 +340,55 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
     }
 }
 
-/// True when an insert failed on a unique constraint (both backends word it differently).
-pub fn is_unique_violation(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Database(db) => {
-            db.is_unique_violation()
-                || db.code().as_deref() == Some("2067")
-                || db.code().as_deref() == Some("1555")
-                || db.message().contains("UNIQUE constraint failed")
-        }
-        _ => false,
-    }
+/// A unique key of the schema: what a failed insert or update collided with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UniqueKey {
+    /// `contacts.id` (the primary key).
+    ContactId,
+    /// `contacts.code`.
+    ContactCode,
+    /// `identities (provider, value)`.
+    Identity,
+    /// `agents.email`.
+    AgentEmail,
+    /// Any other unique key (a hash of a random secret: a collision is a fault).
+    Other,
 }
 
-/// Names the column of a unique-constraint failure when the backend says which.
-pub fn violated_constraint(error: &sqlx::Error) -> String {
-    match error {
-        sqlx::Error::Database(db) => {
-            format!("{} {}", db.constraint().unwrap_or_default(), db.message())
-        }
-        _ => String::new(),
+impl UniqueKey {
+    /// (PostgreSQL's constraint name, SQLite's column list) of each key: PostgreSQL names the
+    /// constraint (its default names), SQLite only the columns in its message.
+    const NAMES: &'static [(UniqueKey, &'static str, &'static str)] = &[
+        (UniqueKey::ContactId, "contacts_pkey", "contacts.id"),
+        (UniqueKey::ContactCode, "contacts_code_key", "contacts.code"),
+        (
+            UniqueKey::Identity,
+            "identities_provider_value_key",
+            "identities.provider, identities.value",
+        ),
+        (UniqueKey::AgentEmail, "agents_email_key", "agents.email"),
+    ];
+}
+
+/// The unique key an insert or update collided with, if that is why it failed (realworld's
+/// `on_constraint`, for both backends).
+pub fn unique_violation(error: &sqlx::Error) -> Option<UniqueKey> {
+    let sqlx::Error::Database(db) = error else {
+        return None;
+    };
+    // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) or SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    let sqlite = matches!(db.code().as_deref(), Some("2067" | "1555"));
+    if !(db.is_unique_violation() || sqlite) {
+        return None;
     }
+    let constraint = db.constraint();
+    let columns = db
+        .message()
+        .strip_prefix("UNIQUE constraint failed: ")
+        .map(str::trim);
+    let key = UniqueKey::NAMES
+        .iter()
+        .find(|(_, name, cols)| constraint == Some(*name) || columns == Some(*cols))
+        .map_or(UniqueKey::Other, |(key, _, _)| *key);
+    Some(key)
 }

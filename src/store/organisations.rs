@@ -1,4 +1,4 @@
-use sqlx::{Any, Executor};
+use super::Conn;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OrganisationRow {
@@ -9,7 +9,7 @@ pub struct OrganisationRow {
 }
 
 pub async fn for_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     contact_id: &str,
 ) -> sqlx::Result<Vec<OrganisationRow>> {
     sqlx::query_as(
@@ -17,13 +17,13 @@ pub async fn for_contact<'e>(
          JOIN memberships m ON m.organisation_id = o.id WHERE m.contact_id = $1 ORDER BY o.name, o.id",
     )
     .bind(contact_id)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }
 
 /// One page of a contact's organisations (`offset`, at most `limit`), in the same order.
 pub async fn page_for_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     contact_id: &str,
     offset: i64,
     limit: i64,
@@ -36,25 +36,19 @@ pub async fn page_for_contact<'e>(
     .bind(contact_id)
     .bind(limit)
     .bind(offset)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }
 
 /// How many organisations a contact belongs to.
-pub async fn count_for_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    contact_id: &str,
-) -> sqlx::Result<i64> {
+pub async fn count_for_contact<'e>(ex: impl Conn<'e>, contact_id: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE contact_id = $1")
         .bind(contact_id)
-        .fetch_one(ex)
+        .fetch_one(ex.read())
         .await
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    row: &OrganisationRow,
-) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, row: &OrganisationRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO organisations (id, name, org_type, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -62,30 +56,27 @@ pub async fn insert<'e>(
     .bind(&row.name)
     .bind(&row.org_type)
     .bind(row.created_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
-pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> sqlx::Result<Vec<OrganisationRow>> {
+pub async fn list<'e>(ex: impl Conn<'e>) -> sqlx::Result<Vec<OrganisationRow>> {
     sqlx::query_as("SELECT id, name, org_type, created_at FROM organisations ORDER BY name, id")
-        .fetch_all(ex)
+        .fetch_all(ex.read())
         .await
 }
 
-pub async fn find<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-) -> sqlx::Result<Option<OrganisationRow>> {
+pub async fn find<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<OrganisationRow>> {
     sqlx::query_as("SELECT id, name, org_type, created_at FROM organisations WHERE id = $1")
         .bind(id)
-        .fetch_optional(ex)
+        .fetch_optional(ex.read())
         .await
 }
 
 /// Joins; joining twice is not an error.
 pub async fn join<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     contact_id: &str,
     organisation_id: &str,
     now: i64,
@@ -97,13 +88,13 @@ pub async fn join<'e>(
     .bind(contact_id)
     .bind(organisation_id)
     .bind(now)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
 pub async fn leave<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     contact_id: &str,
     organisation_id: &str,
 ) -> sqlx::Result<bool> {
@@ -111,7 +102,7 @@ pub async fn leave<'e>(
         sqlx::query("DELETE FROM memberships WHERE contact_id = $1 AND organisation_id = $2")
             .bind(contact_id)
             .bind(organisation_id)
-            .execute(ex)
+            .execute(ex.write())
             .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -2,7 +2,7 @@
 //! Rows come out typed (intent, identity), converted here and nowhere else. The intent is kept
 //! whole as JSON (`payload`); `purpose` is a copy of its purpose for the lookups that need one.
 
-use sqlx::{Any, Executor};
+use super::Conn;
 
 use crate::domain::{CodeIntent, Identity, Purpose};
 
@@ -97,7 +97,7 @@ const COLUMNS: &str =
     "id, handle_hash, purpose, provider, value, limit_key, decoy, contact_id, contact_incarnation, \
      payload, code_hash, attempts, client_ip, created_at, expires_at, consumed_at";
 
-pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &OtpRow) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, row: &OtpRow) -> sqlx::Result<()> {
     let intent =
         serde_json::to_string(&row.intent).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(&format!(
@@ -119,20 +119,17 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, row: &OtpRow) -> 
     .bind(row.created_at)
     .bind(row.expires_at)
     .bind(row.consumed_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
-pub async fn by_handle<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    handle_hash: &str,
-) -> sqlx::Result<Option<OtpRow>> {
+pub async fn by_handle<'e>(ex: impl Conn<'e>, handle_hash: &str) -> sqlx::Result<Option<OtpRow>> {
     sqlx::query_as::<_, Stored>(&format!(
         "SELECT {COLUMNS} FROM otps WHERE handle_hash = $1"
     ))
     .bind(handle_hash)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await?
     .map(OtpRow::try_from)
     .transpose()
@@ -142,7 +139,7 @@ pub async fn by_handle<'e>(
 /// lookup by identity finds (`Purpose::signs_in_by_identity`). A code that was sent outranks a
 /// decoy, so a stranger's `request-otp` never shadows a code its owner holds.
 pub async fn newest_live_sign_in<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     identity: &Identity,
     now: i64,
 ) -> sqlx::Result<Option<OtpRow>> {
@@ -158,7 +155,7 @@ pub async fn newest_live_sign_in<'e>(
     .bind(identity.value())
     .bind(Purpose::SignIn.as_str())
     .bind(now)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await?
     .map(OtpRow::try_from)
     .transpose()
@@ -167,7 +164,7 @@ pub async fn newest_live_sign_in<'e>(
 /// Takes one try of the code before it is compared, so parallel guesses cannot share a try:
 /// the tries now on record, or `None` when the code is used up (or already used).
 pub async fn take_try<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     id: &str,
     max_attempts: i64,
 ) -> sqlx::Result<Option<i64>> {
@@ -177,57 +174,47 @@ pub async fn take_try<'e>(
     )
     .bind(id)
     .bind(max_attempts)
-    .fetch_optional(ex)
+    .fetch_optional(ex.write())
     .await
 }
 
 /// Marks the code used; false when another request used it first (single use under races) or it
 /// expired meanwhile. Its try was taken when it was checked.
-pub async fn consume<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    now: i64,
-) -> sqlx::Result<bool> {
+pub async fn consume<'e>(ex: impl Conn<'e>, id: &str, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE otps SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2",
     )
     .bind(id)
     .bind(now)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// A code that could not be delivered must not stay usable.
-pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<()> {
+pub async fn delete<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM otps WHERE id = $1")
         .bind(id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }
 
 /// Every code issued for a contact: it is being deleted, or its sign-ins are ending (a password
 /// reset or change, signing out everywhere), so nothing it started may finish.
-pub async fn delete_for_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    contact_id: &str,
-) -> sqlx::Result<u64> {
+pub async fn delete_for_contact<'e>(ex: impl Conn<'e>, contact_id: &str) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM otps WHERE contact_id = $1")
         .bind(contact_id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(done.rows_affected())
 }
 
 /// Housekeeping: codes expired for more than a day serve no one.
-pub async fn delete_expired<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    before: i64,
-) -> sqlx::Result<u64> {
+pub async fn delete_expired<'e>(ex: impl Conn<'e>, before: i64) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM otps WHERE expires_at < $1")
         .bind(before)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(done.rows_affected())
 }

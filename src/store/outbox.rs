@@ -1,4 +1,4 @@
-use sqlx::{Any, Executor};
+use super::Conn;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OutboxRow {
@@ -11,10 +11,7 @@ pub struct OutboxRow {
     pub seq: i64,
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    row: &OutboxRow,
-) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, row: &OutboxRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO outbox (id, channel, recipient, code, body, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (id) DO NOTHING",
@@ -26,19 +23,16 @@ pub async fn insert<'e>(
     .bind(&row.body)
     .bind(row.created_at)
     .bind(row.seq)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
-pub async fn newest<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    limit: i64,
-) -> sqlx::Result<Vec<OutboxRow>> {
+pub async fn newest<'e>(ex: impl Conn<'e>, limit: i64) -> sqlx::Result<Vec<OutboxRow>> {
     sqlx::query_as(
         "SELECT id, channel, recipient, code, body, created_at, seq FROM outbox ORDER BY seq DESC LIMIT $1",
     )
     .bind(limit)
-    .fetch_all(ex)
+    .fetch_all(ex.read())
     .await
 }

@@ -1,4 +1,4 @@
-use sqlx::{Any, Executor};
+use super::Conn;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RefreshTokenRow {
@@ -12,10 +12,7 @@ pub struct RefreshTokenRow {
     pub revoked_at: Option<i64>,
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    row: &RefreshTokenRow,
-) -> sqlx::Result<()> {
+pub async fn insert<'e>(ex: impl Conn<'e>, row: &RefreshTokenRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO refresh_tokens (id, token_hash, family_id, contact_id, created_at, expires_at, rotated_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -28,13 +25,13 @@ pub async fn insert<'e>(
     .bind(row.expires_at)
     .bind(row.rotated_at)
     .bind(row.revoked_at)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
 pub async fn by_hash<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     token_hash: &str,
 ) -> sqlx::Result<Option<RefreshTokenRow>> {
     sqlx::query_as(
@@ -42,52 +39,40 @@ pub async fn by_hash<'e>(
          FROM refresh_tokens WHERE token_hash = $1",
     )
     .bind(token_hash)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await
 }
 
 /// Marks a token as used for rotation; false when it was already rotated or revoked (a race or a replay).
-pub async fn rotate<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    now: i64,
-) -> sqlx::Result<bool> {
+pub async fn rotate<'e>(ex: impl Conn<'e>, id: &str, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL",
     )
     .bind(id)
     .bind(now)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn revoke_family<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    family_id: &str,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn revoke_family<'e>(ex: impl Conn<'e>, family_id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
     )
     .bind(family_id)
     .bind(now)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
 
-pub async fn revoke_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    contact_id: &str,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn revoke_contact<'e>(ex: impl Conn<'e>, contact_id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE refresh_tokens SET revoked_at = $2 WHERE contact_id = $1 AND revoked_at IS NULL",
     )
     .bind(contact_id)
     .bind(now)
-    .execute(ex)
+    .execute(ex.write())
     .await?;
     Ok(())
 }
@@ -95,7 +80,7 @@ pub async fn revoke_contact<'e>(
 /// Whether the sign-in an access token came from is still live (not signed out or revoked) and
 /// belongs to this very contact row (not to an earlier contact that had the same id).
 pub async fn family_is_live<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Conn<'e>,
     family_id: &str,
     contact_id: &str,
     incarnation: &str,
@@ -107,7 +92,7 @@ pub async fn family_is_live<'e>(
     .bind(family_id)
     .bind(contact_id)
     .bind(incarnation)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await?;
     Ok(live.is_some())
 }

@@ -9,7 +9,7 @@ use tower_sessions::{
     session_store, SessionStore,
 };
 
-use super::{now_ms, Db};
+use super::{now_ms, Conn, Db};
 
 /// Which values of a session name who it belongs to (the portal decides the keys).
 #[derive(Clone, Copy, Debug)]
@@ -83,7 +83,7 @@ impl DbSessionStore {
         .bind(string_field(record, self.owners.agent_key))
         .bind(string_field(record, self.owners.sign_in_key))
         .bind(expiry_ms(record))
-        .execute(&self.db.writer)
+        .execute(self.db.write())
         .await
         .map_err(backend)?;
         Ok(())
@@ -107,7 +107,7 @@ impl SessionStore for DbSessionStore {
         )
         .bind(session_id.to_string())
         .bind(now_ms())
-        .fetch_optional(&self.db.pool)
+        .fetch_optional(self.db.read())
         .await
         .map_err(backend)?;
         let Some((data, expires_at)) = row else {
@@ -128,7 +128,7 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_id.to_string())
-            .execute(&self.db.writer)
+            .execute(self.db.write())
             .await
             .map_err(backend)?;
         Ok(())
@@ -137,13 +137,10 @@ impl SessionStore for DbSessionStore {
 
 /// Ends every portal session of a contact (password reset, deletion), inside the caller's
 /// transaction when it has one.
-pub async fn end_for_contact<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    contact_id: &str,
-) -> sqlx::Result<()> {
+pub async fn end_for_contact<'e>(ex: impl Conn<'e>, contact_id: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE contact_id = $1")
         .bind(contact_id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }
@@ -151,7 +148,7 @@ pub async fn end_for_contact<'e>(
 /// Whether a portal sign-in of this contact is still live: its session exists and has not
 /// expired.
 pub async fn sign_in_is_live<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    ex: impl Conn<'e>,
     sign_in_id: &str,
     contact_id: &str,
     now: i64,
@@ -162,19 +159,16 @@ pub async fn sign_in_is_live<'e>(
     .bind(sign_in_id)
     .bind(contact_id)
     .bind(now)
-    .fetch_optional(ex)
+    .fetch_optional(ex.read())
     .await?;
     Ok(live.is_some())
 }
 
 /// Ends every portal session of an agent (disabled, say).
-pub async fn end_for_agent<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    agent_id: &str,
-) -> sqlx::Result<()> {
+pub async fn end_for_agent<'e>(ex: impl Conn<'e>, agent_id: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
         .bind(agent_id)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }
@@ -182,7 +176,7 @@ pub async fn end_for_agent<'e>(
 pub async fn delete_expired(db: &Db) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now_ms())
-        .execute(&db.writer)
+        .execute(db.write())
         .await?;
     Ok(done.rows_affected())
 }

@@ -1,3 +1,4 @@
+use super::Conn;
 use super::Tx;
 
 /// The state of one counter after a hit was asked for.
@@ -57,15 +58,11 @@ pub fn decide(
 }
 
 /// Takes back one hit (the work it allowed did not happen), restoring the previous `last_at`.
-pub async fn undo<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    key: &str,
-    previous_last_at: i64,
-) -> sqlx::Result<()> {
+pub async fn undo<'e>(ex: impl Conn<'e>, key: &str, previous_last_at: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE throttles SET hits = hits - 1, last_at = $2 WHERE key = $1 AND hits > 0")
         .bind(key)
         .bind(previous_last_at)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(())
 }
@@ -112,16 +109,11 @@ pub async fn hit_returning_previous(
 
 /// What a hit would get now, without counting it: lets cheap refusals come before expensive
 /// work (a password hash). The hit itself still decides, under the row lock.
-pub async fn peek<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    key: &str,
-    rule: Rule,
-    now: i64,
-) -> sqlx::Result<Verdict> {
+pub async fn peek<'e>(ex: impl Conn<'e>, key: &str, rule: Rule, now: i64) -> sqlx::Result<Verdict> {
     let row: Option<(i64, i64, i64)> =
         sqlx::query_as("SELECT window_start, hits, last_at FROM throttles WHERE key = $1")
             .bind(key)
-            .fetch_optional(ex)
+            .fetch_optional(ex.read())
             .await?;
     Ok(match row {
         Some((window_start, hits, last_at)) => decide(rule, now, window_start, hits, last_at).0,
@@ -130,13 +122,10 @@ pub async fn peek<'e>(
 }
 
 /// Housekeeping: counters untouched since `before` (older than the longest window) are done.
-pub async fn delete_stale<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    before: i64,
-) -> sqlx::Result<u64> {
+pub async fn delete_stale<'e>(ex: impl Conn<'e>, before: i64) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM throttles WHERE last_at < $1 AND window_start < $1")
         .bind(before)
-        .execute(ex)
+        .execute(ex.write())
         .await?;
     Ok(done.rows_affected())
 }

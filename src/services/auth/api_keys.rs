@@ -61,13 +61,13 @@ impl Core {
                 .ok_or(AdminError::InvalidApiKey);
         }
         let generation = self.api_key_cache.generation();
-        let row = store::api_keys::live_by_hash(&self.db.pool, &hash)
+        let row = store::api_keys::live_by_hash(&self.db, &hash)
             .await?
             .ok_or(AdminError::InvalidApiKey)?;
         let stored_kind = ApiKeyKind::from_stored(&row.kind).ok_or(AdminError::InvalidApiKey)?;
         // When it was last used is a courtesy to admins: a failed stamp fails no request. With
         // the cache it is stamped when the key is looked up again, so at most a TTL late.
-        if let Err(error) = store::api_keys::touch(&self.db.writer, &row.id, now_ms()).await {
+        if let Err(error) = store::api_keys::touch(&self.db, &row.id, now_ms()).await {
             tracing::debug!(error = %error, "could not stamp an API key's last use");
         }
         self.api_key_cache.put(
@@ -85,7 +85,7 @@ impl Core {
 
     pub async fn api_keys(&self, actor: &Actor) -> Result<Vec<ApiKeyView>, AdminError> {
         actor.require_admin()?;
-        Ok(store::api_keys::list(&self.db.pool)
+        Ok(store::api_keys::list(&self.db)
             .await?
             .into_iter()
             .filter_map(|k| {

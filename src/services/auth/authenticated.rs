@@ -46,7 +46,7 @@ impl Core {
         tokens: Option<TokenPair>,
         created: bool,
     ) -> Result<Authenticated, Fault> {
-        let organisations = store::organisations::for_contact(&self.db.pool, &contact.id).await?;
+        let organisations = store::organisations::for_contact(&self.db, &contact.id).await?;
         Ok(Authenticated {
             customer: CustomerRef::of(&contact),
             contact: crate::services::contacts::summary(&contact),

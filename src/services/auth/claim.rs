@@ -128,14 +128,14 @@ impl Identification {
 impl Core {
     async fn claim_candidates(&self, who: &Identification) -> Result<Vec<ContactRow>, Fault> {
         let rows = if let Some(code) = &who.code {
-            store::contacts::find_by_code(&self.db.pool, code)
+            store::contacts::find_by_code(&self.db, code)
                 .await?
                 .into_iter()
                 .collect()
         } else if let Some(email) = &who.email {
-            store::contacts::by_email(&self.db.pool, email.as_str()).await?
+            store::contacts::by_email(&self.db, email.as_str()).await?
         } else if let Some(phone) = &who.phone {
-            store::contacts::by_phone(&self.db.pool, phone.as_str()).await?
+            store::contacts::by_phone(&self.db, phone.as_str()).await?
         } else {
             Vec::new()
         };
@@ -152,7 +152,7 @@ impl Core {
         let [contact] = candidates.as_slice() else {
             return Ok(None);
         };
-        if !store::identities::for_contact(&self.db.pool, &contact.id)
+        if !store::identities::for_contact(&self.db, &contact.id)
             .await?
             .is_empty()
         {

@@ -23,8 +23,8 @@ use crate::{
     },
     services::{Actor, CodeError, Core, CredentialError, Fault},
     store::{
-        self, contacts::ContactRow, identities::ProvenIdentity, is_unique_violation, now_ms,
-        otps::OtpRow, Tx,
+        self, contacts::ContactRow, identities::ProvenIdentity, now_ms, otps::OtpRow,
+        unique_violation, Tx, UniqueKey,
     },
 };
 
@@ -250,7 +250,7 @@ impl Core {
         terms_accepted: bool,
         client_ip: Option<&str>,
     ) -> Result<FacebookOutcome, CredentialError> {
-        if store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
+        if store::identities::find(&self.db, Provider::Facebook, &user.id)
             .await?
             .is_none()
         {
@@ -279,7 +279,7 @@ impl Core {
             }
             self.create_facebook_contact(&user).await?;
         }
-        let identity = store::identities::find(&self.db.pool, Provider::Facebook, &user.id)
+        let identity = store::identities::find(&self.db, Provider::Facebook, &user.id)
             .await?
             .ok_or(CredentialError::InvalidCredentials)?;
         let signed_in = self
@@ -357,7 +357,7 @@ impl Core {
         .await;
         match inserted {
             // Another request created it first: theirs stands, this one signs in to it.
-            Err(e) if is_unique_violation(&e) => return Ok(()),
+            Err(e) if unique_violation(&e) == Some(UniqueKey::Identity) => return Ok(()),
             other => other?,
         }
         self.audit(

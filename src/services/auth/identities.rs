@@ -12,7 +12,9 @@ use crate::{
     delivery::OtpMessage,
     domain::{CodeIntent, Field, FieldError, PendingIdentity, Provider, SignInRef},
     services::{limits::Limit, Actor, CodeError, ContactError, Core, Fault},
-    store::{self, identities::ProvenIdentity, is_unique_violation, now_ms, otps::OtpRow, Tx},
+    store::{
+        self, identities::ProvenIdentity, now_ms, otps::OtpRow, unique_violation, Tx, UniqueKey,
+    },
 };
 
 /// What add-identity answers: the code's challenge, and the id the identity will have.
@@ -39,11 +41,11 @@ impl Core {
         identity: &Identity,
     ) -> Result<Option<CustomerRef>, Fault> {
         let Some(found) =
-            store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?
+            store::identities::find(&self.db, identity.provider(), identity.value()).await?
         else {
             return Ok(None);
         };
-        Ok(store::contacts::find(&self.db.pool, &found.contact_id)
+        Ok(store::contacts::find(&self.db, &found.contact_id)
             .await?
             .map(|c| CustomerRef::of(&c)))
     }
@@ -72,8 +74,7 @@ impl Core {
             Some(p) => Some(self.passwords.hash(p, client_ip).await?),
             None => None,
         };
-        let held =
-            store::identities::find(&self.db.pool, identity.provider(), identity.value()).await?;
+        let held = store::identities::find(&self.db, identity.provider(), identity.value()).await?;
         let taken = held
             .as_ref()
             .is_some_and(|h| h.contact_id != customer.contact_id);
@@ -311,7 +312,9 @@ pub(crate) async fn attach(
             )
             .await;
             match inserted {
-                Err(e) if is_unique_violation(&e) => Err(CodeError::IdentityTaken),
+                Err(e) if unique_violation(&e) == Some(UniqueKey::Identity) => {
+                    Err(CodeError::IdentityTaken)
+                }
                 other => Ok(other?),
             }
         }

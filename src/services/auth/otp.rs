@@ -194,7 +194,7 @@ impl Core {
         handle: &str,
         client_ip: Option<&str>,
     ) -> Result<OtpChallenge, CodeError> {
-        let row = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim()))
+        let row = store::otps::by_handle(&self.db, &sha256_hex(handle.trim()))
             .await?
             .ok_or(CodeError::InvalidOtp)?;
         if row.consumed_at.is_some() {
@@ -216,10 +216,7 @@ impl Core {
                 .await?;
         }
         if let (CodeIntent::AddIdentity { sign_in, .. }, Some(contact)) = (&row.intent, &contact) {
-            if !self
-                .sign_in_is_live(&self.db.pool, sign_in, contact)
-                .await?
-            {
+            if !self.sign_in_is_live(&self.db, sign_in, contact).await? {
                 return Err(CodeError::InvalidOtp);
             }
         }
@@ -243,8 +240,7 @@ impl Core {
         handle: &str,
         client_ip: Option<&str>,
     ) -> Result<i64, Fault> {
-        let Some(row) = store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim())).await?
-        else {
+        let Some(row) = store::otps::by_handle(&self.db, &sha256_hex(handle.trim())).await? else {
             return Ok(0);
         };
         let mut limits = vec![Limit::SendsPerIdentifier(row.limit_key)];
@@ -270,10 +266,10 @@ impl Core {
         let now = now_ms();
         let row = match lookup {
             OtpLookup::Handle(handle) => {
-                store::otps::by_handle(&self.db.pool, &sha256_hex(handle.trim())).await?
+                store::otps::by_handle(&self.db, &sha256_hex(handle.trim())).await?
             }
             OtpLookup::Identity(identity) => {
-                store::otps::newest_live_sign_in(&self.db.pool, identity, now).await?
+                store::otps::newest_live_sign_in(&self.db, identity, now).await?
             }
         };
         let guessed = match lookup {
@@ -292,12 +288,12 @@ impl Core {
             .ok_or(CodeError::InvalidOtp)?;
         let max = self.settings.limits.otp_max_attempts;
         check_state(&row, now, max)?;
-        if store::otps::take_try(&self.db.writer, &row.id, max)
+        if store::otps::take_try(&self.db, &row.id, max)
             .await?
             .is_none()
         {
             // Another request used the code, or its last tries, in the meantime.
-            let now_row = store::otps::by_handle(&self.db.pool, &row.handle_hash).await?;
+            let now_row = store::otps::by_handle(&self.db, &row.handle_hash).await?;
             if now_row.is_some_and(|r| r.consumed_at.is_none()) {
                 return Err(CodeError::OtpAttemptsExceeded);
             }

@@ -108,7 +108,7 @@ impl Core {
         self.current_contact(customer)
             .await?
             .ok_or(CredentialError::ContactNotFound)?;
-        let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
+        let identities = store::identities::for_contact(&self.db, contact_id).await?;
         let Some(identity) = identities
             .into_iter()
             .find(|i| i.provider == Provider::Email)

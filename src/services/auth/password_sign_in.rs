@@ -53,8 +53,7 @@ impl Core {
         )];
         limits.extend(client_ip.map(|ip| Limit::FailuresPerIp(ip.to_owned())));
         let attempts = self.begin_attempts(&limits).await?;
-        let identity =
-            store::identities::find(&self.db.pool, Provider::Email, email.as_str()).await?;
+        let identity = store::identities::find(&self.db, Provider::Email, email.as_str()).await?;
         let stored = identity.as_ref().and_then(|i| i.password_hash.clone());
         let matches = self.passwords.verify(password, stored, client_ip).await?;
         let identity = match (matches, identity) {

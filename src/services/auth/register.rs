@@ -14,8 +14,8 @@ use crate::{
     },
     services::{limits::Limit, CodeError, Core},
     store::{
-        self, contacts::ContactRow, flag, identities::ProvenIdentity, is_unique_violation,
-        otps::OtpRow, Tx,
+        self, contacts::ContactRow, flag, identities::ProvenIdentity, otps::OtpRow,
+        unique_violation, Tx, UniqueKey,
     },
 };
 
@@ -162,7 +162,7 @@ pub(crate) async fn redeem_registration(
             signs_in: true,
             then_prove: None,
         })),
-        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) if unique_violation(&e) == Some(UniqueKey::Identity) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }

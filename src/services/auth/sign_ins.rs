@@ -2,8 +2,6 @@
 //! session). What a sign-in asked for (an identity being added) lives only as long as it does,
 //! and ending every sign-in of a contact ends its pending codes with it.
 
-use sqlx::{Any, Executor};
-
 use super::{authenticated::TokenPair, CustomerRef};
 use crate::{
     domain::SignInRef,
@@ -39,7 +37,7 @@ impl Core {
     /// Whether `sign_in` is still live for this very contact row.
     pub(crate) async fn sign_in_is_live<'e>(
         &self,
-        ex: impl Executor<'e, Database = Any>,
+        ex: impl store::Conn<'e>,
         sign_in: &SignInRef,
         customer: &CustomerRef,
     ) -> Result<bool, Fault> {

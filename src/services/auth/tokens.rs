@@ -159,11 +159,11 @@ impl Core {
     pub async fn refresh(&self, refresh_token: &str) -> Result<Authenticated, TokenError> {
         let now = now_ms();
         let hash = sha256_hex(refresh_token.trim());
-        let row = store::refresh_tokens::by_hash(&self.db.pool, &hash)
+        let row = store::refresh_tokens::by_hash(&self.db, &hash)
             .await?
             .ok_or(TokenError::InvalidRefreshToken)?;
         if row.rotated_at.is_some() {
-            store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now).await?;
+            store::refresh_tokens::revoke_family(&self.db, &row.family_id, now).await?;
             tracing::warn!(family = %row.family_id, "refresh token reused; sign-in revoked");
             return Err(TokenError::RefreshTokenReused);
         }
@@ -177,10 +177,9 @@ impl Core {
         if !store::refresh_tokens::rotate(&mut *tx, &row.id, now).await? {
             drop(tx);
             // Gone (its contact was deleted), revoked, or rotated by a parallel request.
-            return match store::refresh_tokens::by_hash(&self.db.pool, &hash).await? {
+            return match store::refresh_tokens::by_hash(&self.db, &hash).await? {
                 Some(again) if again.rotated_at.is_some() => {
-                    store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now)
-                        .await?;
+                    store::refresh_tokens::revoke_family(&self.db, &row.family_id, now).await?;
                     Err(TokenError::RefreshTokenReused)
                 }
                 _ => Err(TokenError::InvalidRefreshToken),
@@ -210,9 +209,9 @@ impl Core {
     /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.
     pub async fn sign_out(&self, refresh_token: &str) -> Result<(), TokenError> {
         if let Some(row) =
-            store::refresh_tokens::by_hash(&self.db.pool, &sha256_hex(refresh_token.trim())).await?
+            store::refresh_tokens::by_hash(&self.db, &sha256_hex(refresh_token.trim())).await?
         {
-            store::refresh_tokens::revoke_family(&self.db.writer, &row.family_id, now_ms()).await?;
+            store::refresh_tokens::revoke_family(&self.db, &row.family_id, now_ms()).await?;
         }
         Ok(())
     }
@@ -227,7 +226,7 @@ impl Core {
         let customer = self.authenticate_access_token(token).await?;
         customer.require_self(contact_id)?;
         let claims = self.tokens.verify(token)?;
-        store::refresh_tokens::revoke_family(&self.db.writer, &claims.sid, now_ms()).await?;
+        store::refresh_tokens::revoke_family(&self.db, &claims.sid, now_ms()).await?;
         Ok(())
     }
 
@@ -235,13 +234,8 @@ impl Core {
     /// contact is the very row it was issued for.
     pub async fn authenticate_access_token(&self, token: &str) -> Result<CustomerRef, TokenError> {
         let claims = self.tokens.verify(token)?;
-        if !store::refresh_tokens::family_is_live(
-            &self.db.pool,
-            &claims.sid,
-            &claims.sub,
-            &claims.inc,
-        )
-        .await?
+        if !store::refresh_tokens::family_is_live(&self.db, &claims.sid, &claims.sub, &claims.inc)
+            .await?
         {
             return Err(TokenError::InvalidToken);
         }

@@ -8,7 +8,7 @@ use crate::{
         PhonePart, Provider, ValidationErrors,
     },
     services::{auth::CustomerRef, Actor, ContactError, Core},
-    store::{self, contacts::ContactRow, flag, is_unique_violation, now_ms, violated_constraint},
+    store::{self, contacts::ContactRow, flag, now_ms, unique_violation, UniqueKey},
     views::{ContactDetail, ContactPage, ContactView, IdentityView, Paging},
 };
 
@@ -109,15 +109,11 @@ fn check_names(errors: &mut ValidationErrors, row: &ContactRow) {
 }
 
 fn taken(error: &sqlx::Error) -> Option<ContactError> {
-    if !is_unique_violation(error) {
-        return None;
+    match unique_violation(error)? {
+        UniqueKey::ContactCode => Some(ContactError::ContactCodeTaken),
+        UniqueKey::ContactId => Some(ContactError::ContactIdTaken),
+        _ => None,
     }
-    let what = violated_constraint(error);
-    Some(if what.contains("code") {
-        ContactError::ContactCodeTaken
-    } else {
-        ContactError::ContactIdTaken
-    })
 }
 
 pub fn masked_identities(rows: Vec<store::identities::IdentityRow>) -> Vec<IdentityView> {
@@ -401,12 +397,12 @@ impl Core {
     }
 
     pub async fn contact_detail(&self, id: &str) -> Result<ContactDetail, ContactError> {
-        let row = store::contacts::find(&self.db.pool, id)
+        let row = store::contacts::find(&self.db, id)
             .await?
             .ok_or(ContactError::ContactNotFound)?;
-        let identities = store::identities::for_contact(&self.db.pool, id).await?;
-        let organisations = store::organisations::for_contact(&self.db.pool, id).await?;
-        let audit = store::audit::for_contact(&self.db.pool, id, row.created_at).await?;
+        let identities = store::identities::for_contact(&self.db, id).await?;
+        let organisations = store::organisations::for_contact(&self.db, id).await?;
+        let audit = store::audit::for_contact(&self.db, id, row.created_at).await?;
         Ok(ContactDetail {
             contact: contact_view(&row),
             identities: masked_identities(identities),

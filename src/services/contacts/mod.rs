@@ -34,12 +34,14 @@ impl Core {
         &self,
         customer: &CustomerRef,
     ) -> Result<Option<store::contacts::ContactRow>, Fault> {
-        Ok(store::contacts::find_incarnation(
-            &self.db.pool,
-            &customer.contact_id,
-            &customer.incarnation,
+        Ok(
+            store::contacts::find_incarnation(
+                &self.db,
+                &customer.contact_id,
+                &customer.incarnation,
+            )
+            .await?,
         )
-        .await?)
     }
 
     pub async fn profile(&self, customer: &CustomerRef) -> Result<Profile, ContactError> {
@@ -48,8 +50,8 @@ impl Core {
             .await?
             .ok_or(ContactError::ContactNotFound)?;
         let contact_id = contact.id.as_str();
-        let identities = store::identities::for_contact(&self.db.pool, contact_id).await?;
-        let organisations = store::organisations::for_contact(&self.db.pool, contact_id).await?;
+        let identities = store::identities::for_contact(&self.db, contact_id).await?;
+        let organisations = store::organisations::for_contact(&self.db, contact_id).await?;
         Ok(Profile {
             contact: contact_view(&contact),
             identities: identities
@@ -83,8 +85,8 @@ impl Core {
         let contact_id = customer.contact_id.as_str();
         let offset = (page.max(1) - 1).saturating_mul(size);
         let rows =
-            store::organisations::page_for_contact(&self.db.pool, contact_id, offset, size).await?;
-        let total = store::organisations::count_for_contact(&self.db.pool, contact_id).await?;
+            store::organisations::page_for_contact(&self.db, contact_id, offset, size).await?;
+        let total = store::organisations::count_for_contact(&self.db, contact_id).await?;
         let shown = i64::try_from(rows.len()).unwrap_or(0);
         Ok(OrganisationPage {
             content: rows
