@@ -28,7 +28,7 @@ pub struct ContactView {
     pub id: String,
     pub code: String,
     #[serde(rename = "type")]
-    pub contact_type: String,
+    pub contact_type: crate::domain::ContactType,
     pub title: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -46,7 +46,9 @@ pub struct ContactView {
 impl ContactView {
     pub fn display_name(&self) -> String {
         match (&self.first_name, &self.last_name, &self.company_name) {
-            (_, _, Some(company)) if self.contact_type == "COMPANY" => company.clone(),
+            (_, _, Some(company)) if self.contact_type == crate::domain::ContactType::Company => {
+                company.clone()
+            }
             (first, last, _) => [first.as_deref(), last.as_deref()]
                 .into_iter()
                 .flatten()

@@ -1,26 +1,83 @@
 use super::{Backend, Conn, Db};
 use crate::domain::{ContactCode, ContactId, ContactType};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct ContactRow {
     pub id: String,
     pub code: String,
-    pub contact_type: String,
+    pub contact_type: ContactType,
     pub title: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub email_opt_out: i64,
-    pub sms_opt_out: i64,
+    pub email_opt_out: bool,
+    pub sms_opt_out: bool,
     pub avatar: Option<String>,
-    pub is_verified: i64,
+    pub is_verified: bool,
     pub created_at: i64,
     pub updated_at: i64,
     /// Random per row: tokens, sessions and codes carry it, so none of them speaks for a later
     /// contact that was given the same id.
     pub incarnation: String,
+}
+
+/// A row as both backends store it: the type as its text, flags as 0 or 1.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: String,
+    code: String,
+    contact_type: String,
+    title: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    company_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    email_opt_out: i64,
+    sms_opt_out: i64,
+    avatar: Option<String>,
+    is_verified: i64,
+    created_at: i64,
+    updated_at: i64,
+    incarnation: String,
+}
+
+impl TryFrom<Stored> for ContactRow {
+    type Error = sqlx::Error;
+
+    fn try_from(s: Stored) -> Result<Self, Self::Error> {
+        let contact_type = ContactType::from_stored(&s.contact_type).ok_or_else(|| {
+            sqlx::Error::Decode(format!("contact {}: unknown type {}", s.id, s.contact_type).into())
+        })?;
+        Ok(ContactRow {
+            id: s.id,
+            code: s.code,
+            contact_type,
+            title: s.title,
+            first_name: s.first_name,
+            last_name: s.last_name,
+            company_name: s.company_name,
+            email: s.email,
+            phone: s.phone,
+            email_opt_out: s.email_opt_out != 0,
+            sms_opt_out: s.sms_opt_out != 0,
+            avatar: s.avatar,
+            is_verified: s.is_verified != 0,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            incarnation: s.incarnation,
+        })
+    }
+}
+
+fn one(row: Option<Stored>) -> sqlx::Result<Option<ContactRow>> {
+    row.map(ContactRow::try_from).transpose()
+}
+
+fn all(rows: Vec<Stored>) -> sqlx::Result<Vec<ContactRow>> {
+    rows.into_iter().map(ContactRow::try_from).collect()
 }
 
 impl ContactRow {
@@ -30,17 +87,17 @@ impl ContactRow {
         Self {
             id: id.as_str().to_owned(),
             code: code.as_str().to_owned(),
-            contact_type: contact_type.as_str().to_owned(),
+            contact_type,
             title: None,
             first_name: None,
             last_name: None,
             company_name: None,
             email: None,
             phone: None,
-            email_opt_out: 0,
-            sms_opt_out: 0,
+            email_opt_out: false,
+            sms_opt_out: false,
             avatar: None,
-            is_verified: 0,
+            is_verified: false,
             created_at: now,
             updated_at: now,
             incarnation: uuid::Uuid::new_v4().simple().to_string(),
@@ -60,17 +117,17 @@ pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     )
     .bind(&c.id)
     .bind(&c.code)
-    .bind(&c.contact_type)
+    .bind(c.contact_type.as_str())
     .bind(&c.title)
     .bind(&c.first_name)
     .bind(&c.last_name)
     .bind(&c.company_name)
     .bind(&c.email)
     .bind(&c.phone)
-    .bind(c.email_opt_out)
-    .bind(c.sms_opt_out)
+    .bind(i64::from(c.email_opt_out))
+    .bind(i64::from(c.sms_opt_out))
     .bind(&c.avatar)
-    .bind(c.is_verified)
+    .bind(i64::from(c.is_verified))
     .bind(c.created_at)
     .bind(c.updated_at)
     .bind(search_text(c))
@@ -93,10 +150,11 @@ pub async fn lock<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn find<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<ContactRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1"))
+    sqlx::query_as::<_, Stored>(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1"))
         .bind(id)
         .fetch_optional(ex.read())
         .await
+        .and_then(one)
 }
 
 /// The contact with this id, provided it is still the same row (not deleted and recreated).
@@ -105,13 +163,14 @@ pub async fn find_incarnation<'e>(
     id: &str,
     incarnation: &str,
 ) -> sqlx::Result<Option<ContactRow>> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, Stored>(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE id = $1 AND incarnation = $2"
     ))
     .bind(id)
     .bind(incarnation)
     .fetch_optional(ex.read())
     .await
+    .and_then(one)
 }
 
 /// Marks a contact verified: one of its identities has just been proven.
@@ -140,10 +199,10 @@ pub async fn update<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<bool>
     .bind(&c.company_name)
     .bind(&c.email)
     .bind(&c.phone)
-    .bind(c.email_opt_out)
-    .bind(c.sms_opt_out)
+    .bind(i64::from(c.email_opt_out))
+    .bind(i64::from(c.sms_opt_out))
     .bind(&c.avatar)
-    .bind(c.is_verified)
+    .bind(i64::from(c.is_verified))
     .bind(c.updated_at)
     .bind(&c.code)
     .bind(search_text(c))
@@ -246,38 +305,41 @@ pub async fn search(
             Some(like_pattern(t)),
         ),
     };
-    let mut list = sqlx::query_as::<_, ContactRow>(&list_sql);
+    let mut list = sqlx::query_as::<_, Stored>(&list_sql);
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     if let Some(arg) = &arg {
         list = list.bind(arg.clone());
         count = count.bind(arg.clone());
     }
-    let rows = list.bind(limit).bind(offset).fetch_all(db.read()).await?;
+    let rows = all(list.bind(limit).bind(offset).fetch_all(db.read()).await?)?;
     let total = count.fetch_one(db.read()).await?;
     Ok(SearchPage { rows, total })
 }
 
 pub async fn find_by_code<'e>(ex: impl Conn<'e>, code: &str) -> sqlx::Result<Option<ContactRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE code = $1"))
+    sqlx::query_as::<_, Stored>(&format!("SELECT {COLUMNS} FROM contacts WHERE code = $1"))
         .bind(code)
         .fetch_optional(ex.read())
         .await
+        .and_then(one)
 }
 
 pub async fn by_email<'e>(ex: impl Conn<'e>, email: &str) -> sqlx::Result<Vec<ContactRow>> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, Stored>(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE email = $1 LIMIT 10"
     ))
     .bind(email)
     .fetch_all(ex.read())
     .await
+    .and_then(all)
 }
 
 pub async fn by_phone<'e>(ex: impl Conn<'e>, phone: &str) -> sqlx::Result<Vec<ContactRow>> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, Stored>(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE phone = $1 LIMIT 10"
     ))
     .bind(phone)
     .fetch_all(ex.read())
     .await
+    .and_then(all)
 }

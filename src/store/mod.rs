@@ -145,10 +145,6 @@ pub fn now_ms() -> i64 {
     i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
 }
 
-pub fn flag(value: bool) -> i64 {
-    i64::from(value)
-}
-
 impl Db {
     /// `pool_size`: connections at most (`None`: 8 on SQLite, for reading, beside the one writing
     /// connection; 20 on PostgreSQL).

@@ -46,10 +46,9 @@ impl Phone {
 #[schema(as = ContactSummaryV2)]
 pub struct ContactSummary {
     pub id: String,
-    /// PERSON or COMPANY.
     #[serde(rename = "type")]
     #[schema(rename = "type")]
-    pub kind: String,
+    pub kind: crate::domain::ContactType,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
@@ -163,10 +162,9 @@ pub struct Id {
 pub struct Contact {
     pub id: String,
     pub code: String,
-    /// PERSON or COMPANY.
     #[serde(rename = "type")]
     #[schema(rename = "type")]
-    pub kind: String,
+    pub kind: crate::domain::ContactType,
     pub title: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,

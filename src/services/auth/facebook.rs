@@ -340,7 +340,7 @@ impl Core {
             .as_deref()
             .and_then(|e| Email::parse(Field::Stored, e).ok())
             .map(|e| e.as_str().to_owned());
-        contact.is_verified = 1;
+        contact.is_verified = true;
         let mut tx = self.db.begin().await?;
         store::contacts::insert(&mut *tx, &contact).await?;
         let inserted = store::identities::insert(

@@ -14,8 +14,8 @@ use crate::{
     },
     services::{limits::Limit, CodeError, Core},
     store::{
-        self, contacts::ContactRow, flag, identities::ProvenIdentity, otps::OtpRow,
-        unique_violation, Tx, UniqueKey,
+        self, contacts::ContactRow, identities::ProvenIdentity, otps::OtpRow, unique_violation, Tx,
+        UniqueKey,
     },
 };
 
@@ -186,9 +186,9 @@ async fn create_contact(
     contact.last_name = Some(pending.last_name.clone());
     contact.email = is_email.then(|| value.to_owned());
     contact.phone = (!is_email).then(|| value.to_owned());
-    contact.email_opt_out = flag(pending.email_opt_out);
-    contact.sms_opt_out = flag(pending.sms_opt_out);
-    contact.is_verified = 1;
+    contact.email_opt_out = pending.email_opt_out;
+    contact.sms_opt_out = pending.sms_opt_out;
+    contact.is_verified = true;
     let id = contact.id.clone();
     store::contacts::insert(&mut **tx, &contact).await?;
     store::identities::insert(

@@ -8,7 +8,7 @@ use crate::{
         PhonePart, Provider, ValidationErrors,
     },
     services::{auth::CustomerRef, Actor, ContactError, Core},
-    store::{self, contacts::ContactRow, flag, now_ms, unique_violation, UniqueKey},
+    store::{self, contacts::ContactRow, now_ms, unique_violation, UniqueKey},
     views::{ContactDetail, ContactPage, ContactView, IdentityView, Paging},
 };
 
@@ -100,7 +100,7 @@ fn check_names(errors: &mut ValidationErrors, row: &ContactRow) {
             errors.push(FieldError::required(field, label));
         }
     };
-    if row.contact_type == ContactType::Person.as_str() {
+    if row.contact_type == ContactType::Person {
         require(&row.first_name, Field::FirstName, "First name");
         require(&row.last_name, Field::LastName, "Last name");
     } else {
@@ -216,8 +216,8 @@ impl Core {
         }
         row.email = email;
         row.phone = phone;
-        row.email_opt_out = flag(input.email_opt_out);
-        row.sms_opt_out = flag(input.sms_opt_out);
+        row.email_opt_out = input.email_opt_out;
+        row.sms_opt_out = input.sms_opt_out;
         let now = row.created_at;
         if contact_type.is_some() {
             check_names(&mut errors, &row);
@@ -326,10 +326,10 @@ impl Core {
             };
         }
         if let Some(v) = patch.email_opt_out {
-            row.email_opt_out = flag(v);
+            row.email_opt_out = v;
         }
         if let Some(v) = patch.sms_opt_out {
-            row.sms_opt_out = flag(v);
+            row.sms_opt_out = v;
         }
         check_names(&mut errors, &row);
         errors.into_result()?;

@@ -8,17 +8,17 @@ pub fn contact_view(row: &ContactRow) -> ContactView {
     ContactView {
         id: row.id.clone(),
         code: row.code.clone(),
-        contact_type: row.contact_type.clone(),
+        contact_type: row.contact_type,
         title: row.title.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
         company_name: row.company_name.clone(),
         email: row.email.clone(),
         phone: row.phone.clone(),
-        email_opt_out: row.email_opt_out != 0,
-        sms_opt_out: row.sms_opt_out != 0,
+        email_opt_out: row.email_opt_out,
+        sms_opt_out: row.sms_opt_out,
         avatar: row.avatar.clone(),
-        is_verified: row.is_verified != 0,
+        is_verified: row.is_verified,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
     }
@@ -31,6 +31,6 @@ pub fn summary(row: &ContactRow) -> ContactSummary {
         avatar: row.avatar.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
-        is_verified: row.is_verified != 0,
+        is_verified: row.is_verified,
     }
 }

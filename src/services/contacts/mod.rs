@@ -8,7 +8,7 @@ pub use convert::{contact_view, rfc3339 as convert_time, summary};
 use crate::{
     domain::{Field, FieldError, PersonName, ValidationErrors},
     services::{auth::CustomerRef, Actor, ContactError, Core, Fault},
-    store::{self, flag, now_ms},
+    store::{self, now_ms},
     views::{IdentityView, OrganisationPage, Paging, Profile},
 };
 
@@ -163,10 +163,10 @@ impl Core {
             contact.last_name = Some(name.into_string());
         }
         if let Some(v) = update.email_opt_out {
-            contact.email_opt_out = flag(v);
+            contact.email_opt_out = v;
         }
         if let Some(v) = update.sms_opt_out {
-            contact.sms_opt_out = flag(v);
+            contact.sms_opt_out = v;
         }
         if let Some(avatar) = avatar {
             contact.avatar = avatar;

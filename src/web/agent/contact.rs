@@ -269,7 +269,7 @@ fn ContactView(
             <dl class="details">
                 <dt>"ID"</dt><dd><code>{c.id.clone()}</code></dd>
                 <dt>"Code"</dt><dd><code>{c.code.clone()}</code></dd>
-                <dt>"Type"</dt><dd>{if c.contact_type == "COMPANY" { "Company" } else { "Person" }}</dd>
+                <dt>"Type"</dt><dd>{if c.contact_type == crate::domain::ContactType::Company { "Company" } else { "Person" }}</dd>
                 <dt>"Title"</dt><dd>{dash(c.title.clone())}</dd>
                 <dt>"Name"</dt><dd>{c.display_name()}</dd>
                 <dt>"Email"</dt><dd>{dash(c.email.clone())}</dd>
@@ -344,7 +344,7 @@ fn ContactView(
 #[component]
 fn EditView(detail: ContactDetail, form: FormState) -> impl IntoView {
     let c = detail.contact;
-    let company = c.contact_type == "COMPANY";
+    let company = c.contact_type == crate::domain::ContactType::Company;
     view! {
         <h1>{format!("Edit {}", c.display_name())}</h1>
         <FormMessages form=form.clone()/>

@@ -117,7 +117,7 @@ fn ContactsView(state: ContactsState) -> impl IntoView {
         .map(|c| {
             let href = format!("/agent/contacts/{}", urlencode(&c.id));
             let name = c.display_name();
-            let kind = if c.contact_type == "COMPANY" {
+            let kind = if c.contact_type == crate::domain::ContactType::Company {
                 "Company"
             } else {
                 "Person"
