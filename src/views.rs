@@ -19,7 +19,7 @@ pub struct ContactSummary {
 pub struct OrganisationView {
     pub name: String,
     pub id: String,
-    pub org_type: String,
+    pub org_type: crate::domain::OrgType,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -34,14 +34,14 @@ impl Agent {
     }
 }
 
-fn agent_view(row: &AgentRow) -> Option<AgentView> {
-    Some(AgentView {
+fn agent_view(row: &AgentRow) -> AgentView {
+    AgentView {
         id: row.id.clone(),
         email: row.email.clone(),
-        role: Role::from_stored(&row.role)?,
+        role: row.role,
         disabled: row.disabled_at.is_some(),
         created_at: super::contacts::convert_time(row.created_at),
-    })
+    }
 }
 
 fn not_found() -> AdminError {
@@ -83,7 +83,7 @@ impl Core {
             id: uuid::Uuid::new_v4().to_string(),
             email: email.as_str().to_owned(),
             password_hash: self.passwords.hash(password, None).await?,
-            role: role.as_str().to_owned(),
+            role,
             disabled_at: None,
             created_at: now_ms(),
         };
@@ -101,7 +101,7 @@ impl Core {
         self.audit(&mut *tx, None, actor, "AGENT_CREATED", Some(&detail))
             .await?;
         tx.commit().await?;
-        agent_view(&row).ok_or_else(|| anyhow::anyhow!("agent role unreadable").into())
+        Ok(agent_view(&row))
     }
 
     /// Email + password for an agent. One generic failure; at most N failures per account per hour.
@@ -130,19 +130,17 @@ impl Core {
         Ok(Agent {
             id: row.id,
             email: row.email,
-            role: Role::from_stored(&row.role).ok_or(CredentialError::InvalidCredentials)?,
+            role: row.role,
         })
     }
 
     /// The agent behind a session, if it still exists and is enabled.
     pub async fn active_agent(&self, id: &str) -> Result<Option<Agent>, Fault> {
         let row = store::agents::by_id(&self.db, id).await?;
-        Ok(row.filter(|r| r.disabled_at.is_none()).and_then(|r| {
-            Role::from_stored(&r.role).map(|role| Agent {
-                id: r.id,
-                email: r.email,
-                role,
-            })
+        Ok(row.filter(|r| r.disabled_at.is_none()).map(|r| Agent {
+            id: r.id,
+            email: r.email,
+            role: r.role,
         }))
     }
 
@@ -151,7 +149,7 @@ impl Core {
         Ok(store::agents::list(&self.db)
             .await?
             .iter()
-            .filter_map(agent_view)
+            .map(agent_view)
             .collect())
     }
 

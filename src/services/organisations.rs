@@ -38,7 +38,7 @@ impl Core {
         let row = OrganisationRow {
             id: uuid::Uuid::new_v4().to_string(),
             name: name.into_string(),
-            org_type: org_type.as_str().to_owned(),
+            org_type,
             created_at: now_ms(),
         };
         let mut tx = self.db.begin().await?;

@@ -5,7 +5,7 @@ pub struct AgentRow {
     pub id: String,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
 }
@@ -17,7 +17,7 @@ pub async fn insert<'e>(ex: impl Conn<'e>, row: &AgentRow) -> sqlx::Result<()> {
         .bind(&row.id)
         .bind(&row.email)
         .bind(&row.password_hash)
-        .bind(&row.role)
+        .bind(row.role)
         .bind(row.disabled_at)
         .bind(row.created_at)
         .execute(ex.write())

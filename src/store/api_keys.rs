@@ -3,7 +3,7 @@ use super::Conn;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ApiKeyRow {
     pub id: String,
-    pub kind: String,
+    pub kind: crate::domain::ApiKeyKind,
     pub key_hash: String,
     pub prefix: String,
     pub label: Option<String>,
@@ -18,7 +18,7 @@ pub async fn insert<'e>(ex: impl Conn<'e>, row: &ApiKeyRow) -> sqlx::Result<()> 
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&row.id)
-    .bind(&row.kind)
+    .bind(row.kind)
     .bind(&row.key_hash)
     .bind(&row.prefix)
     .bind(&row.label)

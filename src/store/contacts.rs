@@ -23,12 +23,12 @@ pub struct ContactRow {
     pub incarnation: String,
 }
 
-/// A row as both backends store it: the type as its text, flags as 0 or 1.
+/// A row as both backends store it: flags as 0 or 1.
 #[derive(sqlx::FromRow)]
 struct Stored {
     id: String,
     code: String,
-    contact_type: String,
+    contact_type: ContactType,
     title: Option<String>,
     first_name: Option<String>,
     last_name: Option<String>,
@@ -44,17 +44,12 @@ struct Stored {
     incarnation: String,
 }
 
-impl TryFrom<Stored> for ContactRow {
-    type Error = sqlx::Error;
-
-    fn try_from(s: Stored) -> Result<Self, Self::Error> {
-        let contact_type = ContactType::from_stored(&s.contact_type).ok_or_else(|| {
-            sqlx::Error::Decode(format!("contact {}: unknown type {}", s.id, s.contact_type).into())
-        })?;
-        Ok(ContactRow {
+impl From<Stored> for ContactRow {
+    fn from(s: Stored) -> Self {
+        ContactRow {
             id: s.id,
             code: s.code,
-            contact_type,
+            contact_type: s.contact_type,
             title: s.title,
             first_name: s.first_name,
             last_name: s.last_name,
@@ -68,16 +63,12 @@ impl TryFrom<Stored> for ContactRow {
             created_at: s.created_at,
             updated_at: s.updated_at,
             incarnation: s.incarnation,
-        })
+        }
     }
 }
 
-fn one(row: Option<Stored>) -> sqlx::Result<Option<ContactRow>> {
-    row.map(ContactRow::try_from).transpose()
-}
-
-fn all(rows: Vec<Stored>) -> sqlx::Result<Vec<ContactRow>> {
-    rows.into_iter().map(ContactRow::try_from).collect()
+fn all(rows: Vec<Stored>) -> Vec<ContactRow> {
+    rows.into_iter().map(ContactRow::from).collect()
 }
 
 impl ContactRow {
@@ -117,7 +108,7 @@ pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     )
     .bind(&c.id)
     .bind(&c.code)
-    .bind(c.contact_type.as_str())
+    .bind(c.contact_type)
     .bind(&c.title)
     .bind(&c.first_name)
     .bind(&c.last_name)
@@ -154,7 +145,7 @@ pub async fn find<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<Contac
         .bind(id)
         .fetch_optional(ex.read())
         .await
-        .and_then(one)
+        .map(|row| row.map(ContactRow::from))
 }
 
 /// The contact with this id, provided it is still the same row (not deleted and recreated).
@@ -170,7 +161,7 @@ pub async fn find_incarnation<'e>(
     .bind(incarnation)
     .fetch_optional(ex.read())
     .await
-    .and_then(one)
+    .map(|row| row.map(ContactRow::from))
 }
 
 /// Marks a contact verified: one of its identities has just been proven.
@@ -311,7 +302,7 @@ pub async fn search(
         list = list.bind(arg.clone());
         count = count.bind(arg.clone());
     }
-    let rows = all(list.bind(limit).bind(offset).fetch_all(db.read()).await?)?;
+    let rows = all(list.bind(limit).bind(offset).fetch_all(db.read()).await?);
     let total = count.fetch_one(db.read()).await?;
     Ok(SearchPage { rows, total })
 }
@@ -321,7 +312,7 @@ pub async fn find_by_code<'e>(ex: impl Conn<'e>, code: &str) -> sqlx::Result<Opt
         .bind(code)
         .fetch_optional(ex.read())
         .await
-        .and_then(one)
+        .map(|row| row.map(ContactRow::from))
 }
 
 pub async fn by_email<'e>(ex: impl Conn<'e>, email: &str) -> sqlx::Result<Vec<ContactRow>> {
@@ -331,7 +322,7 @@ pub async fn by_email<'e>(ex: impl Conn<'e>, email: &str) -> sqlx::Result<Vec<Co
     .bind(email)
     .fetch_all(ex.read())
     .await
-    .and_then(all)
+    .map(all)
 }
 
 pub async fn by_phone<'e>(ex: impl Conn<'e>, phone: &str) -> sqlx::Result<Vec<ContactRow>> {
@@ -341,5 +332,5 @@ pub async fn by_phone<'e>(ex: impl Conn<'e>, phone: &str) -> sqlx::Result<Vec<Co
     .bind(phone)
     .fetch_all(ex.read())
     .await
-    .and_then(all)
+    .map(all)
 }

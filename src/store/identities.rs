@@ -2,7 +2,7 @@ use super::Conn;
 
 use crate::domain::Provider;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct IdentityRow {
     pub id: String,
     pub contact_id: String,
@@ -11,38 +11,6 @@ pub struct IdentityRow {
     pub password_hash: Option<String>,
     pub verified_at: Option<i64>,
     pub created_at: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct Stored {
-    id: String,
-    contact_id: String,
-    provider: String,
-    value: String,
-    password_hash: Option<String>,
-    verified_at: Option<i64>,
-    created_at: i64,
-}
-
-impl TryFrom<Stored> for IdentityRow {
-    type Error = sqlx::Error;
-
-    fn try_from(s: Stored) -> Result<Self, Self::Error> {
-        let provider = Provider::from_stored(&s.provider).ok_or_else(|| {
-            sqlx::Error::Decode(
-                format!("identity {}: unknown provider {}", s.id, s.provider).into(),
-            )
-        })?;
-        Ok(IdentityRow {
-            id: s.id,
-            contact_id: s.contact_id,
-            provider,
-            value: s.value,
-            password_hash: s.password_hash,
-            verified_at: s.verified_at,
-            created_at: s.created_at,
-        })
-    }
 }
 
 const COLUMNS: &str = "id, contact_id, provider, value, password_hash, verified_at, created_at";
@@ -54,31 +22,26 @@ pub async fn find<'e>(
     provider: Provider,
     value: &str,
 ) -> sqlx::Result<Option<IdentityRow>> {
-    sqlx::query_as::<_, Stored>(&format!(
+    sqlx::query_as::<_, IdentityRow>(&format!(
         "SELECT {COLUMNS} FROM identities WHERE provider = $1 AND value = $2 AND verified_at IS NOT NULL"
     ))
     .bind(provider.as_str())
     .bind(value)
     .fetch_optional(ex.read())
-    .await?
-    .map(IdentityRow::try_from)
-    .transpose()
+    .await
 }
 
 pub async fn for_contact<'e>(
     ex: impl Conn<'e>,
     contact_id: &str,
 ) -> sqlx::Result<Vec<IdentityRow>> {
-    sqlx::query_as::<_, Stored>(&format!(
+    sqlx::query_as::<_, IdentityRow>(&format!(
         "SELECT {COLUMNS} FROM identities WHERE contact_id = $1 AND verified_at IS NOT NULL \
          ORDER BY created_at, id"
     ))
     .bind(contact_id)
     .fetch_all(ex.read())
-    .await?
-    .into_iter()
-    .map(IdentityRow::try_from)
-    .collect()
+    .await
 }
 
 /// An identity as it is written: only once proven (a code sent to it, or the provider's token).

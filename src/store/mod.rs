@@ -388,3 +388,38 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<UniqueKey> {
         .map_or(UniqueKey::Other, |(key, _, _)| *key);
     Some(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::ContactType;
+
+    /// The domain's enums are stored as their text: written as it, read back as it, and a row
+    /// holding any other text is an error, never a default.
+    #[tokio::test]
+    async fn stored_enums_round_trip_and_refuse_unknown_text() {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .expect("an in-memory SQLite");
+        let written: String = sqlx::query_scalar("SELECT $1")
+            .bind(ContactType::Company)
+            .fetch_one(&pool)
+            .await
+            .expect("bind a ContactType");
+        assert_eq!(written, "COMPANY");
+        let read: ContactType = sqlx::query_scalar("SELECT 'PERSON'")
+            .fetch_one(&pool)
+            .await
+            .expect("read a ContactType");
+        assert_eq!(read, ContactType::Person);
+        let unknown = sqlx::query_scalar::<_, ContactType>("SELECT 'person'")
+            .fetch_one(&pool)
+            .await;
+        assert!(
+            matches!(unknown, Err(sqlx::Error::ColumnDecode { .. })),
+            "{unknown:?}"
+        );
+    }
+}

@@ -4,7 +4,7 @@ use super::Conn;
 pub struct OrganisationRow {
     pub id: String,
     pub name: String,
-    pub org_type: String,
+    pub org_type: crate::domain::OrgType,
     pub created_at: i64,
 }
 
@@ -54,7 +54,7 @@ pub async fn insert<'e>(ex: impl Conn<'e>, row: &OrganisationRow) -> sqlx::Resul
     )
     .bind(&row.id)
     .bind(&row.name)
-    .bind(&row.org_type)
+    .bind(row.org_type)
     .bind(row.created_at)
     .execute(ex.write())
     .await?;

@@ -59,10 +59,9 @@ pub struct ContactSummary {
 #[schema(as = OrganisationV2)]
 pub struct Organisation {
     pub id: String,
-    /// BUSINESS, MERCHANT, SERVICE_OWNER or VENUE.
     #[serde(rename = "type")]
     #[schema(rename = "type")]
-    pub kind: String,
+    pub kind: crate::domain::OrgType,
     pub name: String,
 }
 

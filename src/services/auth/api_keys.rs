@@ -27,7 +27,7 @@ impl Core {
         let key = format!("{}{}", kind.prefix(), random_token(24));
         let row = ApiKeyRow {
             id: uuid::Uuid::new_v4().to_string(),
-            kind: kind.as_str().to_owned(),
+            kind,
             key_hash: sha256_hex(&key),
             prefix: key.chars().take(8).collect(),
             label: label.filter(|l| !l.trim().is_empty()),
@@ -64,7 +64,7 @@ impl Core {
         let row = store::api_keys::live_by_hash(&self.db, &hash)
             .await?
             .ok_or(AdminError::InvalidApiKey)?;
-        let stored_kind = ApiKeyKind::from_stored(&row.kind).ok_or(AdminError::InvalidApiKey)?;
+        let stored_kind = row.kind;
         // When it was last used is a courtesy to admins: a failed stamp fails no request. With
         // the cache it is stamped when the key is looked up again, so at most a TTL late.
         if let Err(error) = store::api_keys::touch(&self.db, &row.id, now_ms()).await {
@@ -88,16 +88,14 @@ impl Core {
         Ok(store::api_keys::list(&self.db)
             .await?
             .into_iter()
-            .filter_map(|k| {
-                Some(ApiKeyView {
-                    kind: ApiKeyKind::from_stored(&k.kind)?,
-                    id: k.id,
-                    prefix: k.prefix,
-                    label: k.label,
-                    created_at: convert_time(k.created_at),
-                    last_used_at: k.last_used_at.map(convert_time),
-                    revoked: k.revoked_at.is_some(),
-                })
+            .map(|k| ApiKeyView {
+                kind: k.kind,
+                id: k.id,
+                prefix: k.prefix,
+                label: k.label,
+                created_at: convert_time(k.created_at),
+                last_used_at: k.last_used_at.map(convert_time),
+                revoked: k.revoked_at.is_some(),
             })
             .collect())
     }

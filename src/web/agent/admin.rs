@@ -314,7 +314,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                 view! {
                     <div class="table-wrap"><table class="table">
                         <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th></tr></thead>
-                        <tbody>{s.organisations.into_iter().map(|o| view! { <tr><td>{o.name}</td><td>{o.org_type}</td></tr> }).collect_view()}</tbody>
+                        <tbody>{s.organisations.into_iter().map(|o| view! { <tr><td>{o.name}</td><td>{o.org_type.as_str()}</td></tr> }).collect_view()}</tbody>
                     </table></div>
                 }.into_any()
             }}
