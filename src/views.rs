@@ -38,6 +38,8 @@ pub struct ContactView {
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
     pub avatar: Option<String>,
+    /// ISO 639-1, upper-case (EN, EL); none when never given.
+    pub language_code: Option<String>,
     pub is_verified: bool,
     pub created_at: String,
     pub updated_at: String,

@@ -76,6 +76,7 @@ pub fn spell(field: Field, names: &Names) -> String {
         Field::Phone(PhonePart::Country) => "phone.country_code".into(),
         Field::EmailOptOut => "email_opt_out".into(),
         Field::SmsOptOut => "sms_opt_out".into(),
+        Field::LanguageCode => "language_code".into(),
         Field::Avatar => "avatar".into(),
         Field::Organisations => "organisations".into(),
         Field::Identity(part) | Field::ClaimIdentity(part) => {

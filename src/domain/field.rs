@@ -21,6 +21,8 @@ pub enum Field {
     EmailOptOut,
     SmsOptOut,
     Avatar,
+    /// The contact's language (ISO 639-1).
+    LanguageCode,
     /// The organisations a new contact joins.
     Organisations,
     // Proving who one is.

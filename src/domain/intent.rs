@@ -16,6 +16,9 @@ pub struct PendingRegistration {
     pub sms_opt_out: bool,
     /// Already an argon2id hash; set on the identity once the email is proven.
     pub password_hash: Option<String>,
+    /// ISO 639-1 as `LanguageCode` writes it (codes asked for before it have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
 }
 
 /// An identity waiting to be proven before it is attached to a contact that exists.
@@ -122,6 +125,7 @@ mod tests {
                 email_opt_out: false,
                 sms_opt_out: true,
                 password_hash: Some("$argon2id$…".into()),
+                language_code: Some("EL".into()),
             }),
             CodeIntent::SignIn,
             CodeIntent::Claim {

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod ids;
 #[cfg(feature = "ssr")]
 pub mod intent;
+pub mod language;
 pub mod name;
 pub mod otp_code;
 #[cfg(feature = "ssr")]
@@ -24,6 +25,7 @@ pub use identity::{Channel, Identity};
 pub use ids::{ContactCode, ContactId};
 #[cfg(feature = "ssr")]
 pub use intent::{CodeIntent, PendingIdentity, PendingRegistration, SignInRef};
+pub use language::LanguageCode;
 pub use name::PersonName;
 pub use otp_code::OtpCode;
 #[cfg(feature = "ssr")]

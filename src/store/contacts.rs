@@ -1,5 +1,5 @@
 use super::{Backend, Conn, Db};
-use crate::domain::{ContactCode, ContactId, ContactType};
+use crate::domain::{ContactCode, ContactId, ContactType, LanguageCode};
 
 #[derive(Clone, Debug)]
 pub struct ContactRow {
@@ -15,6 +15,7 @@ pub struct ContactRow {
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
     pub avatar: Option<String>,
+    pub language_code: Option<LanguageCode>,
     pub is_verified: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -38,6 +39,7 @@ struct Stored {
     email_opt_out: i64,
     sms_opt_out: i64,
     avatar: Option<String>,
+    language_code: Option<String>,
     is_verified: i64,
     created_at: i64,
     updated_at: i64,
@@ -59,6 +61,11 @@ impl From<Stored> for ContactRow {
             email_opt_out: s.email_opt_out != 0,
             sms_opt_out: s.sms_opt_out != 0,
             avatar: s.avatar,
+            // Written by `as_str` only; text of any other shape reads as no language.
+            language_code: s
+                .language_code
+                .as_deref()
+                .and_then(LanguageCode::from_stored),
             is_verified: s.is_verified != 0,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -88,6 +95,7 @@ impl ContactRow {
             email_opt_out: false,
             sms_opt_out: false,
             avatar: None,
+            language_code: None,
             is_verified: false,
             created_at: now,
             updated_at: now,
@@ -98,13 +106,15 @@ impl ContactRow {
 
 const COLUMNS: &str =
     "id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
-     email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, incarnation";
+     email_opt_out, sms_opt_out, avatar, language_code, is_verified, created_at, updated_at, \
+     incarnation";
 
 pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contacts (id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
-         email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text, incarnation) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text, incarnation, \
+         language_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&c.id)
     .bind(&c.code)
@@ -123,6 +133,7 @@ pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     .bind(c.updated_at)
     .bind(search_text(c))
     .bind(&c.incarnation)
+    .bind(c.language_code.as_ref().map(LanguageCode::as_str))
     .execute(ex.write())
     .await?;
     Ok(())
@@ -181,7 +192,7 @@ pub async fn update<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<bool>
     let done = sqlx::query(
         "UPDATE contacts SET title = $2, first_name = $3, last_name = $4, company_name = $5, email = $6, \
          phone = $7, email_opt_out = $8, sms_opt_out = $9, avatar = $10, is_verified = $11, updated_at = $12, \
-         code = $13, search_text = $14 WHERE id = $1",
+         code = $13, search_text = $14, language_code = $15 WHERE id = $1",
     )
     .bind(&c.id)
     .bind(&c.title)
@@ -197,6 +208,7 @@ pub async fn update<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<bool>
     .bind(c.updated_at)
     .bind(&c.code)
     .bind(search_text(c))
+    .bind(c.language_code.as_ref().map(LanguageCode::as_str))
     .execute(ex.write())
     .await?;
     Ok(done.rows_affected() == 1)

@@ -300,3 +300,12 @@ pub fn RadioGroup(
         </fieldset>
     }
 }
+
+/// The languages the portal is written in, as the language choice offers them.
+pub const LANGUAGES: &[(&str, &str)] = &[("EN", "English"), ("EL", "Ελληνικά")];
+
+/// The contact's language, one of those the portal offers (`language_code`).
+#[component]
+pub fn LanguageChoice(form: FormState) -> impl IntoView {
+    view! { <RadioGroup form name="language_code" legend="Language" options=LANGUAGES/> }
+}

@@ -33,6 +33,7 @@ pub fn form_field(field: Field) -> &'static str {
         Field::Phone(PhonePart::Country) => "country_code",
         Field::EmailOptOut => "email_opt_out",
         Field::SmsOptOut => "sms_opt_out",
+        Field::LanguageCode => "language_code",
         Field::Avatar => "avatar",
         Field::Organisations => "organisation_id",
         Field::Identity(part) | Field::NewIdentity(part) | Field::SignIn(part) => identity(part),

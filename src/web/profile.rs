@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     forms::{
-        CheckField, CountrySelect, FormMessages, FormState, IdentityFields, MethodChoice, TextField,
+        CheckField, CountrySelect, FormMessages, FormState, IdentityFields, LanguageChoice,
+        MethodChoice, TextField,
     },
     layout::Page,
 };
@@ -49,7 +50,8 @@ pub async fn profile_page() -> Result<Option<ProfileState>, PortalError> {
             .with_value("first_name", c.first_name.clone().unwrap_or_default())
             .with_value("last_name", c.last_name.clone().unwrap_or_default())
             .with_value("email_opt_out", if c.email_opt_out { "on" } else { "" })
-            .with_value("sms_opt_out", if c.sms_opt_out { "on" } else { "" });
+            .with_value("sms_opt_out", if c.sms_opt_out { "on" } else { "" })
+            .with_value("language_code", c.language_code.clone().unwrap_or_default());
     }
     let password_form = ssr::take_flash(&session, "profile-password").await?;
     let identity_form = ssr::take_flash(&session, "profile-identity").await?;
@@ -76,6 +78,8 @@ pub struct DetailsForm {
     pub email_opt_out: Option<String>,
     #[serde(default)]
     pub sms_opt_out: Option<String>,
+    #[serde(default)]
+    pub language_code: Option<String>,
 }
 
 #[server(endpoint = "profile/save")]
@@ -94,6 +98,7 @@ pub async fn save_profile(#[server(flatten)] details: DetailsForm) -> Result<(),
         ("last_name", &details.last_name),
         ("email_opt_out", &details.email_opt_out),
         ("sms_opt_out", &details.sms_opt_out),
+        ("language_code", &details.language_code),
     ]);
     let update = ProfileUpdate {
         title: Some(details.title),
@@ -102,6 +107,7 @@ pub async fn save_profile(#[server(flatten)] details: DetailsForm) -> Result<(),
         email_opt_out: Some(details.email_opt_out.is_some()),
         sms_opt_out: Some(details.sms_opt_out.is_some()),
         avatar: None,
+        language_code: details.language_code,
     };
     let form = match ssr::core()?.update_profile(&customer, update).await {
         Ok(_) => FormState {
@@ -372,6 +378,7 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
             <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name" maxlength=100/>
             <CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
             <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+            <LanguageChoice form=form.clone()/>
             <div class="actions">
                 <button type="submit" class="btn">"Save"</button>
             </div>

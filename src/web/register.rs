@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     forms::{
-        CheckField, CountrySelect, FormMessages, FormState, IdentityFields, MethodChoice, TextField,
+        CheckField, CountrySelect, FormMessages, FormState, IdentityFields, LanguageChoice,
+        MethodChoice, TextField,
     },
     layout::Page,
 };
@@ -16,7 +17,13 @@ const FORM: &str = "register";
 #[server(endpoint = "page/register")]
 pub async fn register_page() -> Result<FormState, PortalError> {
     let session = super::ssr::session().await?;
-    super::ssr::take_flash(&session, FORM).await
+    let form = super::ssr::take_flash(&session, FORM).await?;
+    if form.value("language_code").is_empty() {
+        let language =
+            super::ssr::accept_language().unwrap_or(crate::domain::LanguageCode::ENGLISH);
+        return Ok(form.with_value("language_code", language.as_str()));
+    }
+    Ok(form)
 }
 
 /// What the registration form sends.
@@ -36,6 +43,8 @@ pub struct RegistrationForm {
     pub email_opt_out: Option<String>,
     #[serde(default)]
     pub sms_opt_out: Option<String>,
+    #[serde(default)]
+    pub language_code: Option<String>,
 }
 
 impl RegistrationForm {
@@ -49,6 +58,7 @@ impl RegistrationForm {
             ("terms", &self.terms),
             ("email_opt_out", &self.email_opt_out),
             ("sms_opt_out", &self.sms_opt_out),
+            ("language_code", &self.language_code),
         ]);
         self.identity.keep(&mut form);
         form
@@ -64,6 +74,7 @@ impl RegistrationForm {
             service_acceptance: self.terms.is_some(),
             email_opt_out: self.email_opt_out.is_some(),
             sms_opt_out: self.sms_opt_out.is_some(),
+            language_code: self.language_code,
         }
     }
 }
@@ -131,6 +142,7 @@ fn RegisterForm(form: FormState) -> impl IntoView {
             <CheckField form=form.clone() name="terms" label="I accept the terms of service"/>
             <CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
             <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+            <LanguageChoice form=form.clone()/>
             <div class="actions">
                 <button type="submit" class="btn">"Create account"</button>
             </div>

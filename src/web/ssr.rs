@@ -57,6 +57,13 @@ pub fn client_ip() -> Option<String> {
     crate::client_ip::client_ip(&parts.headers, peer, networks)
 }
 
+/// The first language of the request's `Accept-Language` that the portal offers.
+pub fn accept_language() -> Option<crate::domain::LanguageCode> {
+    let parts = use_context::<Parts>()?;
+    let header = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE)?;
+    crate::domain::LanguageCode::from_accept_language(header.to_str().ok()?)
+}
+
 pub fn flash_key(form: &str) -> String {
     format!("flash:{form}")
 }

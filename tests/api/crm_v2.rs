@@ -102,6 +102,7 @@ async fn register_phone(app: &TestApp, national: &str) -> Value {
             },
             "accept_terms_&_conditions": true,
             "sms_opt_out": false,
+            "language_code": "EL",
         })),
     )
     .await;
@@ -161,6 +162,7 @@ async fn a_crm_app_registers_by_phone_reads_and_updates_the_contact_refreshes_an
         json!({ "type": "MOBILE", "number": national, "country_code": "CYP" })
     );
     assert_eq!(contact["sms_opt_out"], false);
+    assert_eq!(contact["language_code"], "EL", "kept from the registration");
     assert!(contact["code"].as_str().is_some_and(|c| !c.is_empty()));
 
     let updated = json_of(
@@ -169,7 +171,7 @@ async fn a_crm_app_registers_by_phone_reads_and_updates_the_contact_refreshes_an
             Method::PUT,
             &format!("/{id}"),
             Some(&access),
-            Some(json!({ "first_name": "Marianna", "sms_opt_out": true })),
+            Some(json!({ "first_name": "Marianna", "sms_opt_out": true, "language_code": "en" })),
         )
         .await,
         StatusCode::OK,
@@ -183,6 +185,7 @@ async fn a_crm_app_registers_by_phone_reads_and_updates_the_contact_refreshes_an
     .await;
     assert_eq!(contact["first_name"], "Marianna");
     assert_eq!(contact["sms_opt_out"], true);
+    assert_eq!(contact["language_code"], "EN");
     assert_eq!(
         contact["last_name"], "Constantinou",
         "untouched fields stay"
@@ -703,7 +706,7 @@ async fn errors_name_the_v2_fields() {
     );
     let problem = assert_problem(
         register(json!({
-            "first_name": "A", "last_name": "B", "language_code": "el",
+            "first_name": "A", "last_name": "B", "language_code": "xx",
             "custom_fields": [{ "key": "loyalty", "value": "gold" }], "pass_pin": "1234",
             "identification": { "provider": "EMAIL", "email": unique_email() },
         }))
@@ -716,9 +719,23 @@ async fn errors_name_the_v2_fields() {
         field_errors(&problem),
         vec![
             ("custom_fields".into(), "UNSUPPORTED".into()),
-            ("language_code".into(), "UNSUPPORTED".into()),
             ("pass_pin".into(), "UNSUPPORTED".into())
-        ]
+        ],
+        "the fields not kept are refused before any value is checked"
+    );
+    let problem = assert_problem(
+        register(json!({
+            "first_name": "A", "last_name": "B", "language_code": "xx",
+            "identification": { "provider": "EMAIL", "email": unique_email() },
+        }))
+        .await,
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(
+        field_errors(&problem),
+        vec![("language_code".into(), "INVALID_VALUE".into())]
     );
     assert_eq!(app.contact_count().await, 0, "nothing was made");
     let problem = assert_problem(

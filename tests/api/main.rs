@@ -16,6 +16,7 @@ mod delivery;
 mod docs;
 mod facebook;
 mod identities;
+mod languages;
 mod openapi;
 mod operating;
 mod operations;

@@ -91,6 +91,10 @@ pub struct NewContactRequest {
     #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub sms_opt_out: Bool,
+    /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "EN")]
+    pub language_code: Text,
     /// Organisation ids to join.
     #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]
@@ -135,6 +139,7 @@ impl NewContactRequest {
             sms_opt_out: read
                 .flag(self.sms_opt_out, Field::SmsOptOut)
                 .unwrap_or(false),
+            language_code: read.text(self.language_code, Field::LanguageCode),
             organisations,
         };
         read.finish()?;
@@ -171,6 +176,10 @@ pub struct ContactPatchRequest {
     #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub sms_opt_out: Bool,
+    /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "EN")]
+    pub language_code: Patch<String>,
     /// The contact's id and type are fixed.
     #[serde(default)]
     #[schema(ignore)]
@@ -206,6 +215,7 @@ impl ContactPatchRequest {
             phone,
             email_opt_out: read.flag(self.email_opt_out, Field::EmailOptOut),
             sms_opt_out: read.flag(self.sms_opt_out, Field::SmsOptOut),
+            language_code: read.patch_text(self.language_code, Field::LanguageCode),
         };
         read.finish()?;
         Ok(patch)

@@ -102,6 +102,10 @@ pub struct RegisterRequest {
     #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub sms_opt_out: Bool,
+    /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "EN")]
+    pub language_code: Text,
 }
 
 impl RegisterRequest {
@@ -142,6 +146,7 @@ impl RegisterRequest {
             sms_opt_out: read
                 .flag(self.sms_opt_out, Field::SmsOptOut)
                 .unwrap_or(false),
+            language_code: read.text(self.language_code, Field::LanguageCode),
         };
         // Type errors first: the service would only repeat them less precisely.
         read.finish()?;
@@ -382,6 +387,10 @@ pub struct ProfileUpdateRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub avatar: Patch<String>,
+    /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "EN")]
+    pub language_code: Text,
     /// What a customer cannot change here (credentials change through their own calls; id,
     /// code, email and phone are the contact's identity).
     #[serde(flatten)]
@@ -435,6 +444,7 @@ impl ProfileUpdateRequest {
             email_opt_out: read.flag(self.email_opt_out, Field::EmailOptOut),
             sms_opt_out: read.flag(self.sms_opt_out, Field::SmsOptOut),
             avatar: read.patch_text(self.avatar, Field::Avatar),
+            language_code: read.text(self.language_code, Field::LanguageCode),
         };
         if first_cleared {
             read.errors

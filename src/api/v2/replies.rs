@@ -173,6 +173,8 @@ pub struct Contact {
     pub sms_opt_out: bool,
     pub email_opt_out: bool,
     pub avatar_url: Option<String>,
+    /// ISO 639-1, upper-case (EN, EL); none when never given.
+    pub language_code: Option<String>,
 }
 
 impl From<ContactView> for Contact {
@@ -190,6 +192,7 @@ impl From<ContactView> for Contact {
             sms_opt_out: c.sms_opt_out,
             email_opt_out: c.email_opt_out,
             avatar_url: c.avatar,
+            language_code: c.language_code,
         }
     }
 }

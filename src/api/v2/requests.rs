@@ -82,8 +82,6 @@ pub struct UnkeptOnRegister {
     #[serde(default)]
     custom_fields: Option<Value>,
     #[serde(default)]
-    language_code: Option<Value>,
-    #[serde(default)]
     referral_code: Option<Value>,
     #[serde(default)]
     pass_code: Option<Value>,
@@ -127,6 +125,10 @@ pub struct RegisterRequest {
     #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub sms_opt_out: Bool,
+    /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "EN")]
+    pub language_code: Text,
     #[serde(flatten)]
     #[schema(ignore)]
     pub unkept: UnkeptOnRegister,
@@ -169,13 +171,13 @@ impl RegisterRequest {
             sms_opt_out: read
                 .flag(self.sms_opt_out, Field::SmsOptOut)
                 .unwrap_or(false),
+            language_code: read.text(self.language_code, Field::LanguageCode),
         };
         let u = &self.unkept;
         refuse_unkept(
             &mut read,
             &[
                 (&u.custom_fields, "custom_fields"),
-                (&u.language_code, "language_code"),
                 (&u.referral_code, "referral_code"),
                 (&u.pass_code, "pass_code"),
                 (&u.pass_pin, "pass_pin"),
@@ -378,8 +380,6 @@ pub struct UnkeptOnUpdate {
     #[serde(default)]
     middle_name: Option<Value>,
     #[serde(default)]
-    language_code: Option<Value>,
-    #[serde(default)]
     demographics: Option<Value>,
     #[serde(default)]
     custom_fields: Option<Value>,
@@ -412,6 +412,10 @@ pub struct ContactUpdate {
     #[serde(default)]
     #[schema(value_type = Option<bool>)]
     pub email_opt_out: Bool,
+    /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "EN")]
+    pub language_code: Text,
     #[serde(flatten)]
     #[schema(ignore)]
     pub unkept: UnkeptOnUpdate,
@@ -447,7 +451,6 @@ impl ContactUpdate {
             &mut read,
             &[
                 (&u.middle_name, "middle_name"),
-                (&u.language_code, "language_code"),
                 (&u.demographics, "demographics"),
                 (&u.custom_fields, "custom_fields"),
                 (&u.company_name, "company_name"),
@@ -461,6 +464,7 @@ impl ContactUpdate {
             email_opt_out: read.flag(self.email_opt_out, Field::EmailOptOut),
             sms_opt_out: read.flag(self.sms_opt_out, Field::SmsOptOut),
             avatar: None,
+            language_code: read.text(self.language_code, Field::LanguageCode),
         };
         read.finish()?;
         Ok(update)

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     domain::{
-        CodeIntent, ContactCode, ContactId, ContactType, Field, FieldError, PendingRegistration,
-        PersonName, Provider, ValidationErrors,
+        CodeIntent, ContactCode, ContactId, ContactType, Field, FieldError, LanguageCode,
+        PendingRegistration, PersonName, Provider, ValidationErrors,
     },
     services::{limits::Limit, CodeError, Core},
     store::{
@@ -29,6 +29,7 @@ pub struct RegisterInput {
     pub service_acceptance: bool,
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
+    pub language_code: Option<String>,
 }
 
 /// A registration whose every part parsed.
@@ -38,6 +39,7 @@ pub struct Registration {
     pub last_name: PersonName,
     pub identity: Identity,
     pub password: Option<String>,
+    pub language_code: Option<LanguageCode>,
 }
 
 impl RegisterInput {
@@ -62,6 +64,12 @@ impl RegisterInput {
             self.last_name.as_deref().unwrap_or(""),
         ));
         let parsed = self.identity.parse(Field::Identity, &mut errors);
+        let language_code = errors
+            .check(LanguageCode::parse_optional(
+                Field::LanguageCode,
+                self.language_code.as_deref(),
+            ))
+            .flatten();
         if !self.service_acceptance {
             errors.push(FieldError::new(
                 Field::Terms,
@@ -79,6 +87,7 @@ impl RegisterInput {
                     last_name,
                     identity,
                     password,
+                    language_code,
                 })
             }
             _ => Err(errors),
@@ -101,6 +110,7 @@ impl Core {
             last_name,
             identity,
             password,
+            language_code,
         } = input.check()?;
 
         // Refusals that need no password hash come first, so a flood is cheap to turn away. With
@@ -131,6 +141,7 @@ impl Core {
                 email_opt_out: input.email_opt_out,
                 sms_opt_out: input.sms_opt_out,
                 password_hash,
+                language_code: language_code.map(|code| code.to_string()),
             }),
         };
         let request = CodeRequest::new(intent, &identity, true)
@@ -188,6 +199,10 @@ async fn create_contact(
     contact.phone = (!is_email).then(|| value.to_owned());
     contact.email_opt_out = pending.email_opt_out;
     contact.sms_opt_out = pending.sms_opt_out;
+    contact.language_code = pending
+        .language_code
+        .as_deref()
+        .and_then(LanguageCode::from_stored);
     contact.is_verified = true;
     let id = contact.id.clone();
     store::contacts::insert(&mut **tx, &contact).await?;

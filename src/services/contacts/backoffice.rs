@@ -4,8 +4,8 @@
 use super::contact_view;
 use crate::{
     domain::{
-        ContactCode, ContactId, ContactType, Email, Field, FieldError, PersonName, PhoneNumber,
-        PhonePart, Provider, ValidationErrors,
+        ContactCode, ContactId, ContactType, Email, Field, FieldError, LanguageCode, PersonName,
+        PhoneNumber, PhonePart, Provider, ValidationErrors,
     },
     services::{auth::CustomerRef, Actor, ContactError, Core},
     store::{self, contacts::ContactRow, now_ms, unique_violation, UniqueKey},
@@ -27,6 +27,7 @@ pub struct NewContact {
     pub phone_country: Option<String>,
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
+    pub language_code: Option<String>,
     /// Organisations to join at once (ids).
     pub organisations: Vec<String>,
 }
@@ -44,6 +45,7 @@ pub struct ContactPatch {
     pub phone: Option<Option<(String, String)>>,
     pub email_opt_out: Option<bool>,
     pub sms_opt_out: Option<bool>,
+    pub language_code: Option<Option<String>>,
 }
 
 pub const MAX_PAGE_SIZE: i64 = 100;
@@ -218,6 +220,12 @@ impl Core {
         row.phone = phone;
         row.email_opt_out = input.email_opt_out;
         row.sms_opt_out = input.sms_opt_out;
+        row.language_code = errors
+            .check(LanguageCode::parse_optional(
+                Field::LanguageCode,
+                input.language_code.as_deref(),
+            ))
+            .flatten();
         let now = row.created_at;
         if contact_type.is_some() {
             check_names(&mut errors, &row);
@@ -330,6 +338,14 @@ impl Core {
         }
         if let Some(v) = patch.sms_opt_out {
             row.sms_opt_out = v;
+        }
+        if let Some(language) = &patch.language_code {
+            row.language_code = errors
+                .check(LanguageCode::parse_optional(
+                    Field::LanguageCode,
+                    language.as_deref(),
+                ))
+                .flatten();
         }
         check_names(&mut errors, &row);
         errors.into_result()?;

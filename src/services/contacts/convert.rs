@@ -18,6 +18,7 @@ pub fn contact_view(row: &ContactRow) -> ContactView {
         email_opt_out: row.email_opt_out,
         sms_opt_out: row.sms_opt_out,
         avatar: row.avatar.clone(),
+        language_code: row.language_code.map(|code| code.to_string()),
         is_verified: row.is_verified,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),

@@ -6,7 +6,7 @@ mod convert;
 pub use convert::{contact_view, rfc3339 as convert_time, summary};
 
 use crate::{
-    domain::{Field, FieldError, PersonName, ValidationErrors},
+    domain::{Field, FieldError, LanguageCode, PersonName, ValidationErrors},
     services::{auth::CustomerRef, Actor, ContactError, Core, Fault},
     store::{self, now_ms},
     views::{IdentityView, OrganisationPage, Paging, Profile},
@@ -22,6 +22,8 @@ pub struct ProfileUpdate {
     pub email_opt_out: Option<bool>,
     pub sms_opt_out: Option<bool>,
     pub avatar: Option<Option<String>>,
+    /// A language replaces the one kept; it cannot be cleared.
+    pub language_code: Option<String>,
 }
 
 pub const MAX_AVATAR_LEN: usize = 2048;
@@ -145,6 +147,12 @@ impl Core {
             Some(url) => Some(url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty())),
             None => None,
         };
+        let language_code = errors
+            .check(LanguageCode::parse_optional(
+                Field::LanguageCode,
+                update.language_code.as_deref(),
+            ))
+            .flatten();
         errors.into_result()?;
 
         let mut tx = self.db.begin().await?;
@@ -170,6 +178,9 @@ impl Core {
         }
         if let Some(avatar) = avatar {
             contact.avatar = avatar;
+        }
+        if language_code.is_some() {
+            contact.language_code = language_code;
         }
         contact.updated_at = now_ms();
         store::contacts::update(&mut *tx, &contact).await?;

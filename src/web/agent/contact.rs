@@ -57,7 +57,8 @@ pub async fn contact_page(id: String) -> Result<Option<ContactState>, PortalErro
                 .with_value("email", c.email.clone().unwrap_or_default())
                 .with_value("phone_number", c.phone.clone().unwrap_or_default())
                 .with_value("email_opt_out", if c.email_opt_out { "on" } else { "" })
-                .with_value("sms_opt_out", if c.sms_opt_out { "on" } else { "" });
+                .with_value("sms_opt_out", if c.sms_opt_out { "on" } else { "" })
+                .with_value("language_code", c.language_code.clone().unwrap_or_default());
         }
     }
     Ok(Some(ContactState {
@@ -100,6 +101,7 @@ pub async fn update_contact(#[server(flatten)] typed: EditContactForm) -> Result
         phone: Some(phone),
         email_opt_out: Some(c.email_opt_out.is_some()),
         sms_opt_out: Some(c.sms_opt_out.is_some()),
+        language_code: Some(c.language_code),
     };
     match ssr::core()?
         .update_contact(&id, patch, &agent.actor())
@@ -274,6 +276,7 @@ fn ContactView(
                 <dt>"Name"</dt><dd>{c.display_name()}</dd>
                 <dt>"Email"</dt><dd>{dash(c.email.clone())}</dd>
                 <dt>"Phone"</dt><dd>{dash(c.phone.clone())}</dd>
+                <dt>"Language"</dt><dd>{dash(c.language_code.clone())}</dd>
                 <dt>"Marketing"</dt><dd>{format!("emails {}, SMS {}", if c.email_opt_out { "off" } else { "on" }, if c.sms_opt_out { "off" } else { "on" })}</dd>
                 <dt>"Created"</dt><dd>{c.created_at.clone()}</dd>
             </dl>
@@ -362,6 +365,7 @@ fn EditView(detail: ContactDetail, form: FormState) -> impl IntoView {
             <TextField form=form.clone() name="phone_number" label="Phone number" kind="tel" hint="A national number with its country, or the full number starting with +"/>
             <CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
             <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+            <TextField form=form.clone() name="language_code" label="Language (optional)" maxlength=2 hint="A two-letter ISO 639-1 code, for example EN or EL"/>
             <div class="actions">
                 <button type="submit" class="btn">"Save"</button>
                 <a class="btn secondary" href=format!("/agent/contacts/{}", c.id)>"Cancel"</a>

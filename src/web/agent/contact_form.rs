@@ -26,6 +26,8 @@ pub struct ContactFields {
     pub email_opt_out: Option<String>,
     #[serde(default)]
     pub sms_opt_out: Option<String>,
+    #[serde(default)]
+    pub language_code: Option<String>,
 }
 
 impl ContactFields {
@@ -42,6 +44,7 @@ impl ContactFields {
             ("phone_number", &self.phone_number),
             ("email_opt_out", &self.email_opt_out),
             ("sms_opt_out", &self.sms_opt_out),
+            ("language_code", &self.language_code),
         ]);
     }
 }

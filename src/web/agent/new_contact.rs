@@ -75,6 +75,7 @@ pub async fn create_contact(#[server(flatten)] typed: NewContactForm) -> Result<
         phone_country: c.country_code,
         email_opt_out: c.email_opt_out.is_some(),
         sms_opt_out: c.sms_opt_out.is_some(),
+        language_code: c.language_code,
         organisations: organisation_id
             .into_iter()
             .filter(|o| !o.is_empty())
@@ -118,6 +119,7 @@ pub fn NewContactPage() -> impl IntoView {
                                 <TextField form=form.clone() name="phone_number" label="Phone number" kind="tel"/>
                                 <crate::web::forms::CheckField form=form.clone() name="email_opt_out" label="No marketing emails"/>
                                 <crate::web::forms::CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
+                                <TextField form=form.clone() name="language_code" label="Language (optional)" maxlength=2 hint="A two-letter ISO 639-1 code, for example EN or EL"/>
                                 <OrganisationSelect form=form.clone() organisations/>
                                 <div class="actions">
                                     <button type="submit" class="btn">"Create contact"</button>

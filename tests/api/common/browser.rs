@@ -12,6 +12,8 @@ pub struct Browser<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
     pub session: Option<String>,
+    /// Sent as `Accept-Language` with every request, when set.
+    pub accept_language: Option<&'static str>,
 }
 
 impl<'a> Browser<'a> {
@@ -23,6 +25,7 @@ impl<'a> Browser<'a> {
                 .build()
                 .unwrap(),
             session: None,
+            accept_language: None,
         }
     }
 
@@ -43,7 +46,10 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    fn with_cookie(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(languages) = self.accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, languages);
+        }
         match &self.session {
             Some(id) => request.header(header::COOKIE, format!("{SESSION_COOKIE}={id}")),
             None => request,
