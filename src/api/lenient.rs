@@ -186,6 +186,25 @@ impl Read {
     }
 }
 
+/// The documented type of a key a request may carry only to be refused by name (its error says
+/// why): documented, so that nothing a handler reads is missing from the document, and
+/// `readOnly`, so that clients and generated tests do not send it.
+pub struct Refused;
+
+impl utoipa::PartialSchema for Refused {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+            .read_only(Some(true))
+            .description(Some(
+                "Refused whenever it carries a value: the error names the field and says why",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Refused {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,5 +24,6 @@ mod otp_rules;
 mod pending_codes;
 mod portal_pages;
 mod request_fields;
+mod request_types;
 mod self_service_api;
 mod tokens;

@@ -11,7 +11,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub mod requests;
 
-use self::requests::{ContactPatchRequest, Credentials, NewContactRequest, OrganisationRequest};
+use self::requests::{
+    carries_credentials, ContactPatchRequest, NewContactRequest, OrganisationRequest,
+};
 use super::{
     body::Body,
     openapi::Problem,
@@ -39,8 +41,8 @@ pub fn router(core: Core) -> OpenApiRouter {
 }
 
 /// Back-office calls never carry credentials.
-fn refuse_credentials(sent: &Credentials) -> ApiResult<()> {
-    if sent.sent() {
+fn refuse_credentials(keys: [&Option<serde_json::Value>; 3]) -> ApiResult<()> {
+    if carries_credentials(keys) {
         return Err(Failure::CredentialsNotAllowed.into());
     }
     Ok(())
@@ -64,7 +66,7 @@ async fn create_contact(
     Extension(actor): Extension<Actor>,
     Body(request): Body<NewContactRequest>,
 ) -> ApiResult<(StatusCode, Json<ContactView>)> {
-    refuse_credentials(&request.credentials)?;
+    refuse_credentials([&request.password, &request.identity, &request.credentials])?;
     let input = request.command()?;
     Ok((
         StatusCode::CREATED,
@@ -122,7 +124,7 @@ async fn update_contact(
     Path(id): Path<String>,
     Body(request): Body<ContactPatchRequest>,
 ) -> ApiResult<Json<ContactView>> {
-    refuse_credentials(&request.credentials)?;
+    refuse_credentials([&request.password, &request.identity, &request.credentials])?;
     let patch = request.command()?;
     Ok(Json(core.update_contact(&id, patch, &actor).await?))
 }
@@ -183,7 +185,7 @@ async fn create_organisation(
     Extension(actor): Extension<Actor>,
     Body(request): Body<OrganisationRequest>,
 ) -> ApiResult<(StatusCode, Json<OrganisationView>)> {
-    refuse_credentials(&request.credentials)?;
+    refuse_credentials([&request.password, &request.identity, &request.credentials])?;
     let (name, org_type) = request.command()?;
     Ok((
         StatusCode::CREATED,

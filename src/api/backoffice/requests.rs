@@ -36,21 +36,10 @@ impl Phone {
     }
 }
 
-/// Keys a back-office body may not carry: back-office calls never set or read credentials.
-#[derive(Debug, Default, Deserialize)]
-pub struct Credentials {
-    #[serde(default)]
-    password: Option<serde_json::Value>,
-    #[serde(default)]
-    identity: Option<serde_json::Value>,
-    #[serde(default)]
-    credentials: Option<serde_json::Value>,
-}
-
-impl Credentials {
-    pub fn sent(&self) -> bool {
-        self.password.is_some() || self.identity.is_some() || self.credentials.is_some()
-    }
+/// Whether a body carries any of the keys a back-office call may not: back-office calls never
+/// set or read credentials (`password`, `identity`, `credentials`).
+pub fn carries_credentials(keys: [&Option<serde_json::Value>; 3]) -> bool {
+    keys.iter().any(|value| value.is_some())
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -99,9 +88,18 @@ pub struct NewContactRequest {
     #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]
     pub organisations: Option<Lenient<Vec<String>>>,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub credentials: Credentials,
+    /// Refused (`CREDENTIALS_NOT_ALLOWED`): back-office calls never set credentials.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub password: Option<serde_json::Value>,
+    /// Refused, as `password`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub identity: Option<serde_json::Value>,
+    /// Refused, as `password`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub credentials: Option<serde_json::Value>,
 }
 
 impl NewContactRequest {
@@ -180,16 +178,26 @@ pub struct ContactPatchRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "EN")]
     pub language_code: Patch<String>,
-    /// The contact's id and type are fixed.
+    /// Refused (`READ_ONLY`): a contact's id is fixed.
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
     pub id: Option<serde_json::Value>,
+    /// Refused (`READ_ONLY`): a contact's type is fixed.
     #[serde(default, rename = "type")]
-    #[schema(ignore)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>, rename = "type")]
     pub contact_type: Option<serde_json::Value>,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub credentials: Credentials,
+    /// Refused (`CREDENTIALS_NOT_ALLOWED`): back-office calls never set credentials.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub password: Option<serde_json::Value>,
+    /// Refused, as `password`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub identity: Option<serde_json::Value>,
+    /// Refused, as `password`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub credentials: Option<serde_json::Value>,
 }
 
 impl ContactPatchRequest {
@@ -230,9 +238,18 @@ pub struct OrganisationRequest {
     #[serde(default)]
     #[schema(value_type = crate::domain::OrgType, required = true)]
     pub org_type: Text,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub credentials: Credentials,
+    /// Refused (`CREDENTIALS_NOT_ALLOWED`): back-office calls never set credentials.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub password: Option<serde_json::Value>,
+    /// Refused, as `password`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub identity: Option<serde_json::Value>,
+    /// Refused, as `password`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub credentials: Option<serde_json::Value>,
 }
 
 impl OrganisationRequest {

@@ -391,44 +391,47 @@ pub struct ProfileUpdateRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "EN")]
     pub language_code: Text,
-    /// What a customer cannot change here (credentials change through their own calls; id,
-    /// code, email and phone are the contact's identity).
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub read_only: ReadOnly,
-}
-
-/// Keys a profile update refuses by name.
-#[derive(Debug, Default, Deserialize)]
-pub struct ReadOnly {
+    /// Refused (`READ_ONLY`): credentials change through their own calls.
     #[serde(default)]
-    password: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub password: Option<serde_json::Value>,
+    /// Refused, as `password`.
     #[serde(default)]
-    identity: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub identity: Option<serde_json::Value>,
+    /// Refused, as `password`.
     #[serde(default)]
-    credentials: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub credentials: Option<serde_json::Value>,
+    /// Refused (`READ_ONLY`): id, code, email and phone are the contact's identity.
     #[serde(default)]
-    id: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub id: Option<serde_json::Value>,
+    /// Refused, as `id`.
     #[serde(default)]
-    code: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub code: Option<serde_json::Value>,
+    /// Refused, as `id`.
     #[serde(default)]
-    email: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub email: Option<serde_json::Value>,
+    /// Refused, as `id`.
     #[serde(default)]
-    phone: Option<serde_json::Value>,
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub phone: Option<serde_json::Value>,
 }
 
 impl ProfileUpdateRequest {
     pub fn command(self) -> Result<ProfileUpdate, ValidationErrors> {
         let mut read = Read::default();
-        let r = &self.read_only;
         for (value, key) in [
-            (&r.password, "password"),
-            (&r.identity, "identity"),
-            (&r.credentials, "credentials"),
-            (&r.id, "id"),
-            (&r.code, "code"),
-            (&r.email, "email"),
-            (&r.phone, "phone"),
+            (&self.password, "password"),
+            (&self.identity, "identity"),
+            (&self.credentials, "credentials"),
+            (&self.id, "id"),
+            (&self.code, "code"),
+            (&self.email, "email"),
+            (&self.phone, "phone"),
         ] {
             read.refuse(value, key, "READ_ONLY", "cannot be changed here");
         }

@@ -75,22 +75,8 @@ impl Identification {
     }
 }
 
-/// Fields CRM.COM defines that this portal does not keep yet: sent with a value, they are
-/// refused by name rather than dropped (nothing a customer gave is silently lost).
-#[derive(Debug, Default, Deserialize)]
-pub struct UnkeptOnRegister {
-    #[serde(default)]
-    custom_fields: Option<Value>,
-    #[serde(default)]
-    referral_code: Option<Value>,
-    #[serde(default)]
-    pass_code: Option<Value>,
-    #[serde(default)]
-    pass_pin: Option<Value>,
-    #[serde(default)]
-    country_of_agreement: Option<Value>,
-}
-
+/// Refuses by name, rather than drops, the fields CRM.COM defines that this portal does not keep
+/// yet, when they carry a value: nothing a customer gave is silently lost.
 fn refuse_unkept(read: &mut Read, fields: &[(&Option<Value>, &'static str)]) {
     for (value, key) in fields {
         if carries_data(value) {
@@ -129,9 +115,26 @@ pub struct RegisterRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "EN")]
     pub language_code: Text,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub unkept: UnkeptOnRegister,
+    /// Not kept by this portal: refused (`UNSUPPORTED`) when it carries a value.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub custom_fields: Option<Value>,
+    /// Refused, as `custom_fields`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub referral_code: Option<Value>,
+    /// Refused, as `custom_fields`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub pass_code: Option<Value>,
+    /// Refused, as `custom_fields`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub pass_pin: Option<Value>,
+    /// Refused, as `custom_fields`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub country_of_agreement: Option<Value>,
 }
 
 impl RegisterRequest {
@@ -173,15 +176,14 @@ impl RegisterRequest {
                 .unwrap_or(false),
             language_code: read.text(self.language_code, Field::LanguageCode),
         };
-        let u = &self.unkept;
         refuse_unkept(
             &mut read,
             &[
-                (&u.custom_fields, "custom_fields"),
-                (&u.referral_code, "referral_code"),
-                (&u.pass_code, "pass_code"),
-                (&u.pass_pin, "pass_pin"),
-                (&u.country_of_agreement, "country_of_agreement"),
+                (&self.custom_fields, "custom_fields"),
+                (&self.referral_code, "referral_code"),
+                (&self.pass_code, "pass_code"),
+                (&self.pass_pin, "pass_pin"),
+                (&self.country_of_agreement, "country_of_agreement"),
             ],
         );
         read.finish()?;
@@ -375,24 +377,6 @@ impl RefreshRequest {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct UnkeptOnUpdate {
-    #[serde(default)]
-    middle_name: Option<Value>,
-    #[serde(default)]
-    demographics: Option<Value>,
-    #[serde(default)]
-    custom_fields: Option<Value>,
-    #[serde(default)]
-    company_name: Option<Value>,
-    #[serde(default)]
-    company_profile: Option<Value>,
-    #[serde(default)]
-    email: Option<Value>,
-    #[serde(default)]
-    phone: Option<Value>,
-}
-
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(as = ContactUpdateV2)]
 pub struct ContactUpdate {
@@ -416,9 +400,34 @@ pub struct ContactUpdate {
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "EN")]
     pub language_code: Text,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub unkept: UnkeptOnUpdate,
+    /// Refused (`READ_ONLY`): it changes through `contacts/{id}/identities`, proven by a code.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub email: Option<Value>,
+    /// Refused, as `email`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub phone: Option<Value>,
+    /// Not kept by this portal: refused (`UNSUPPORTED`) when it carries a value.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub middle_name: Option<Value>,
+    /// Refused, as `middle_name`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub demographics: Option<Value>,
+    /// Refused, as `middle_name`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub custom_fields: Option<Value>,
+    /// Refused, as `middle_name`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub company_name: Option<Value>,
+    /// Refused, as `middle_name`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::api::lenient::Refused>)]
+    pub company_profile: Option<Value>,
 }
 
 impl ContactUpdate {
@@ -434,15 +443,14 @@ impl ContactUpdate {
                 ));
             }
         }
-        let u = &self.unkept;
         read.refuse(
-            &u.email,
+            &self.email,
             "email",
             "READ_ONLY",
             "changes through contacts/{id}/identities",
         );
         read.refuse(
-            &u.phone,
+            &self.phone,
             "phone",
             "READ_ONLY",
             "changes through contacts/{id}/identities",
@@ -450,11 +458,11 @@ impl ContactUpdate {
         refuse_unkept(
             &mut read,
             &[
-                (&u.middle_name, "middle_name"),
-                (&u.demographics, "demographics"),
-                (&u.custom_fields, "custom_fields"),
-                (&u.company_name, "company_name"),
-                (&u.company_profile, "company_profile"),
+                (&self.middle_name, "middle_name"),
+                (&self.demographics, "demographics"),
+                (&self.custom_fields, "custom_fields"),
+                (&self.company_name, "company_name"),
+                (&self.company_profile, "company_profile"),
             ],
         );
         let update = ProfileUpdate {
