@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use portal::services::auth::passwords::Hasher;
+use portal::services::auth::password_hashing::Hasher;
 
 async fn rate(concurrency: usize, seconds: u64) -> f64 {
     let hasher = Hasher::new(concurrency, concurrency, concurrency);

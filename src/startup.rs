@@ -30,7 +30,7 @@ use crate::{
     delivery::{outbox::Outbox, seal::SealKey, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
     server::ConnectionLimits,
     services::{
-        auth::{passwords::Hasher, secrets::Secrets, tokens::TokenKeys},
+        auth::{password_hashing::Hasher, secrets::Secrets, tokens::TokenKeys},
         Core,
     },
     state::AppState,

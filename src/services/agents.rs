@@ -5,8 +5,8 @@
 use crate::{
     domain::{Email, Field, FieldError, Role, ValidationErrors},
     services::{
-        auth::passwords::check_strength, limits::Limit, Actor, AdminError, Core, CredentialError,
-        Fault,
+        auth::password_hashing::check_strength, limits::Limit, Actor, AdminError, Core,
+        CredentialError, Fault,
     },
     store::{self, agents::AgentRow, now_ms},
     views::AgentView,

@@ -98,9 +98,9 @@ impl From<sqlx::Error> for Fault {
     }
 }
 
-impl From<crate::services::auth::passwords::HashError> for Fault {
-    fn from(error: crate::services::auth::passwords::HashError) -> Self {
-        use crate::services::auth::passwords::HashError;
+impl From<crate::services::auth::password_hashing::HashError> for Fault {
+    fn from(error: crate::services::auth::password_hashing::HashError) -> Self {
+        use crate::services::auth::password_hashing::HashError;
         match error {
             HashError::Busy => Self::Busy {
                 retry_after_secs: 1,
@@ -361,8 +361,8 @@ macro_rules! converts {
                 Self::Fault(error.into())
             }
         }
-        impl From<crate::services::auth::passwords::HashError> for $error {
-            fn from(error: crate::services::auth::passwords::HashError) -> Self {
+        impl From<crate::services::auth::password_hashing::HashError> for $error {
+            fn from(error: crate::services::auth::password_hashing::HashError) -> Self {
                 Self::Fault(error.into())
             }
         }

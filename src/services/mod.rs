@@ -27,7 +27,7 @@ pub struct Core {
     pub(crate) settings: Arc<Settings>,
     pub(crate) delivery: Delivery,
     pub(crate) tokens: Arc<auth::tokens::TokenKeys>,
-    pub(crate) passwords: auth::passwords::Hasher,
+    pub(crate) passwords: auth::password_hashing::Hasher,
     pub(crate) secrets: Arc<auth::secrets::Secrets>,
     pub(crate) api_key_cache: auth::api_keys::ApiKeyCache,
 }

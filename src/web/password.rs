@@ -60,7 +60,7 @@ pub async fn reset_password(
 ) -> Result<(), PortalError> {
     let ResetPasswordForm { code, password } = reset;
     use super::ssr;
-    use crate::services::{auth::otp::typed_code, CodeError};
+    use crate::services::{auth::codes::typed_code, CodeError};
     let session = ssr::session().await?;
     let handle: Option<String> = session.get(RESET_KEY).await?;
     let typed = code.unwrap_or_default();

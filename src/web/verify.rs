@@ -47,7 +47,7 @@ pub async fn verify_page() -> Result<VerifyState, PortalError> {
 #[server(endpoint = "verify")]
 pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
-    use crate::services::auth::{otp::typed_code, OtpLookup};
+    use crate::services::auth::{codes::typed_code, OtpLookup};
 
     let session = ssr::session().await?;
     let pending: Option<PendingCode> = session.get(PENDING_KEY).await?;

@@ -168,7 +168,7 @@ async fn refresh_token(
     OptionalBody(request): OptionalBody<RefreshRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
     let token = sent_refresh_token(request.token()?, &headers)?;
-    Ok(Json(TokenResponse::of(core.refresh(&token).await?)))
+    Ok(Json(TokenResponse::of(core.refresh_tokens(&token).await?)))
 }
 
 #[utoipa::path(post, path = "/contacts/sign-out", tag = "Self-Service v1", security(("api_key" = [])),
@@ -182,7 +182,7 @@ async fn sign_out(
     OptionalBody(request): OptionalBody<RefreshRequest>,
 ) -> ApiResult<StatusCode> {
     let token = sent_refresh_token(request.token()?, &headers)?;
-    core.sign_out(&token).await?;
+    core.sign_out_refresh_token(&token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::{
     api::{problem::ApiResult, shared::Face, spelling::V1},
-    services::auth::{otp::OtpChallenge, Authenticated},
+    services::auth::{codes::OtpChallenge, Authenticated},
     views::{ContactSummary, OrganisationView},
 };
 

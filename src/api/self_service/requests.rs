@@ -13,7 +13,7 @@ use crate::{
     },
     services::{
         auth::{
-            claim::Identification, otp::typed_code, IdentityInput, OtpLookup, RegisterInput,
+            claim::Identification, codes::typed_code, IdentityInput, OtpLookup, RegisterInput,
             SignInAttempt,
         },
         contacts::ProfileUpdate,

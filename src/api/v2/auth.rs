@@ -124,7 +124,7 @@ pub async fn refresh(
 ) -> V2Result<Json<TokenResponse>> {
     let token = sent_refresh_token::<V2>(request.token()?, &headers)
         .map_err(|_| crate::services::ServiceError::InvalidRefreshToken)?;
-    Ok(Json(TokenResponse::of(core.refresh(&token).await?)))
+    Ok(Json(TokenResponse::of(core.refresh_tokens(&token).await?)))
 }
 
 #[utoipa::path(post, path = "/contacts/forgot_password", tag = TAG, security(("api_key" = [])),

@@ -3,7 +3,7 @@
 //! them is a rule, so it is made here and not by each face.
 
 use super::{
-    authenticated::Authenticated, facebook::FacebookOutcome, otp::OtpChallenge, IdentityInput,
+    authenticated::Authenticated, codes::OtpChallenge, facebook::FacebookOutcome, IdentityInput,
 };
 use crate::{
     domain::{Field, FieldError, IdentityPart, Provider, ValidationErrors},
@@ -95,22 +95,6 @@ impl Core {
                 Ok(SignInOutcome::Facebook(outcome))
             }
         }
-    }
-
-    /// A Facebook token sign-in (or sign-up, with `terms`) whose token must be there.
-    pub async fn facebook_token_sign_in(
-        &self,
-        token: Option<&str>,
-        token_field: Field,
-        terms: bool,
-        issue_tokens: bool,
-        client_ip: Option<&str>,
-    ) -> Result<FacebookOutcome, CredentialError> {
-        let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
-            return Err(FieldError::required(token_field, "Facebook access token").into());
-        };
-        self.facebook_sign_in(token, issue_tokens, terms, client_ip)
-            .await
     }
 }
 

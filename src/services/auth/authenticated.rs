@@ -1,11 +1,11 @@
 //! What a sign-in gives back, whichever way it happened (a code, a password, Facebook, a refresh):
 //! the customer, the contact and its organisations as the outside may see them, and the tokens.
 
-use super::{otp::OtpChallenge, CustomerRef};
+use super::{codes::OtpChallenge, CustomerRef};
 use crate::{
     domain::SignInRef,
-    services::{Actor, Core, CredentialError, Fault},
-    store::{self, contacts::ContactRow, now_ms},
+    services::{Core, Fault},
+    store::{self, contacts::ContactRow},
     views::{ContactSummary, ContactView, OrganisationView},
 };
 
@@ -60,37 +60,5 @@ impl Core {
             created,
             pending_identity: None,
         })
-    }
-
-    /// Signs a contact in after a check that needs no code (a password, a Facebook token): one
-    /// transaction opens the sign-in (with tokens when asked) and records how they signed in.
-    pub(crate) async fn finish_sign_in(
-        &self,
-        contact_id: &str,
-        method: &str,
-        issue_tokens: bool,
-    ) -> Result<Authenticated, CredentialError> {
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
-        store::contacts::lock(&mut *tx, contact_id).await?;
-        let contact = store::contacts::find(&mut *tx, contact_id)
-            .await?
-            .ok_or(CredentialError::InvalidCredentials)?;
-        let customer = CustomerRef::of(&contact);
-        let (sign_in, tokens) = self
-            .open_sign_in(&mut tx, &customer, issue_tokens, now)
-            .await?;
-        self.audit(
-            &mut *tx,
-            Some(contact_id),
-            &Actor::Customer(contact_id.to_owned()),
-            "SIGNED_IN",
-            Some(method),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(self
-            .signed_in(contact, Some(sign_in), tokens, false)
-            .await?)
     }
 }

@@ -4,9 +4,9 @@
 //! code is validated. The answer is the same whether anything matched or not.
 
 use super::{
+    codes::{CodeRequest, OtpChallenge},
     identities::{attach, code_contact},
     identity::ParsedIdentity,
-    otp::{CodeRequest, OtpChallenge},
     redemption::Redeemed,
     CustomerRef, Identity, IdentityInput,
 };

@@ -11,15 +11,16 @@ use serde::Deserialize;
 
 use super::{
     authenticated::Authenticated,
+    codes::{CodeRequest, OtpChallenge},
     identities::{attach, code_contact},
-    otp::{CodeRequest, OtpChallenge},
     redemption::Redeemed,
     Identity,
 };
 use crate::{
     config::{ExposeSecret, FacebookSettings},
     domain::{
-        CodeIntent, ContactCode, ContactId, ContactType, Email, Field, PendingIdentity, Provider,
+        CodeIntent, ContactCode, ContactId, ContactType, Email, Field, FieldError, PendingIdentity,
+        Provider,
     },
     services::{Actor, CodeError, Core, CredentialError, Fault},
     store::{
@@ -106,6 +107,22 @@ fn truncate(name: Option<String>) -> Option<String> {
 }
 
 impl Core {
+    /// A Facebook token sign-in (or sign-up, with `terms`) whose token must be there.
+    pub async fn facebook_token_sign_in(
+        &self,
+        token: Option<&str>,
+        token_field: Field,
+        terms: bool,
+        issue_tokens: bool,
+        client_ip: Option<&str>,
+    ) -> Result<FacebookOutcome, CredentialError> {
+        let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Err(FieldError::required(token_field, "Facebook access token").into());
+        };
+        self.facebook_sign_in(token, issue_tokens, terms, client_ip)
+            .await
+    }
+
     fn facebook(&self) -> Result<&FacebookSettings, CredentialError> {
         self.settings
             .facebook

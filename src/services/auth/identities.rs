@@ -3,8 +3,8 @@
 //! removing one. Every answer is the same whether or not the identity is someone else's.
 
 use super::{
+    codes::{CodeRequest, OtpChallenge},
     identity::ParsedIdentity,
-    otp::{CodeRequest, OtpChallenge},
     sign_ins::SignedIn,
     CustomerRef, Identity, IdentityInput,
 };

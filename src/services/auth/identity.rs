@@ -50,7 +50,7 @@ impl IdentityInput {
                 ));
                 let password = self.password.clone().filter(|p| !p.is_empty());
                 if let Some(p) = &password {
-                    errors.check(super::passwords::check_strength(
+                    errors.check(super::password_hashing::check_strength(
                         at(IdentityPart::Password),
                         p,
                     ));

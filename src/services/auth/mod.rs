@@ -4,18 +4,17 @@ pub mod api_keys;
 pub mod authenticate;
 pub mod authenticated;
 pub mod claim;
+pub mod codes;
 pub mod facebook;
 pub mod identities;
 pub mod identity;
 pub mod jwt_crypto;
 pub mod otp;
-pub mod password_reset;
-pub mod password_sign_in;
-pub mod passwords;
+pub mod password;
+pub mod password_hashing;
 pub mod redemption;
 pub mod register;
 pub mod secrets;
-pub mod sign_in;
 pub mod sign_ins;
 pub mod tokens;
 
@@ -52,6 +51,6 @@ impl CustomerRef {
 }
 pub use authenticate::{SignInAttempt, SignInOutcome};
 pub use authenticated::{Authenticated, TokenPair};
-pub use otp::{OtpChallenge, OtpLookup};
+pub use codes::{OtpChallenge, OtpLookup};
 pub use register::RegisterInput;
 pub use sign_ins::SignedIn;

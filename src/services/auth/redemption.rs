@@ -1,5 +1,5 @@
 //! What redeeming a code did, as each use case reports it to the one place that redeems codes
-//! (sign_in.rs): kept apart so that the use cases and that place do not depend on each other.
+//! (otp.rs): kept apart so that the use cases and that place do not depend on each other.
 
 use crate::domain::PendingIdentity;
 

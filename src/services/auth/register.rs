@@ -1,9 +1,9 @@
 //! Self-service registration: validate everything, then prove the identity with a code before
-//! anything is created. The contact is written when the code is validated (sign_in.rs).
+//! anything is created. The contact is written when the code is validated (otp.rs).
 
 use super::{
+    codes::{CodeRequest, OtpChallenge},
     identity::ParsedIdentity,
-    otp::{CodeRequest, OtpChallenge},
     redemption::Redeemed,
     Identity, IdentityInput,
 };

@@ -2,10 +2,13 @@
 //! session). What a sign-in asked for (an identity being added) lives only as long as it does,
 //! and ending every sign-in of a contact ends its pending codes with it.
 
-use super::{authenticated::TokenPair, CustomerRef};
+use super::{
+    authenticated::{Authenticated, TokenPair},
+    CustomerRef,
+};
 use crate::{
     domain::SignInRef,
-    services::{Actor, ContactError, Core, Fault, TokenError},
+    services::{Actor, ContactError, Core, CredentialError, Fault, TokenError},
     store::{self, now_ms, Tx},
 };
 
@@ -17,6 +20,38 @@ pub struct SignedIn {
 }
 
 impl Core {
+    /// Signs a contact in after a check that needs no code (a password, a Facebook token): one
+    /// transaction opens the sign-in (with tokens when asked) and records how they signed in.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        contact_id: &str,
+        method: &str,
+        issue_tokens: bool,
+    ) -> Result<Authenticated, CredentialError> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        store::contacts::lock(&mut *tx, contact_id).await?;
+        let contact = store::contacts::find(&mut *tx, contact_id)
+            .await?
+            .ok_or(CredentialError::InvalidCredentials)?;
+        let customer = CustomerRef::of(&contact);
+        let (sign_in, tokens) = self
+            .open_sign_in(&mut tx, &customer, issue_tokens, now)
+            .await?;
+        self.audit(
+            &mut *tx,
+            Some(contact_id),
+            &Actor::Customer(contact_id.to_owned()),
+            "SIGNED_IN",
+            Some(method),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self
+            .signed_in(contact, Some(sign_in), tokens, false)
+            .await?)
+    }
+
     /// Opens a sign-in in the caller's transaction: a token family for an app
     /// (`issue_tokens`), or an id for the portal session to keep.
     pub(crate) async fn open_sign_in(

@@ -156,7 +156,7 @@ impl Core {
     /// rotated (so parallel uses, or a contact deleted meanwhile, are decided one way). Presenting
     /// one that was already swapped is taken as theft: the whole family is revoked.
     #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, refresh_token: &str) -> Result<Authenticated, TokenError> {
+    pub async fn refresh_tokens(&self, refresh_token: &str) -> Result<Authenticated, TokenError> {
         let now = now_ms();
         let hash = sha256_hex(refresh_token.trim());
         let row = store::refresh_tokens::by_hash(&self.db, &hash)
@@ -207,7 +207,7 @@ impl Core {
     }
 
     /// Ends the sign-in a refresh token belongs to. Unknown tokens are ignored: signing out twice is fine.
-    pub async fn sign_out(&self, refresh_token: &str) -> Result<(), TokenError> {
+    pub async fn sign_out_refresh_token(&self, refresh_token: &str) -> Result<(), TokenError> {
         if let Some(row) =
             store::refresh_tokens::by_hash(&self.db, &sha256_hex(refresh_token.trim())).await?
         {
