@@ -49,8 +49,6 @@ pub struct Settings {
     /// May hold a password.
     pub database_url: SecretString,
     pub bind_addr: SocketAddr,
-    /// Folder holding `style/` and `public/`; the working directory unless `SITE_ROOT` says otherwise.
-    pub site_root: PathBuf,
     /// Folder for generated development files (the JWT secret when none is configured).
     pub data_dir: PathBuf,
     pub jwt_secret: Option<SecretString>,
@@ -230,15 +228,11 @@ impl Settings {
             "OTP_DELIVERY_SMS",
             &var("OTP_DELIVERY_SMS").unwrap_or(default_delivery),
         )?;
-        let site_root = var("SITE_ROOT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("."));
         let settings = Settings {
             app_env,
             database_url: secret("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".into()),
             bind_addr: parse("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
-            site_root,
             data_dir: var("DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("data")),

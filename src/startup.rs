@@ -17,7 +17,6 @@ use tokio::net::TcpListener;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    services::ServeDir,
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
@@ -122,13 +121,37 @@ fn deliverer(
     })
 }
 
+/// Every compiled-in file under its hashed path (cached for good: the path changes with the
+/// content) and under its plain one (revalidated).
+fn assets() -> Router {
+    let mut router = Router::new();
+    for asset in web::assets::ASSETS {
+        let serve = |cache: &'static str| {
+            move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, asset.content_type),
+                        (header::CACHE_CONTROL, cache),
+                    ],
+                    asset.bytes,
+                )
+            }
+        };
+        router = router
+            .route(
+                &asset.hashed_path(),
+                get(serve("public, max-age=31536000, immutable")),
+            )
+            .route(asset.path, get(serve("no-cache")));
+    }
+    router
+}
+
 pub fn router(core: Core) -> Router {
     let settings = core.settings.clone();
-    let public_dir = settings.site_root.join("public");
-    let leptos = LeptosOptions::builder()
-        .output_name("portal")
-        .site_root(public_dir.to_string_lossy().to_string())
-        .build();
+    // No site folder: the static files are compiled in (web/assets.rs), and nothing is read
+    // from the disk to answer a request.
+    let leptos = LeptosOptions::builder().output_name("portal").build();
     let state = AppState {
         core: core.clone(),
         leptos: leptos.clone(),
@@ -157,10 +180,13 @@ pub fn router(core: Core) -> Router {
             let leptos = leptos.clone();
             move || web::shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, web::shell))
+        .fallback(leptos_axum::render_app_to_stream_in_order_with_context(
+            context,
+            {
+                let leptos = leptos.clone();
+                move || web::shell(leptos.clone())
+            },
+        ))
         .with_state(state)
         .merge(facebook)
         .layer(middleware::from_fn(
@@ -179,7 +205,7 @@ pub fn router(core: Core) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::metrics::render))
         .with_state(core.clone())
-        .nest_service("/style", ServeDir::new(settings.site_root.join("style")))
+        .merge(assets())
         .merge(api::router(core))
         .merge(pages);
     if settings.is_production() {
@@ -268,9 +294,10 @@ fn failure_page(status: StatusCode) -> Response {
         }
         _ => ("Error", "Something went wrong", PortalError::Internal),
     };
+    let stylesheet = crate::web::assets::url(crate::web::assets::STYLESHEET);
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page\">\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main class=\"page\">\
          <h1>{heading}</h1><p class=\"lead\">{sentence}</p></main></body></html>"
     );
     let mut response = (

@@ -12,8 +12,9 @@ pub fn page(title: &str, main: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{}</title>\
-         <link rel=\"stylesheet\" href=\"/style/portal.css\"></head><body><main class=\"page wide\">\
+         <link rel=\"stylesheet\" href=\"{}\"></head><body><main class=\"page wide\">\
          {main}</main></body></html>",
-        escape(title)
+        escape(title),
+        crate::web::assets::url(crate::web::assets::STYLESHEET)
     )
 }

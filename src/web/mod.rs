@@ -2,6 +2,7 @@
 //! works without JavaScript; no WebAssembly is built or needed.
 
 pub mod agent;
+pub mod assets;
 pub mod claim;
 pub mod error;
 #[cfg(feature = "ssr")]
@@ -38,8 +39,8 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <title>"Contacts Portal"</title>
-                <link rel="stylesheet" href="/style/portal.css"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=assets::url(assets::STYLESHEET)/>
+                <link rel="icon" href=assets::url(assets::FAVICON) type="image/svg+xml"/>
             </head>
             <body>
                 <App/>

@@ -654,3 +654,80 @@ async fn housekeeping_deletes_stale_rate_limit_counters_only() {
         ]
     );
 }
+
+/// The binary carries its static files: started from an empty folder (no `style/`, no
+/// `public/` beside it), its pages link a stylesheet and an icon that it serves, the hashed URLs
+/// cached for good and the plain ones revalidated.
+#[tokio::test]
+async fn the_binary_serves_its_stylesheet_and_icon_from_an_empty_folder() {
+    let scratch = Scratch::new().await;
+    for beside in ["style", "public"] {
+        assert!(
+            !scratch.dir.join(beside).exists(),
+            "no {beside}/ in the folder"
+        );
+    }
+    let mut child = scratch.command().spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = listening_address(&mut lines).await;
+    let client = crate::common::client();
+    let get = |path: String| {
+        let client = client.clone();
+        let url = format!("{address}{path}");
+        async move { client.get(url).send().await.unwrap() }
+    };
+    for page in [
+        "/",
+        "/register",
+        "/sign-in",
+        "/agent/sign-in",
+        "/no-such-page",
+    ] {
+        let html = get(page.to_owned()).await.text().await.unwrap();
+        let linked = |rel: &str| {
+            let start = html
+                .find(&format!("rel=\"{rel}\" href=\""))
+                .unwrap_or_else(|| panic!("{page} links no {rel}: {html}"));
+            let rest = &html[start + rel.len() + 13..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        for (rel, content_type) in [("stylesheet", "text/css"), ("icon", "image/svg+xml")] {
+            let url = linked(rel);
+            assert!(
+                url.matches('.').count() >= 2,
+                "{page}: the {rel} URL carries a hash: {url}"
+            );
+            let response = get(url.clone()).await;
+            assert_eq!(response.status(), StatusCode::OK, "{page}: {url}");
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert!(
+                header(header::CONTENT_TYPE).starts_with(content_type),
+                "{url}"
+            );
+            assert!(header(header::CACHE_CONTROL).contains("immutable"), "{url}");
+            assert!(!response.bytes().await.unwrap().is_empty(), "{url}");
+        }
+    }
+    for (plain, content_type) in [
+        ("/style/portal.css", "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+    ] {
+        let response = get(plain.to_owned()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{plain}");
+        let headers = response.headers();
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with(content_type));
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache", "{plain}");
+    }
+    let missing = get("/style/other.css".to_owned()).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

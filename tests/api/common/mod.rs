@@ -119,7 +119,6 @@ async fn spawn(configure: impl FnOnce(&mut Settings), keys: Option<(String, Stri
     settings.bind_addr = "127.0.0.1:0".parse().unwrap();
     settings.jwt_secret = Some(random_chars(48).into());
     settings.data_dir = data_dir.clone();
-    settings.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let owned_database = match keys {
         Some(_) => None,
         None => fresh_database(&run_id, &data_dir, &mut settings).await,
