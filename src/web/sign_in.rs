@@ -44,9 +44,17 @@ impl SignInForm {
 /// **Send code**: always leads to `/verify`, whether or not the identity is on file (no enumeration).
 #[server(endpoint = "sign-in/code")]
 pub async fn send_sign_in_code(#[server(flatten)] sign_in: SignInForm) -> Result<(), PortalError> {
+    let session = super::ssr::session().await?;
+    send_code(&session, sign_in).await
+}
+
+#[cfg(feature = "ssr")]
+async fn send_code(
+    session: &tower_sessions::Session,
+    sign_in: SignInForm,
+) -> Result<(), PortalError> {
     use super::ssr::{self, PendingCode, PENDING_KEY};
     use crate::domain::Field;
-    let session = ssr::session().await?;
     let form = sign_in.typed();
     let outcome = match sign_in.identity.input().require(Field::SignIn) {
         Ok(parsed) => ssr::core()?
@@ -65,32 +73,31 @@ pub async fn send_sign_in_code(#[server(flatten)] sign_in: SignInForm) -> Result
             ssr::see_other("/verify");
         }
         Err(error) => {
-            ssr::flash(&session, FORM, super::outcome::into_form(form, error)?).await?;
+            ssr::flash(session, FORM, super::outcome::into_form(form, error)?).await?;
             ssr::see_other("/sign-in");
         }
     }
     Ok(())
 }
 
-/// **Sign in**: email + password.
+/// **Sign in**, the form's default button (what Enter presses): with an email and a password,
+/// signs in with them; with no password, or with a phone, sends a code as **Send code** does.
 #[server(endpoint = "sign-in/password")]
 pub async fn sign_in_with_password(
     #[server(flatten)] sign_in: SignInForm,
 ) -> Result<(), PortalError> {
-    use super::{forms::FormError, ssr};
+    use super::ssr;
     use crate::domain::Provider;
     let session = ssr::session().await?;
-    let mut form = sign_in.typed();
-    if sign_in.identity.method() != Provider::Email {
-        form.errors.push(FormError::new(
-            "password",
-            "ERROR",
-            "Password sign-in works with Email: choose Email, or press Send code.",
-        ));
-        ssr::flash(&session, FORM, form).await?;
-        ssr::see_other("/sign-in");
-        return Ok(());
+    let has_password = sign_in
+        .identity
+        .password
+        .as_deref()
+        .is_some_and(|p| !p.is_empty());
+    if sign_in.identity.method() != Provider::Email || !has_password {
+        return send_code(&session, sign_in).await;
     }
+    let form = sign_in.typed();
     match ssr::core()?
         .authenticate_password(sign_in.identity.input(), false, ssr::client_ip().as_deref())
         .await
@@ -117,17 +124,18 @@ pub fn SignInPage() -> impl IntoView {
                     let SignInState { form, facebook } = state.await.unwrap_or_default();
                     view! {
                         <h1>"Sign in"</h1>
-                        <p class="lead">"We will send a code to your phone or email. With a password you can sign in at once."</p>
+                        <p class="lead">"We will send a code to your phone or email. With an email and its password you sign in at once."</p>
                         <FormMessages form=form.clone()/>
-                        <form class="form card" method="post" action=SendSignInCode::url() novalidate>
+                        <form class="form card" method="post" action=SignInWithPassword::url() novalidate>
                             <MethodChoice form=form.clone() legend="Sign in with"/>
                             <CountrySelect form=form.clone()/>
                             <TextField form=form.clone() name="phone_number" label="Phone number" kind="tel" autocomplete="tel-national" class="only-phone"/>
                             <TextField form=form.clone() name="email" label="Email" kind="email" autocomplete="email" class="only-email"/>
                             <TextField form=form.clone() name="password" label="Password (optional)" kind="password" autocomplete="current-password" class="only-email"/>
                             <div class="actions">
-                                <button type="submit" class="btn">"Send code"</button>
-                                <button type="submit" class="btn secondary" formaction=SignInWithPassword::url()>"Sign in"</button>
+                                // The first button is the one Enter presses.
+                                <button type="submit" class="btn">"Sign in"</button>
+                                <button type="submit" class="btn secondary" formaction=SendSignInCode::url()>"Send code"</button>
                             </div>
                         </form>
                         {facebook.then(|| view! {

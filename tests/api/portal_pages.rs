@@ -206,6 +206,78 @@ async fn the_profile_needs_a_session() {
     assert_eq!(email.len(), 1, "{controls:#?}");
     button(&controls, "Send code", "/api/sign-in/code");
     button(&controls, "Sign in", "/api/sign-in/password");
+    let first_submit = controls
+        .iter()
+        .find(|c| c.tag == "button" && c.attr("type") == Some("submit"))
+        .expect("a submit button");
+    assert_eq!(
+        first_submit.text, "Sign in",
+        "Enter presses the first submit button: it must be the one that does what was typed"
+    );
+}
+
+/// What the sign-in form sends with Email chosen.
+fn email_sign_in<'a>(email: &'a str, password: &'a str) -> [(&'static str, &'a str); 5] {
+    [
+        ("method", "EMAIL"),
+        ("country_code", "CYP"),
+        ("phone_number", ""),
+        ("email", email),
+        ("password", password),
+    ]
+}
+
+/// Enter on the sign-in form presses **Sign in**: with an email and its password it signs in;
+/// with the password left empty, or with a phone, it sends a code as **Send code** does
+/// (it used to answer with an error, or with "Send code" when a password was typed).
+#[tokio::test]
+async fn sign_in_does_what_was_typed() {
+    // Codes go to the same identities one after the other here.
+    let app = spawn_app_with(|s| s.limits.otp_send_cooldown = Duration::ZERO).await;
+    let email = unique_email();
+    app.signed_up_email(&email, "the password typed").await;
+    let mut browser = Browser::new(&app);
+    let response = browser
+        .post_form(
+            "/api/sign-in/password",
+            &email_sign_in(&email, "the password typed"),
+        )
+        .await;
+    assert_see_other(&response, "/profile");
+
+    let sent_before = app.outbox_to(&email).await.len();
+    let mut browser = Browser::new(&app);
+    let response = browser
+        .post_form("/api/sign-in/password", &email_sign_in(&email, ""))
+        .await;
+    assert_see_other(&response, "/verify");
+    assert_eq!(
+        app.outbox_to(&email).await.len(),
+        sent_before + 1,
+        "no password: a code was sent"
+    );
+    let code = app.latest_code(&email).await;
+    let response = browser.post_form("/api/verify", &[("code", &code)]).await;
+    assert_see_other(&response, "/profile");
+
+    let (national, _) = app.signed_up_phone().await;
+    let mut browser = Browser::new(&app);
+    let response = browser
+        .post_form(
+            "/api/sign-in/password",
+            &[
+                ("method", "PHONE"),
+                ("country_code", "CYP"),
+                ("phone_number", national.as_str()),
+                ("email", ""),
+                ("password", "ignored"),
+            ],
+        )
+        .await;
+    assert_see_other(&response, "/verify");
+    let code = app.latest_code(&e164(&national)).await;
+    let response = browser.post_form("/api/verify", &[("code", &code)]).await;
+    assert_see_other(&response, "/profile");
 }
 
 /// A failed no-JS post comes back with its error in `__err`; anybody can write that parameter
@@ -742,16 +814,7 @@ async fn password_sign_in_renews_the_session_id() {
     let app = spawn_app().await;
     let email = unique_email();
     let password = "a password to sign in with";
-    let response = app.register_email(&email, Some(password)).await;
-    let auth_otp = body_json(response).await["auth_otp"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let code = app.latest_code(&email).await;
-    assert_eq!(
-        app.validate(&auth_otp, &code).await.status(),
-        StatusCode::OK
-    );
+    app.signed_up_email(&email, password).await;
 
     let mut browser = Browser::new(&app);
     let form = |password: &'static str| {

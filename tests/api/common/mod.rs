@@ -828,6 +828,20 @@ impl TestApp {
             .expect("a total")
     }
 
+    /// Registers `email` with `password` and validates its code: the token response.
+    pub async fn signed_up_email(&self, email: &str, password: &str) -> Value {
+        let response = self.register_email(email, Some(password)).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let auth_otp = body_json(response).await["auth_otp"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let code = self.latest_code(email).await;
+        let response = self.validate(&auth_otp, &code).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        body_json(response).await
+    }
+
     /// Registers a new phone contact and validates its code: the token response.
     pub async fn signed_up_phone(&self) -> (String, Value) {
         let national = unique_phone();
