@@ -22,6 +22,7 @@ pub fn Page(
     children: Children,
 ) -> impl IntoView {
     view! {
+        <leptos_meta::Title text=format!("{title} · Contacts Portal")/>
         <header class="site-header">
             <a class="brand" href="/">"Contacts Portal"</a>
             <nav class="site-nav" aria-label="Main">

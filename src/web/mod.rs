@@ -38,7 +38,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <title>"Contacts Portal"</title>
+                <leptos_meta::MetaTags/>
                 <link rel="stylesheet" href=assets::url(assets::STYLESHEET)/>
                 <link rel="icon" href=assets::url(assets::FAVICON) type="image/svg+xml"/>
             </head>
@@ -53,7 +53,10 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 /// complete without scripts.
 #[component]
 pub fn App() -> impl IntoView {
+    leptos_meta::provide_meta_context();
     view! {
+        // Each page names itself (layout.rs); this is the title of any that does not.
+        <leptos_meta::Title text="Contacts Portal"/>
         <Router>
             <Routes fallback=home::NotFound>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>

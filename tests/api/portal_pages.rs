@@ -965,3 +965,30 @@ async fn the_profile_adds_and_removes_ways_to_sign_in_and_signs_out_everywhere()
     let response = browser.get("/profile").await;
     assert_see_other(&response, "/sign-in");
 }
+
+/// Every page names itself in its `<title>`, once, in the head.
+#[tokio::test]
+async fn each_page_has_a_title_of_its_own() {
+    let app = spawn_app().await;
+    let mut browser = Browser::new(&app);
+    for (path, title) in [
+        ("/register", "Create your account · Contacts Portal"),
+        ("/sign-in", "Sign in · Contacts Portal"),
+        ("/agent/sign-in", "Back office sign-in · Contacts Portal"),
+    ] {
+        let html = browser.get_html(path).await;
+        assert_eq!(html.matches("<title>").count(), 1, "{path}: {html}");
+        let head = &html[..html.find("</head>").expect("a head")];
+        assert!(
+            head.contains(&format!("<title>{title}</title>")),
+            "{path}: {head}"
+        );
+    }
+    let mut agent = signed_in_agent(&app, "titles@agents.test", "agent").await;
+    let html = agent.get_html("/agent/contacts").await;
+    assert_eq!(html.matches("<title>").count(), 1, "{html}");
+    assert!(
+        html.contains("<title>Back office · Contacts Portal</title>"),
+        "{html}"
+    );
+}

@@ -4,6 +4,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 #[component]
 pub fn AgentPage(#[prop(optional)] is_admin: bool, children: Children) -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Back office · Contacts Portal"/>
         <header class="site-header">
             <a class="brand" href="/agent/contacts">"Contacts Portal · Back office"</a>
             <nav class="site-nav" aria-label="Back office">
