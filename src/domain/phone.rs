@@ -97,6 +97,17 @@ impl PhoneNumber {
         &self.e164
     }
 
+    /// A stored E.164 number as people read it, grouped by its country's rules
+    /// (`+357 99 685271`); anything that is not a valid number (a masked one, an email) as it is.
+    pub fn readable(stored: &str) -> String {
+        match phonenumber::parse(None, stored) {
+            Ok(parsed) if stored.starts_with('+') && phonenumber::is_valid(&parsed) => {
+                parsed.format().mode(Mode::International).to_string()
+            }
+            _ => stored.to_owned(),
+        }
+    }
+
     /// The national number and the ISO 3166 alpha-3 country it belongs to (CRM.COM's
     /// `phone{number, country_code}`): `("99123456", Some("CYP"))`.
     pub fn national_parts(&self) -> (String, Option<&'static str>) {
@@ -138,6 +149,15 @@ mod tests {
 
     const NUMBER: Field = Field::Phone(PhonePart::Number);
     const COUNTRY: Field = Field::Phone(PhonePart::Country);
+
+    #[test]
+    fn stored_numbers_read_grouped_and_anything_else_as_it_is() {
+        assert_eq!(PhoneNumber::readable("+35799685271"), "+357 99 685271");
+        assert_eq!(PhoneNumber::readable("+447400123456"), "+44 7400 123456");
+        for other in ["+357 99****71", "a@example.com", "99685271", ""] {
+            assert_eq!(PhoneNumber::readable(other), other);
+        }
+    }
 
     #[test]
     fn national_parts_name_the_country_in_alpha3() {

@@ -8,6 +8,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod facebook;
 pub mod facebook_terms;
+pub mod format;
 pub mod forms;
 pub mod home;
 pub mod layout;

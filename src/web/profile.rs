@@ -335,7 +335,7 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
             <dl class="details">
                 <dt>"Customer code"</dt><dd>{contact.code.clone()}</dd>
                 <dt>"Email"</dt><dd>{contact.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Phone"</dt><dd>{contact.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Phone"</dt><dd>{contact.phone.as_deref().map_or_else(|| "—".into(), super::format::readable_phone)}</dd>
             </dl>
         </section>
         <section class="card stack" aria-labelledby="identities-heading">
@@ -346,10 +346,10 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
                     let kind = match i.provider { Provider::Phone => "Phone", Provider::Email => "Email", Provider::Facebook => "Facebook" };
                     let state = if i.verified { "verified" } else { "not verified" };
                     let password = if i.has_password { ", with a password" } else { "" };
-                    let label = format!("Remove {kind} {}", i.value);
+                    let label = format!("Remove {kind} {}", super::format::readable_phone(&i.value));
                     view! {
                         <li>
-                            {format!("{kind}: ")}<strong>{i.value.clone()}</strong>{format!(" ({state}{password})")}
+                            {format!("{kind}: ")}<strong>{super::format::readable_phone(&i.value)}</strong>{format!(" ({state}{password})")}
                             <form class="inline" method="post" action=RemoveIdentity::url()>
                                 <input type="hidden" name="identity_id" value=i.id/>
                                 <button type="submit" class="link" aria-label=label>"Remove"</button>

@@ -275,7 +275,7 @@ fn ContactView(
                 <dt>"Title"</dt><dd>{dash(c.title.clone())}</dd>
                 <dt>"Name"</dt><dd>{c.display_name()}</dd>
                 <dt>"Email"</dt><dd>{dash(c.email.clone())}</dd>
-                <dt>"Phone"</dt><dd>{dash(c.phone.clone())}</dd>
+                <dt>"Phone"</dt><dd>{dash(c.phone.as_deref().map(crate::web::format::readable_phone))}</dd>
                 <dt>"Language"</dt><dd>{dash(c.language_code.clone())}</dd>
                 <dt>"Marketing"</dt><dd>{format!("emails {}, SMS {}", if c.email_opt_out { "off" } else { "on" }, if c.sms_opt_out { "off" } else { "on" })}</dd>
                 <dt>"Created"</dt><dd>{c.created_at.clone()}</dd>
@@ -286,7 +286,7 @@ fn ContactView(
             {if detail.identities.is_empty() {
                 view! { <p class="muted">"None yet: the customer has not claimed this contact."</p> }.into_any()
             } else {
-                view! { <ul class="plain">{detail.identities.into_iter().map(|i| view! { <li>{format!("{}: {} ({})", i.provider, i.value, if i.verified { "verified" } else { "not verified" })}</li> }).collect_view()}</ul> }.into_any()
+                view! { <ul class="plain">{detail.identities.into_iter().map(|i| view! { <li>{format!("{}: {} ({})", i.provider, crate::web::format::readable_phone(&i.value), if i.verified { "verified" } else { "not verified" })}</li> }).collect_view()}</ul> }.into_any()
             }}
         </section>
         <section class="card stack" aria-labelledby="orgs-heading">

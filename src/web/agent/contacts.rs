@@ -128,7 +128,7 @@ fn ContactsView(state: ContactsState) -> impl IntoView {
                     <td>{kind}</td>
                     <td><code>{c.code}</code></td>
                     <td>{c.email.unwrap_or_default()}</td>
-                    <td>{c.phone.unwrap_or_default()}</td>
+                    <td>{c.phone.as_deref().map(crate::web::format::readable_phone).unwrap_or_default()}</td>
                     <td>{if c.is_verified { "Yes" } else { "No" }}</td>
                 </tr>
             }
