@@ -12,3 +12,76 @@ pub fn readable_phone(stored: &str) -> String {
         stored.to_owned()
     }
 }
+
+/// A stored time (RFC 3339, UTC: `2026-12-03T11:14:04.413Z`) as people read it:
+/// `3 Dec 2026, 11:14 UTC`. Anything else as it is.
+pub fn readable_time(rfc3339: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let part = |range: std::ops::Range<usize>| {
+        rfc3339
+            .get(range)
+            .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let shape_ok = rfc3339.len() >= 16
+        && rfc3339.as_bytes()[4] == b'-'
+        && rfc3339.as_bytes()[7] == b'-'
+        && rfc3339.as_bytes()[10] == b'T'
+        && rfc3339.as_bytes()[13] == b':'
+        && rfc3339.ends_with('Z');
+    let parsed = shape_ok
+        .then(|| {
+            Some((
+                part(0..4)?,
+                part(5..7)?,
+                part(8..10)?,
+                part(11..13)?,
+                part(14..16)?,
+            ))
+        })
+        .flatten();
+    let Some((year, month, day, hour, minute)) = parsed else {
+        return rfc3339.to_owned();
+    };
+    let Some(month) = month
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| m.checked_sub(1))
+        .and_then(|m| MONTHS.get(m))
+    else {
+        return rfc3339.to_owned();
+    };
+    format!(
+        "{} {month} {year}, {hour}:{minute} UTC",
+        day.trim_start_matches('0')
+    )
+}
+
+/// A time element: readable text, the exact value in `datetime` (and as a tooltip).
+#[leptos::component]
+pub fn Time(at: String) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let readable = readable_time(&at);
+    view! { <time datetime=at.clone() title=at>{readable}</time> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_day_month_year_and_minutes() {
+        assert_eq!(
+            readable_time("2026-12-03T11:14:04.413Z"),
+            "3 Dec 2026, 11:14 UTC"
+        );
+        assert_eq!(
+            readable_time("2026-01-20T09:05:00Z"),
+            "20 Jan 2026, 09:05 UTC"
+        );
+        for other in ["never", "2026-13-03T11:14:04Z", "2026-12-03 11:14", ""] {
+            assert_eq!(readable_time(other), other);
+        }
+    }
+}

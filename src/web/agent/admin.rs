@@ -387,8 +387,8 @@ pub fn ApiKeysPage() -> impl IntoView {
                         <td><code>{format!("{}…", k.prefix)}</code></td>
                         <td>{k.kind.as_str()}</td>
                         <td>{k.label.unwrap_or_default()}</td>
-                        <td>{k.created_at}</td>
-                        <td>{k.last_used_at.unwrap_or_else(|| "never".into())}</td>
+                        <td><crate::web::format::Time at=k.created_at/></td>
+                        <td>{match k.last_used_at { Some(at) => view! { <crate::web::format::Time at/> }.into_any(), None => "never".into_any() }}</td>
                         <td>{if k.revoked { view! { <span>"Revoked"</span> }.into_any() } else { view! {
                             <form method="post" action=RevokeApiKey::url()>
                                 <input type="hidden" name="key_id" value=k.id/>
@@ -423,7 +423,7 @@ pub fn AuditPage() -> impl IntoView {
                         {s.audit.into_iter().map(|a| {
                             let what = a.action.to_lowercase().replace('_', " ");
                             let detail = a.detail.map(|d| format!(" ({d})")).unwrap_or_default();
-                            view! { <li><time datetime=a.at.clone()>{a.at.clone()}</time>" "{format!("{}: {what}{detail}", a.actor)}</li> }
+                            view! { <li><crate::web::format::Time at=a.at.clone()/>" "{format!("{}: {what}{detail}", a.actor)}</li> }
                         }).collect_view()}
                     </ol>
                 }.into_any()

@@ -278,7 +278,7 @@ fn ContactView(
                 <dt>"Phone"</dt><dd>{dash(c.phone.as_deref().map(crate::web::format::readable_phone))}</dd>
                 <dt>"Language"</dt><dd>{dash(c.language_code.clone())}</dd>
                 <dt>"Marketing"</dt><dd>{format!("emails {}, SMS {}", if c.email_opt_out { "off" } else { "on" }, if c.sms_opt_out { "off" } else { "on" })}</dd>
-                <dt>"Created"</dt><dd>{c.created_at.clone()}</dd>
+                <dt>"Created"</dt><dd><crate::web::format::Time at=c.created_at.clone()/></dd>
             </dl>
         </section>
         <section class="card stack" aria-labelledby="identities-heading">
@@ -333,7 +333,7 @@ fn ContactView(
                     let who = a.actor.clone();
                     let what = a.action.to_lowercase().replace('_', " ");
                     let detail = a.detail.map(|d| format!(" ({d})")).unwrap_or_default();
-                    view! { <li><time datetime=a.at.clone()>{a.at.clone()}</time>" "{format!("{who}: {what}{detail}")}</li> }
+                    view! { <li><crate::web::format::Time at=a.at.clone()/>" "{format!("{who}: {what}{detail}")}</li> }
                 }).collect_view()}
             </ol>
         </section>

@@ -35,7 +35,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                     <div class="table-wrap"><table class="table">
                                         <thead><tr><th scope="col">"Queued"</th><th scope="col">"Channel"</th><th scope="col">"To"</th><th scope="col">"Tries"</th><th scope="col">"Why"</th></tr></thead>
                                         <tbody>{failures.into_iter().map(|f| view! {
-                                            <tr><td><time datetime=f.at.clone()>{f.at.clone()}</time></td><td>{f.channel}</td><td>{f.to}</td><td>{f.attempts}</td><td>{f.error}</td></tr>
+                                            <tr><td><crate::web::format::Time at=f.at.clone()/></td><td>{f.channel}</td><td>{f.to}</td><td>{f.attempts}</td><td>{f.error}</td></tr>
                                         }).collect_view()}</tbody>
                                     </table></div>
                                 }.into_any()
