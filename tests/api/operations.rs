@@ -730,4 +730,14 @@ async fn the_binary_serves_its_stylesheet_and_icon_from_an_empty_folder() {
     }
     let missing = get("/style/other.css".to_owned()).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get("/no-such-page".to_owned()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Nothing of the working folder is served: not the development secret the server wrote there.
+    let secret = std::fs::read_to_string(scratch.dir.join("data/jwt_secret"))
+        .expect("the server wrote its development JWT secret into its folder");
+    let probe = get("/data/jwt_secret".to_owned()).await;
+    assert_eq!(probe.status(), StatusCode::NOT_FOUND);
+    assert!(!probe.text().await.unwrap().contains(secret.trim()));
 }
