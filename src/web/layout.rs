@@ -14,6 +14,38 @@ pub fn FailureAlert() -> impl IntoView {
         })
 }
 
+/// Whether this browser is signed in as a customer (what the header offers).
+#[server(endpoint = "page/header")]
+pub async fn signed_in_header() -> Result<bool, super::error::PortalError> {
+    let session = super::ssr::session().await?;
+    Ok(super::ssr::signed_in_contact(&session).await?.is_some())
+}
+
+/// The customer's navigation: signed out, how to get in; signed in, their profile. The link of
+/// the page shown is marked (`aria-current`, by the router's `A`).
+#[component]
+fn SiteNav() -> impl IntoView {
+    use leptos_router::components::A;
+    let signed_in = Resource::new_blocking(|| (), |_| signed_in_header());
+    view! {
+        <nav class="site-nav" aria-label="Main">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    if signed_in.await.unwrap_or(false) {
+                        view! { <A href="/profile">"Profile"</A> }.into_any()
+                    } else {
+                        view! {
+                            <A href="/register">"Create account"</A>
+                            <A href="/sign-in">"Sign in"</A>
+                        }
+                        .into_any()
+                    }
+                })}
+            </Suspense>
+        </nav>
+    }
+}
+
 /// The frame of every page: header with navigation, the main column, a footer.
 #[component]
 pub fn Page(
@@ -25,11 +57,7 @@ pub fn Page(
         <leptos_meta::Title text=format!("{title} · Contacts Portal")/>
         <header class="site-header">
             <a class="brand" href="/">"Contacts Portal"</a>
-            <nav class="site-nav" aria-label="Main">
-                <a href="/register">"Create account"</a>
-                <a href="/sign-in">"Sign in"</a>
-                <a href="/profile">"Profile"</a>
-            </nav>
+            <SiteNav/>
         </header>
         <main class=if wide { "page wide" } else { "page" } id="main" data-title=title>
             <FailureAlert/>

@@ -13,6 +13,25 @@ use crate::common::{
 };
 use reqwest::{header, redirect::Policy, StatusCode};
 
+/// Signs up through the register and verify forms as Eleni Georgiou with a new phone, ending on
+/// `/profile`: the national number.
+async fn signed_up_in(browser: &mut Browser<'_>, app: &crate::common::TestApp) -> String {
+    let national = unique_phone();
+    let response = browser
+        .post_form(
+            "/api/register",
+            &register_form("Eleni", "Georgiou", &national),
+        )
+        .await;
+    assert_see_other(&response, "/verify");
+    let code = app.latest_code(&e164(&national)).await;
+    assert_see_other(
+        &browser.post_form("/api/verify", &[("code", &code)]).await,
+        "/profile",
+    );
+    national
+}
+
 fn register_form<'a>(
     first: &'a str,
     last: &'a str,
@@ -382,19 +401,7 @@ fn hidden(html: &str, name: &str) -> String {
 async fn cross_site_form_posts_are_refused() {
     let app = spawn_app().await;
     let mut customer = Browser::new(&app);
-    let national = unique_phone();
-    let response = customer
-        .post_form(
-            "/api/register",
-            &register_form("Eleni", "Georgiou", &national),
-        )
-        .await;
-    assert_see_other(&response, "/verify");
-    let code = app.latest_code(&e164(&national)).await;
-    assert_see_other(
-        &customer.post_form("/api/verify", &[("code", &code)]).await,
-        "/profile",
-    );
+    let national = signed_up_in(&mut customer, &app).await;
     let mut admin = signed_in_agent(&app, "admin@example.com", "admin").await;
     drop(signed_in_agent(&app, "agent@example.com", "agent").await);
     let contact = app
@@ -905,19 +912,7 @@ async fn the_profile_adds_and_removes_ways_to_sign_in_and_signs_out_everywhere()
     })
     .await;
     let mut browser = Browser::new(&app);
-    let national = unique_phone();
-    let response = browser
-        .post_form(
-            "/api/register",
-            &register_form("Eleni", "Georgiou", &national),
-        )
-        .await;
-    assert_see_other(&response, "/verify");
-    let code = app.latest_code(&e164(&national)).await;
-    assert_see_other(
-        &browser.post_form("/api/verify", &[("code", &code)]).await,
-        "/profile",
-    );
+    signed_up_in(&mut browser, &app).await;
 
     let email = unique_email();
     let form = [
@@ -994,5 +989,38 @@ async fn each_page_has_a_title_of_its_own() {
     assert!(
         html.contains("<title>Back office · Contacts Portal</title>"),
         "{html}"
+    );
+}
+
+/// The header follows the visitor: signed out it offers an account and a sign-in, signed in the
+/// profile only; the link of the page shown is marked as the current one.
+#[tokio::test]
+async fn the_header_knows_who_is_signed_in_and_where_they_are() {
+    let app = spawn_app().await;
+    let nav = |html: &str| {
+        let start = html
+            .find("class=\"site-nav\"")
+            .unwrap_or_else(|| panic!("the site navigation: {html}"));
+        let end = start + html[start..].find("</nav>").expect("its end");
+        html[start..end].to_owned()
+    };
+    let mut browser = Browser::new(&app);
+    let header = nav(&browser.get_html("/sign-in").await);
+    assert!(header.contains(">Create account</a>"), "{header}");
+    assert!(!header.contains(">Profile</a>"), "{header}");
+    let current: Vec<&str> = header
+        .split("<a")
+        .filter(|a| a.contains("aria-current=\"page\""))
+        .collect();
+    assert_eq!(current.len(), 1, "{header}");
+    assert!(current[0].contains("href=\"/sign-in\""), "{header}");
+
+    signed_up_in(&mut browser, &app).await;
+    let header = nav(&browser.get_html("/profile").await);
+    assert!(header.contains(">Profile</a>"), "{header}");
+    assert!(header.contains("aria-current=\"page\""), "{header}");
+    assert!(
+        !header.contains(">Sign in</a>") && !header.contains(">Create account</a>"),
+        "signed in: {header}"
     );
 }
