@@ -82,7 +82,7 @@ pub struct NewContactRequest {
     pub sms_opt_out: Bool,
     /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "EN")]
+    #[schema(value_type = Option<String>)]
     pub language_code: Text,
     /// Organisation ids to join.
     #[serde(default)]
@@ -176,7 +176,7 @@ pub struct ContactPatchRequest {
     pub sms_opt_out: Bool,
     /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "EN")]
+    #[schema(value_type = Option<String>)]
     pub language_code: Patch<String>,
     /// Refused (`READ_ONLY`): a contact's id is fixed.
     #[serde(default)]

@@ -104,7 +104,7 @@ pub struct RegisterRequest {
     pub sms_opt_out: Bool,
     /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "EN")]
+    #[schema(value_type = Option<String>)]
     pub language_code: Text,
 }
 
@@ -389,7 +389,7 @@ pub struct ProfileUpdateRequest {
     pub avatar: Patch<String>,
     /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "EN")]
+    #[schema(value_type = Option<String>)]
     pub language_code: Text,
     /// Refused (`READ_ONLY`): credentials change through their own calls.
     #[serde(default)]

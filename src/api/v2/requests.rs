@@ -113,7 +113,7 @@ pub struct RegisterRequest {
     pub sms_opt_out: Bool,
     /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "EN")]
+    #[schema(value_type = Option<String>)]
     pub language_code: Text,
     /// Not kept by this portal: refused (`UNSUPPORTED`) when it carries a value.
     #[serde(default)]
@@ -398,7 +398,7 @@ pub struct ContactUpdate {
     pub email_opt_out: Bool,
     /// ISO 639-1 (EN, EL, …), any case; kept upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "EN")]
+    #[schema(value_type = Option<String>)]
     pub language_code: Text,
     /// Refused (`READ_ONLY`): it changes through `contacts/{id}/identities`, proven by a code.
     #[serde(default)]
