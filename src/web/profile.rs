@@ -300,10 +300,13 @@ pub fn ProfilePage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match state.await {
-                        Ok(Some(ProfileState { profile, form, password_form, identity_form, identities_form })) => view! {
-                            <ProfileView profile form identities_form/>
-                            <CredentialForms password_form identity_form/>
-                        }.into_any(),
+                        Ok(Some(ProfileState { profile, form, password_form, identity_form, identities_form })) => {
+                            let has_password = profile.identities.iter().any(|i| i.has_password);
+                            view! {
+                                <ProfileView profile form identities_form/>
+                                <CredentialForms password_form identity_form has_password/>
+                            }.into_any()
+                        }
                         Ok(None) => view! { <p><a href="/sign-in">"Sign in"</a>" to see your profile."</p> }.into_any(),
                         Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
                     }
@@ -398,14 +401,30 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
 }
 
 #[component]
-fn CredentialForms(password_form: FormState, identity_form: FormState) -> impl IntoView {
+fn CredentialForms(
+    password_form: FormState,
+    identity_form: FormState,
+    has_password: bool,
+) -> impl IntoView {
+    // With no password yet there is no current one to ask for.
+    let (intro, action) = if has_password {
+        ("Changing it signs you out everywhere.", "Change password")
+    } else {
+        (
+            "You have no password yet: set one to sign in with your email without a code.",
+            "Set password",
+        )
+    };
     view! {
         <form class="form card" method="post" action=ChangePassword::url() novalidate>
             <h2>"Password"</h2>
+            <p class="muted">{intro}</p>
             <FormMessages form=password_form.clone()/>
-            <TextField form=password_form.clone() name="current_password" label="Current password" kind="password" autocomplete="current-password" hint="Leave empty if you have never set a password."/>
-            <TextField form=password_form.clone() name="password" label="New password" kind="password" autocomplete="new-password" hint="At least 8 characters. Changing it signs you out everywhere."/>
-            <div class="actions"><button type="submit" class="btn secondary">"Change password"</button></div>
+            {has_password.then(|| view! {
+                <TextField form=password_form.clone() name="current_password" label="Current password" kind="password" autocomplete="current-password"/>
+            })}
+            <TextField form=password_form.clone() name="password" label="New password" kind="password" autocomplete="new-password" hint="At least 8 characters."/>
+            <div class="actions"><button type="submit" class="btn secondary">{action}</button></div>
         </form>
         <form class="form card" method="post" action=AddIdentity::url() novalidate>
             <h2>"Add a way to sign in"</h2>

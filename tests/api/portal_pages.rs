@@ -1024,3 +1024,32 @@ async fn the_header_knows_who_is_signed_in_and_where_they_are() {
         "signed in: {header}"
     );
 }
+
+/// The password form asks for the current password only when there is one.
+#[tokio::test]
+async fn the_profile_asks_for_a_current_password_only_when_one_is_set() {
+    let app = spawn_app().await;
+    let mut by_phone = Browser::new(&app);
+    signed_up_in(&mut by_phone, &app).await;
+    let phone_form = controls(&by_phone.get_html("/profile").await);
+    assert!(
+        labelled(&phone_form, "Current password").is_empty(),
+        "no password yet: {phone_form:#?}"
+    );
+    button(&phone_form, "Set password", "/api/profile/password");
+
+    let email = unique_email();
+    app.signed_up_email(&email, "a password to sign in with")
+        .await;
+    let mut by_email = Browser::new(&app);
+    let response = by_email
+        .post_form(
+            "/api/sign-in/password",
+            &email_sign_in(&email, "a password to sign in with"),
+        )
+        .await;
+    assert_see_other(&response, "/profile");
+    let email_form = controls(&by_email.get_html("/profile").await);
+    field(&email_form, "Current password", "current_password");
+    button(&email_form, "Change password", "/api/profile/password");
+}
