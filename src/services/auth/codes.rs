@@ -359,8 +359,6 @@ pub(crate) fn split_reset_token(token: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
     use crate::domain::Email;
-    #[allow(unused_imports)]
-    use crate::domain::Field;
 
     fn row(attempts: i64, expires_at: i64, consumed_at: Option<i64>) -> OtpRow {
         OtpRow {
