@@ -104,6 +104,11 @@ pub struct Settings {
     /// Database connections one server keeps at most (`DB_POOL_SIZE`); unset: 8 on SQLite, 20 on
     /// PostgreSQL.
     pub db_pool_size: Option<u32>,
+    /// The name messages are signed with (`BUSINESS_NAME`, default "Contacts Portal").
+    pub business_name: String,
+    /// A folder of `<language>.ftl` files that replace or add message templates
+    /// (`MESSAGE_TEMPLATES_DIR`; src/messages/en.ftl lists every message).
+    pub message_templates_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug)]
@@ -302,6 +307,8 @@ impl Settings {
                 None => None,
                 Some(_) => Some(parse("DB_POOL_SIZE", 20u32)?.max(1)),
             },
+            business_name: var("BUSINESS_NAME").unwrap_or_else(|| "Contacts Portal".into()),
+            message_templates_dir: var("MESSAGE_TEMPLATES_DIR").map(PathBuf::from),
         };
         let mut settings = settings;
         let per_client_default = if settings.trust_proxy == 0 { 128 } else { 0 };

@@ -27,6 +27,7 @@ use crate::{
     api,
     config::{DeliveryKind, ExposeSecret, Settings},
     delivery::{outbox::Outbox, seal::SealKey, sms_http::SmsHttp, smtp::Smtp, Deliver, Delivery},
+    messages::Messages,
     server::ConnectionLimits,
     services::{
         auth::{password_hashing::Hasher, secrets::Secrets, tokens::TokenKeys},
@@ -57,7 +58,12 @@ pub async fn build_core(settings: Settings) -> anyhow::Result<Core> {
         settings.delivery_timeout,
         SealKey::new(current, previous),
     );
+    let messages = Messages::load(
+        &settings.business_name,
+        settings.message_templates_dir.as_deref(),
+    )?;
     Ok(Core {
+        messages: Arc::new(messages),
         passwords: Hasher::new(
             settings.max_concurrent_hashes,
             settings.password_hash_queue,

@@ -19,8 +19,8 @@ pub use crate::domain::Channel;
 use crate::store::{self, deliveries::NewDelivery, Tx};
 use seal::SealKey;
 
-/// One message: a code, or a notice that carries none (an identity was added, say). `Debug`
-/// hides the code so it can't reach a log line.
+/// One message, in words (`messages` writes them): a code, or a notice that carries none (an
+/// identity was added, say). `Debug` hides the code so it can't reach a log line.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtpMessage {
     pub channel: Channel,
@@ -29,7 +29,11 @@ pub struct OtpMessage {
     /// `None` for a notice.
     pub code: Option<String>,
     pub subject: String,
+    /// The plain text (an SMS, an email's text part).
     pub body: String,
+    /// An email's HTML part (messages queued before there was one have none).
+    #[serde(default)]
+    pub html: Option<String>,
 }
 
 impl std::fmt::Debug for OtpMessage {
@@ -37,37 +41,6 @@ impl std::fmt::Debug for OtpMessage {
         f.debug_struct("OtpMessage")
             .field("channel", &self.channel)
             .finish_non_exhaustive()
-    }
-}
-
-impl OtpMessage {
-    /// `purpose`: the sentence that says what the code is for ("Use it to sign in.").
-    pub fn new(channel: Channel, to: &str, code: &str, purpose: &str, minutes: u64) -> Self {
-        Self {
-            channel,
-            to: to.to_owned(),
-            code: Some(code.to_owned()),
-            subject: format!("Your code is {code}"),
-            // "code" and the digits together let phones offer to fill the code in.
-            body: format!(
-                "Your Contacts Portal code is {code}. {purpose} It is valid for {minutes} minutes. \
-                 If you did not ask for it, ignore this message."
-            ),
-        }
-    }
-}
-
-impl OtpMessage {
-    /// A message with no code: it tells the person something that was done (or tried) with
-    /// their email or phone.
-    pub fn notice(channel: Channel, to: &str, subject: &str, text: &str) -> Self {
-        Self {
-            channel,
-            to: to.to_owned(),
-            code: None,
-            subject: subject.to_owned(),
-            body: format!("Contacts Portal: {text}"),
-        }
     }
 }
 

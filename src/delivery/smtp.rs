@@ -69,32 +69,18 @@ fn tls_trusting(url: &str, pem: &[u8]) -> anyhow::Result<Tls> {
     })
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// The same words as the plain text, with the code set large (a notice is its text alone).
+/// The message's own HTML; one queued before messages had one gets its text in a paragraph.
 fn html_body(message: &OtpMessage) -> String {
-    let Some(code) = &message.code else {
-        return format!(
-            "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\"><p>{}</p></body></html>",
-            escape(&message.body)
-        );
-    };
-    let rest = message
-        .body
-        .split_once(&format!("{code}. "))
-        .map(|(_, rest)| rest)
-        .unwrap_or_default();
-    format!(
-        "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\">\
-         <p>Your Contacts Portal code is</p>\
-         <p style=\"font-size:2em;letter-spacing:0.2em;font-family:monospace\"><strong>{code}</strong></p>\
-         <p>{rest}</p></body></html>",
-        rest = escape(rest)
-    )
+    message.html.clone().unwrap_or_else(|| {
+        let text = message
+            .body
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        format!(
+            "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\"><p>{text}</p></body></html>"
+        )
+    })
 }
 
 #[async_trait]

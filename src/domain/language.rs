@@ -10,7 +10,7 @@ or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
 tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
 /// The languages the portal's pages and messages are written in, the first the default.
-pub const OFFERED: &[LanguageCode] = &[LanguageCode(*b"EN"), LanguageCode(*b"EL")];
+pub const OFFERED: &[LanguageCode] = &[LanguageCode::ENGLISH, LanguageCode::GREEK];
 
 /// A contact's language: an ISO 639-1 code, kept upper-case as CRM.COM writes it. Any of them
 /// may be kept (a business may serve a language this portal does not render yet); `offered`
@@ -20,6 +20,7 @@ pub struct LanguageCode([u8; 2]);
 
 impl LanguageCode {
     pub const ENGLISH: LanguageCode = LanguageCode(*b"EN");
+    pub const GREEK: LanguageCode = LanguageCode(*b"EL");
 
     /// Case-insensitive and trimmed; `Ok(None)` when nothing was sent.
     pub fn parse_optional(field: Field, raw: Option<&str>) -> Result<Option<Self>, FieldError> {

@@ -50,23 +50,6 @@ impl Purpose {
     pub fn signs_in_by_identity(self) -> bool {
         matches!(self, Purpose::SignIn)
     }
-
-    /// What the message says the code is for; `target` is the masked identity being added.
-    pub fn sentence(self, target: &str) -> String {
-        match self {
-            Purpose::Register => "Use it to finish creating your account.".to_owned(),
-            Purpose::SignIn => "Use it to sign in.".to_owned(),
-            Purpose::Claim => "Use it to claim your customer account.".to_owned(),
-            Purpose::AddIdentity => {
-                format!("Use it to add {target} as a way to sign in to your account.")
-            }
-            Purpose::LinkFacebook => {
-                "Use it to link a Facebook account to your account, so that it signs you in."
-                    .to_owned()
-            }
-            Purpose::ResetPassword => "Use it to reset your password.".to_owned(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -84,10 +67,5 @@ mod tests {
             .filter(|p| p.signs_in_by_identity())
             .collect();
         assert_eq!(by_identity, [Purpose::SignIn]);
-        assert!(!Purpose::LinkFacebook.sentence("").contains(" add "));
-        assert!(!Purpose::Claim.sentence("").contains("to sign in"));
-        assert!(Purpose::AddIdentity
-            .sentence("a***@example.com")
-            .contains("add a***@example.com as a way to sign in to your account"));
     }
 }

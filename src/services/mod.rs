@@ -17,7 +17,7 @@ pub use error::{
     TokenError,
 };
 
-use crate::{config::Settings, delivery::Delivery, domain::Role, store::Db};
+use crate::{config::Settings, delivery::Delivery, domain::Role, messages::Messages, store::Db};
 
 /// Shared, cheap to clone: what every service call needs. Its parts are the services' own;
 /// adapters call methods and get views back.
@@ -26,6 +26,7 @@ pub struct Core {
     pub(crate) db: Db,
     pub(crate) settings: Arc<Settings>,
     pub(crate) delivery: Delivery,
+    pub(crate) messages: Arc<Messages>,
     pub(crate) tokens: Arc<auth::tokens::TokenKeys>,
     pub(crate) passwords: auth::password_hashing::Hasher,
     pub(crate) secrets: Arc<auth::secrets::Secrets>,

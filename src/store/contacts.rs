@@ -160,6 +160,19 @@ pub async fn find<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<Contac
 }
 
 /// The contact with this id, provided it is still the same row (not deleted and recreated).
+/// The contact's language (for its messages), `None` when it has none or is gone.
+pub async fn language_of<'e>(ex: impl Conn<'e>, id: &str) -> sqlx::Result<Option<LanguageCode>> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT language_code FROM contacts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex.read())
+            .await?;
+    Ok(stored
+        .flatten()
+        .as_deref()
+        .and_then(LanguageCode::from_stored))
+}
+
 pub async fn find_incarnation<'e>(
     ex: impl Conn<'e>,
     id: &str,

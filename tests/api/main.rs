@@ -17,6 +17,7 @@ mod docs;
 mod facebook;
 mod identities;
 mod languages;
+mod message_languages;
 mod openapi;
 mod operating;
 mod operations;

@@ -9,12 +9,13 @@ use super::{
 };
 use crate::{
     delivery::OtpMessage,
-    domain::{CodeIntent, Field, Identity, OtpCode, Purpose},
+    domain::{CodeIntent, Field, Identity, LanguageCode, OtpCode, Purpose},
+    messages::CodeText,
     services::{
         limits::{claim_limits, Attempts, Counted, Limit, CLAIM_LIMIT_PREFIX},
         CodeError, Core, Fault, LimitError,
     },
-    store::{self, now_ms, otps::OtpRow},
+    store::{self, now_ms, otps::OtpRow, Tx},
 };
 
 /// What a client gets back after a code was sent: an opaque handle to the code, and where it went.
@@ -86,23 +87,43 @@ impl Core {
     /// `handle`: the code's `auth_otp`. A reset message also carries the reset token (handle and
     /// code together) for apps that ask for one instead of the code (CRM.COM's v2
     /// `contacts/change_password`): only the owner of the inbox ever sees it.
-    pub(crate) fn code_message(&self, row: &OtpRow, code: &str, handle: &str) -> OtpMessage {
-        let minutes = (self.settings.limits.otp_ttl.as_secs() / 60).max(1);
-        // An add-identity code goes to the identity being added, which its message names.
-        let mut purpose = row.purpose().sentence(&row.identity.obfuscated());
-        if row.purpose() == Purpose::ResetPassword {
-            purpose.push_str(&format!(
-                " An app that asks for a reset token takes this one: {}",
-                reset_token(handle, code)
-            ));
-        }
-        OtpMessage::new(
-            row.identity.channel(),
-            row.identity.value(),
-            code,
-            &purpose,
-            minutes,
+    pub(crate) fn code_message(
+        &self,
+        row: &OtpRow,
+        code: &str,
+        handle: &str,
+        language: LanguageCode,
+    ) -> OtpMessage {
+        let token = (row.purpose() == Purpose::ResetPassword).then(|| reset_token(handle, code));
+        self.messages.code(
+            language,
+            &row.identity,
+            &CodeText {
+                purpose: row.purpose(),
+                code,
+                minutes: (self.settings.limits.otp_ttl.as_secs() / 60).max(1),
+                // An add-identity code goes to the identity being added, which its message names.
+                target: &row.identity.obfuscated(),
+                reset_token: token.as_deref(),
+            },
         )
+    }
+
+    /// The language a code's message is written in: its contact's, else the one the
+    /// registration asked for, else English.
+    async fn message_language(&self, tx: &mut Tx<'_>, row: &OtpRow) -> sqlx::Result<LanguageCode> {
+        let of_contact = match &row.contact_id {
+            Some(id) => store::contacts::language_of(&mut **tx, id).await?,
+            None => None,
+        };
+        let asked = match &row.intent {
+            CodeIntent::Register(pending) => pending
+                .language_code
+                .as_deref()
+                .and_then(LanguageCode::from_stored),
+            _ => None,
+        };
+        Ok(of_contact.or(asked).unwrap_or(LanguageCode::ENGLISH))
     }
 
     /// Issues a code (and its notices) in one transaction with the send limits it counts; the
@@ -163,7 +184,8 @@ impl Core {
         // does not wait for the provider (so it answers in the same time whoever it is for).
         let mut queued = false;
         if !row.decoy {
-            let message = self.code_message(&row, &code, &handle);
+            let language = self.message_language(&mut tx, &row).await?;
+            let message = self.code_message(&row, &code, &handle, language);
             self.delivery
                 .enqueue(&mut tx, Some(&row.id), &message, now, row.expires_at)
                 .await?;

@@ -9,8 +9,8 @@ use super::{
     CustomerRef, Identity, IdentityInput,
 };
 use crate::{
-    delivery::OtpMessage,
-    domain::{CodeIntent, Field, FieldError, PendingIdentity, Provider, SignInRef},
+    domain::{CodeIntent, Field, FieldError, LanguageCode, PendingIdentity, Provider, SignInRef},
+    messages::{IdentityKind, Notice},
     services::{limits::Limit, Actor, CodeError, ContactError, Core, Fault},
     store::{
         self, identities::ProvenIdentity, now_ms, otps::OtpRow, unique_violation, Tx, UniqueKey,
@@ -26,15 +26,14 @@ pub struct IdentityChallenge {
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
-/// "an email address" / "a phone number", for the words of a notice.
-fn kind_of(identity: &Identity) -> &'static str {
-    match identity {
-        Identity::Email(_) => "email address",
-        Identity::Phone(_) => "phone number",
-    }
-}
-
 impl Core {
+    /// A contact's language for a message to it (English when it has none).
+    pub(crate) async fn language_of(&self, contact_id: &str) -> Result<LanguageCode, Fault> {
+        Ok(store::contacts::language_of(&self.db, contact_id)
+            .await?
+            .unwrap_or(LanguageCode::ENGLISH))
+    }
+
     /// The contact a proven identity belongs to.
     pub(crate) async fn contact_of(
         &self,
@@ -80,8 +79,9 @@ impl Core {
             .is_some_and(|h| h.contact_id != customer.contact_id);
         // Already the contact's own (a password being added): it keeps its id.
         let identity_id = held
+            .as_ref()
             .filter(|_| !taken)
-            .map(|h| h.id)
+            .map(|h| h.id.clone())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let mut pending = PendingIdentity::new(&identity, password_hash);
         pending.id = Some(identity_id.clone());
@@ -95,17 +95,15 @@ impl Core {
         )
         .for_contact(Some(customer))
         .counted_for(client_ip);
-        if taken {
-            request.notices.push(OtpMessage::notice(
+        if let Some(owner) = held.as_ref().filter(|_| taken) {
+            let language = self.language_of(&owner.contact_id).await?;
+            request.notices.push(self.messages.notice(
+                language,
                 identity.channel(),
                 identity.value(),
-                "Someone tried to add your sign-in details to another account",
-                &format!(
-                    "someone signed in to another account asked to add this {} as a way to sign \
-                     in there. It already signs in to an account here, so it was not added and \
-                     nothing changes for you.",
-                    kind_of(&identity)
-                ),
+                &Notice::IdentityTaken {
+                    kind: IdentityKind::of(&identity),
+                },
             ));
         }
         let challenge = self.issue_code(request).await?;
@@ -138,32 +136,23 @@ impl Core {
         let already = on_file
             .iter()
             .any(|i| i.provider == identity.provider && i.value == identity.value);
-        let text = if already {
-            format!(
-                "a password was set for signing in with {} to your account. If that was not \
-                 you, reset your password or sign out everywhere at once.",
-                added.obfuscated()
-            )
+        let what = added.obfuscated();
+        let notice = if already {
+            Notice::PasswordAdded { what: &what }
         } else {
-            format!(
-                "{} was added as a way to sign in to your account. If that was not you, reset \
-                 your password or sign out everywhere at once, then remove it on your profile.",
-                added.obfuscated()
-            )
+            Notice::IdentityAdded { what: &what }
         };
+        let language = contact.language_code.unwrap_or(LanguageCode::ENGLISH);
         let channels = on_file
             .iter()
             .filter_map(|i| PendingIdentity::from_row(i).code_target())
             .filter(|c| !already || c != &added);
         for channel in channels {
-            let notice = OtpMessage::notice(
-                channel.channel(),
-                channel.value(),
-                "Your ways to sign in changed",
-                &text,
-            );
+            let message =
+                self.messages
+                    .notice(language, channel.channel(), channel.value(), &notice);
             self.delivery
-                .enqueue(tx, None, &notice, now, now + DAY_MS)
+                .enqueue(tx, None, &message, now, now + DAY_MS)
                 .await?;
         }
         Ok(contact.id)
@@ -183,9 +172,11 @@ impl Core {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         store::contacts::lock(&mut *tx, contact_id).await?;
-        store::contacts::find_incarnation(&mut *tx, contact_id, &customer.incarnation)
-            .await?
-            .ok_or(ContactError::ContactNotFound)?;
+        let contact =
+            store::contacts::find_incarnation(&mut *tx, contact_id, &customer.incarnation)
+                .await?
+                .ok_or(ContactError::ContactNotFound)?;
+        let language = contact.language_code.unwrap_or(LanguageCode::ENGLISH);
         let held = store::identities::for_contact(&mut *tx, contact_id).await?;
         let Some(removed) = held.iter().find(|i| i.id == identity_id) else {
             return Err(ContactError::IdentityNotFound);
@@ -219,25 +210,19 @@ impl Core {
         }
         store::identities::delete(&mut *tx, identity_id).await?;
         let gone = PendingIdentity::from_row(removed);
-        let what = match gone.code_target() {
-            Some(identity) => identity.obfuscated(),
-            None => "A Facebook account".to_owned(),
+        let what = gone.code_target().map(|identity| identity.obfuscated());
+        let notice = Notice::IdentityRemoved {
+            what: what.as_deref(),
         };
         let told = std::iter::once(gone)
             .chain(rest.iter().map(|i| PendingIdentity::from_row(i)))
             .filter_map(|i| i.code_target());
         for channel in told {
-            let notice = OtpMessage::notice(
-                channel.channel(),
-                channel.value(),
-                "A way to sign in was removed from your account",
-                &format!(
-                    "{what} was removed from the ways to sign in to your account. If that was not \
-                     you, sign in, sign out everywhere and reset your password."
-                ),
-            );
+            let message =
+                self.messages
+                    .notice(language, channel.channel(), channel.value(), &notice);
             self.delivery
-                .enqueue(&mut tx, None, &notice, now, now + DAY_MS)
+                .enqueue(&mut tx, None, &message, now, now + DAY_MS)
                 .await?;
         }
         self.audit(
