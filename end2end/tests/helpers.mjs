@@ -87,8 +87,9 @@ export async function launchBrowser() {
  * enabled or disabled, against BASE_URL (or `baseURL`). On failure, saves a screenshot to end2end/test-results/
  * and appends the current URL and visible page text to the error message.
  */
-export async function withPage(browser, { js, name, baseURL = BASE_URL }, fn) {
-  const context = await browser.newContext({ javaScriptEnabled: js, baseURL });
+export async function withPage(browser, { js, name, baseURL = BASE_URL, locale }, fn) {
+  // `locale` sets the browser's language (its Accept-Language too).
+  const context = await browser.newContext({ javaScriptEnabled: js, baseURL, ...(locale ? { locale } : {}) });
   context.setDefaultTimeout(ACTION_TIMEOUT);
   context.setDefaultNavigationTimeout(30_000);
   const page = await context.newPage();

@@ -4,6 +4,8 @@
 //! own on `/verify` next, and is added only once that code is entered.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::web::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -185,8 +187,8 @@ pub fn ClaimPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let form = state.await.unwrap_or_default();
                     view! {
-                        <h1>"Claim your account"</h1>
-                        <p class="lead">"Already a customer? Find your record with the code we gave you, and we will send a code to the email or phone we have on file."</p>
+                        <h1>{tr("Claim your account")}</h1>
+                        <p class="lead">{tr("Already a customer? Find your record with the code we gave you, and we will send a code to the email or phone we have on file.")}</p>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=SubmitClaim::url() novalidate>
                             <TextField form=form.clone() name="code" label="Contact code" hint="It is on your letters and receipts, for example C-7K2M9Q4XWP"/>
@@ -195,7 +197,7 @@ pub fn ClaimPage() -> impl IntoView {
                             <TextField form=form.clone() name="new_identity" label="New email or phone (optional)" hint="To sign in with something else from now on. We will send it a code of its own."/>
                             <TextField form=form.clone() name="password" label="Password (optional)" kind="password" autocomplete="new-password" hint="With an email: at least 8 characters, to sign in without a code."/>
                             <div class="actions">
-                                <button type="submit" class="btn">"Send code"</button>
+                                <button type="submit" class="btn">{tr("Send code")}</button>
                             </div>
                         </form>
                     }

@@ -3,6 +3,8 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
+use crate::web::i18n::tr;
+
 use super::{
     forms::{CheckField, FormMessages, FormState},
     layout::Page,
@@ -70,13 +72,13 @@ pub fn FacebookTermsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let form = state.await.ok().flatten().unwrap_or_default();
                     view! {
-                        <h1>"Create your account with Facebook"</h1>
-                        <p class="lead">"One more step: we make your account once you accept the terms of service."</p>
+                        <h1>{tr("Create your account with Facebook")}</h1>
+                        <p class="lead">{tr("One more step: we make your account once you accept the terms of service.")}</p>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=AcceptFacebookTerms::url() novalidate>
                             <CheckField form=form.clone() name="terms" label="I accept the terms of service"/>
                             <div class="actions">
-                                <button type="submit" class="btn">"Create account"</button>
+                                <button type="submit" class="btn">{tr("Create account")}</button>
                             </div>
                         </form>
                     }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::i18n::{tr, tr_message, tr_with};
 use crate::domain::Provider;
 
 /// A problem with one field of a form, named as the form names it.
@@ -125,11 +126,16 @@ impl FormState {
 #[component]
 pub fn FormMessages(form: FormState) -> impl IntoView {
     let count = form.errors.len();
-    let summary = (count > 1).then(|| format!("Please correct the {count} fields marked below."));
+    let summary = (count > 1).then(|| {
+        tr_with(
+            "Please correct the {count} fields marked below.",
+            &[("count", &count.to_string())],
+        )
+    });
     view! {
-        {form.alert.map(|a| view! { <div class="alert error" role="alert">{a}</div> })}
+        {form.alert.map(|a| view! { <div class="alert error" role="alert">{tr_message(&a)}</div> })}
         {summary.map(|s| view! { <div class="alert error" role="alert">{s}</div> })}
-        {form.notice.map(|n| view! { <div class="alert success" role="status">{n}</div> })}
+        {form.notice.map(|n| view! { <div class="alert success" role="status">{tr_message(&n)}</div> })}
     }
 }
 
@@ -169,7 +175,7 @@ pub fn TextField(
     };
     view! {
         <div class=field_class>
-            <label for=name>{label}</label>
+            <label for=name>{tr(label)}</label>
             <input
                 type=kind
                 id=name
@@ -183,8 +189,8 @@ pub fn TextField(
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=described
             />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{tr(h)}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{tr_message(&e)}</p> })}
         </div>
     }
 }
@@ -205,8 +211,8 @@ pub fn CheckField(form: FormState, name: &'static str, label: &'static str) -> i
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=error.is_some().then(|| error_id.clone())
             />
-            <label for=name>{label}</label>
-            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            <label for=name>{tr(label)}</label>
+            {error.map(|e| view! { <p class="field-error" id=error_id>{tr_message(&e)}</p> })}
         </div>
     }
 }
@@ -225,14 +231,14 @@ pub fn MethodChoice(form: FormState, legend: &'static str) -> impl IntoView {
     let email = chosen_method(Some(&form.value("method"))) == Provider::Email;
     view! {
         <fieldset class="choice">
-            <legend>{legend}</legend>
+            <legend>{tr(legend)}</legend>
             <label class="inline">
                 <input type="radio" name="method" value=Provider::Phone.as_str() checked=!email/>
-                "Phone"
+                {tr("Phone")}
             </label>
             <label class="inline">
                 <input type="radio" name="method" value=Provider::Email.as_str() checked=email/>
-                "Email"
+                {tr("Email")}
             </label>
         </fieldset>
     }
@@ -255,7 +261,7 @@ pub fn CountrySelect(
         .collect_view();
     view! {
         <div class=class>
-            <label for="country_code">"Country"</label>
+            <label for="country_code">{tr("Country")}</label>
             <select
                 id="country_code"
                 name="country_code"
@@ -263,10 +269,10 @@ pub fn CountrySelect(
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=error.is_some().then_some(error_id)
             >
-                <option value="" selected=chosen.is_empty()>"Choose a country"</option>
+                <option value="" selected=chosen.is_empty()>{tr("Choose a country")}</option>
                 {options}
             </select>
-            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{tr_message(&e)}</p> })}
         </div>
     }
 }
@@ -289,14 +295,14 @@ pub fn RadioGroup(
     let invalid = error.is_some().then_some("true");
     view! {
         <fieldset class="choice" aria-invalid=invalid>
-            <legend>{legend}</legend>
+            <legend>{tr(legend)}</legend>
             {options.iter().map(|(value, label)| view! {
                 <label class="inline">
                     <input type="radio" name=name value=*value checked=chosen == *value/>
-                    {*label}
+                    {tr(label)}
                 </label>
             }).collect_view()}
-            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+            {error.map(|e| view! { <p class="field-error">{tr_message(&e)}</p> })}
         </fieldset>
     }
 }

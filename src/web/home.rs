@@ -1,16 +1,18 @@
 use leptos::prelude::*;
 
+use crate::web::i18n::tr;
+
 use super::layout::Page;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
         <Page title="Contacts Portal">
-            <h1>"Welcome"</h1>
-            <p class="lead">"Create an account or sign in with a one-time code sent to your phone or email."</p>
+            <h1>{tr("Welcome")}</h1>
+            <p class="lead">{tr("Create an account or sign in with a one-time code sent to your phone or email.")}</p>
             <div class="actions">
-                <a class="btn" href="/register">"Create account"</a>
-                <a class="btn secondary" href="/sign-in">"Sign in"</a>
+                <a class="btn" href="/register">{tr("Create account")}</a>
+                <a class="btn secondary" href="/sign-in">{tr("Sign in")}</a>
             </div>
         </Page>
     }
@@ -24,8 +26,8 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Page title="Not found">
-            <h1>"Page not found"</h1>
-            <p class="lead">"There is nothing at this address. " <a href="/">"Go to the start page"</a></p>
+            <h1>{tr("Page not found")}</h1>
+            <p class="lead">{tr("There is nothing at this address. ")} <a href="/">{tr("Go to the start page")}</a></p>
         </Page>
     }
 }

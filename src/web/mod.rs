@@ -11,6 +11,7 @@ pub mod facebook_terms;
 pub mod format;
 pub mod forms;
 pub mod home;
+pub mod i18n;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod outcome;
@@ -32,9 +33,14 @@ use leptos_router::{
 
 /// The whole HTML document around the routed page.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let language = ssr::request_language();
+    #[cfg(not(feature = "ssr"))]
+    let language = crate::domain::LanguageCode::ENGLISH;
+    provide_context(i18n::PageLanguage(language));
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.as_str().to_ascii_lowercase()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

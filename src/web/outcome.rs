@@ -3,6 +3,7 @@
 use super::{
     error::PortalError,
     forms::{FormError, FormState},
+    i18n::{later, later_with},
 };
 use crate::{
     domain::{Field, IdentificationPart, IdentityPart, PhonePart},
@@ -68,11 +69,29 @@ pub fn form_field(field: Field) -> &'static str {
     }
 }
 
-fn wait_message(secs: i64) -> String {
-    match secs {
-        s if s <= 1 => "Please wait a second and try again.".to_owned(),
-        s if s < 120 => format!("Please wait {s} seconds and try again."),
-        s => format!("Please wait {} minutes and try again.", (s + 59) / 60),
+/// How long to wait, then what to do: try again, or (`resend`) ask for a new code.
+fn wait_message(secs: i64, resend: bool) -> String {
+    let minutes = ((secs + 59) / 60).to_string();
+    let seconds = secs.to_string();
+    match (secs, resend) {
+        (s, false) if s <= 1 => later("Please wait a second and try again."),
+        (s, true) if s <= 1 => later("Please wait a second and ask for a new one."),
+        (s, false) if s < 120 => later_with(
+            "Please wait {seconds} seconds and try again.",
+            &[("seconds", &seconds)],
+        ),
+        (s, true) if s < 120 => later_with(
+            "Please wait {seconds} seconds and ask for a new one.",
+            &[("seconds", &seconds)],
+        ),
+        (_, false) => later_with(
+            "Please wait {minutes} minutes and try again.",
+            &[("minutes", &minutes)],
+        ),
+        (_, true) => later_with(
+            "Please wait {minutes} minutes and ask for a new one.",
+            &[("minutes", &minutes)],
+        ),
     }
 }
 
@@ -82,7 +101,7 @@ pub fn into_form(
     mut form: FormState,
     error: impl Into<ServiceError>,
 ) -> Result<FormState, PortalError> {
-    let field = |name: &str, message: &str| FormError::new(name, "ERROR", message);
+    let field = |name: &str, message: String| FormError::new(name, "ERROR", message);
     match error.into() {
         ServiceError::Validation(errors) => {
             form.errors.extend(errors.0.into_iter().map(|e| {
@@ -91,48 +110,55 @@ pub fn into_form(
             }));
         }
         ServiceError::TooManyRequests { retry_after_secs } => {
-            form.alert = Some(format!(
-                "Too many attempts. {}",
-                wait_message(retry_after_secs)
+            form.alert = Some(later_with(
+                "Too many attempts. {wait}",
+                &[("wait", &wait_message(retry_after_secs, false))],
             ));
         }
         ServiceError::InvalidOtp => form.errors.push(field(
             "code",
-            "That code is not right. Check the 6 digits and try again.",
+            later("That code is not right. Check the 6 digits and try again."),
         )),
-        ServiceError::OtpExpired => form
-            .errors
-            .push(field("code", "This code has expired. Send a new code.")),
+        ServiceError::OtpExpired => form.errors.push(field(
+            "code",
+            later("This code has expired. Send a new code."),
+        )),
         ServiceError::OtpAttemptsExceeded => form.errors.push(field(
             "code",
-            "Too many wrong tries for this code. Send a new code.",
+            later("Too many wrong tries for this code. Send a new code."),
         )),
         ServiceError::InvalidCredentials => {
-            form.alert = Some("The email or password is not correct.".into())
+            form.alert = Some(later("The email or password is not correct."))
         }
         // Worded as a page says them when it fails outright (one sentence each).
         ServiceError::Fault(Fault::Busy { .. }) => form.alert = Some(PortalError::Busy.to_string()),
         ServiceError::Fault(Fault::Unavailable { .. }) => {
             form.alert = Some(PortalError::Unavailable.to_string())
         }
-        ServiceError::IdentityTaken => form.alert = Some("This belongs to another account.".into()),
+        ServiceError::IdentityTaken => form.alert = Some(later("This belongs to another account.")),
         ServiceError::IdentityNotFound => {
-            form.alert = Some("That way to sign in is no longer on your account.".into())
+            form.alert = Some(later("That way to sign in is no longer on your account."))
         }
-        ServiceError::Forbidden(why) => form.alert = Some(format!("You cannot do that: {why}.")),
+        ServiceError::Forbidden(why) => {
+            form.alert = Some(later_with("You cannot do that: {why}.", &[("why", why)]))
+        }
         ServiceError::ContactIdTaken => form
             .errors
-            .push(field("id", "Another contact already has this ID.")),
-        ServiceError::ContactCodeTaken => form
-            .errors
-            .push(field("code", "Another contact already has this code.")),
+            .push(field("id", later("Another contact already has this ID."))),
+        ServiceError::ContactCodeTaken => form.errors.push(field(
+            "code",
+            later("Another contact already has this code."),
+        )),
         ServiceError::OrganisationNotFound => {
-            form.alert = Some("That organisation no longer exists.".into())
+            form.alert = Some(later("That organisation no longer exists."))
         }
         ServiceError::NotConfigured(what) => {
-            form.alert = Some(format!("{what} is not available on this server."))
+            form.alert = Some(later_with(
+                "{what} is not available on this server.",
+                &[("what", what)],
+            ))
         }
-        ServiceError::ContactNotFound => form.alert = Some("That contact no longer exists.".into()),
+        ServiceError::ContactNotFound => form.alert = Some(later("That contact no longer exists.")),
         // No form of the portal can cause these (pages carry a session, not a token or an API
         // key), so one that does is a fault to report, not a message for the person. Listed
         // rather than caught all, so a new variant must be placed here on purpose.
@@ -148,17 +174,23 @@ pub fn into_form(
 
 /// For the "Send a new code" button: the cool-down says how long to wait.
 pub fn resend_wait_message(secs: i64) -> String {
-    format!(
-        "A code was sent only a moment ago. {}",
-        wait_message(secs).replace("try again", "ask for a new one")
+    later_with(
+        "A code was sent only a moment ago. {wait}",
+        &[("wait", &wait_message(secs, true))],
     )
 }
 
 /// Beside the "Send a new code" button while the cool-down (or a send cap) holds it back.
 pub fn resend_available_message(secs: i64) -> String {
-    let when = match secs {
-        s if s < 120 => format!("{} s", s.max(1)),
-        s => format!("{} min", (s + 59) / 60),
-    };
-    format!("You can ask for a new code in {when}.")
+    if secs < 120 {
+        later_with(
+            "You can ask for a new code in {seconds} s.",
+            &[("seconds", &secs.max(1).to_string())],
+        )
+    } else {
+        later_with(
+            "You can ask for a new code in {minutes} min.",
+            &[("minutes", &((secs + 59) / 60).to_string())],
+        )
+    }
 }

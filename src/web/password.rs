@@ -2,6 +2,8 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
+use crate::web::i18n::{later, later_with, tr};
+
 use super::{
     forms::{FormMessages, FormState, TextField},
     layout::Page,
@@ -31,7 +33,10 @@ pub async fn forgot_password(email: Option<String>) -> Result<(), PortalError> {
         Ok(challenge) => {
             session.insert(RESET_KEY, challenge.auth_otp).await?;
             let notice = FormState {
-                notice: Some(format!("If {email} has an account, we sent it a code.")),
+                notice: Some(later_with(
+                    "If {email} has an account, we sent it a code.",
+                    &[("email", &email)],
+                )),
                 ..Default::default()
             };
             ssr::flash(&session, RESET, notice).await?;
@@ -84,7 +89,9 @@ pub async fn reset_password(
             session.flush().await?;
             let session = ssr::session().await?;
             let notice = FormState {
-                notice: Some("Your password was changed. Sign in with your new password.".into()),
+                notice: Some(later(
+                    "Your password was changed. Sign in with your new password.",
+                )),
                 ..Default::default()
             };
             let email = crate::domain::Provider::Email.as_str();
@@ -108,12 +115,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let form = state.await.unwrap_or_default();
                     view! {
-                        <h1>"Forgot your password?"</h1>
-                        <p class="lead">"We will send a code to your email so you can choose a new password."</p>
+                        <h1>{tr("Forgot your password?")}</h1>
+                        <p class="lead">{tr("We will send a code to your email so you can choose a new password.")}</p>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=ForgotPassword::url() novalidate>
                             <TextField form=form.clone() name="email" label="Email" kind="email" autocomplete="email"/>
-                            <div class="actions"><button type="submit" class="btn">"Send code"</button></div>
+                            <div class="actions"><button type="submit" class="btn">{tr("Send code")}</button></div>
                         </form>
                     }
                 })}
@@ -131,14 +138,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let form = state.await.unwrap_or_default();
                     view! {
-                        <h1>"Choose a new password"</h1>
+                        <h1>{tr("Choose a new password")}</h1>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=ResetPassword::url() novalidate>
                             <TextField form=form.clone() name="code" label="Code" inputmode="numeric" autocomplete="one-time-code" input_class="code-input" maxlength=7/>
                             <TextField form=form.clone() name="password" label="New password" kind="password" autocomplete="new-password" hint="At least 8 characters, not a common password."/>
-                            <div class="actions"><button type="submit" class="btn">"Set new password"</button></div>
+                            <div class="actions"><button type="submit" class="btn">{tr("Set new password")}</button></div>
                         </form>
-                        <p class="muted"><a href="/forgot-password">"Send a new code"</a></p>
+                        <p class="muted"><a href="/forgot-password">{tr("Send a new code")}</a></p>
                     }
                 })}
             </Suspense>

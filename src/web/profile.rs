@@ -1,6 +1,8 @@
 //! `/profile`: who I am, how I sign in, the organisations I belong to; edit; sign out.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::web::i18n::{later, tr, tr_message, tr_with};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -100,6 +102,10 @@ pub async fn save_profile(#[server(flatten)] details: DetailsForm) -> Result<(),
         ("sms_opt_out", &details.sms_opt_out),
         ("language_code", &details.language_code),
     ]);
+    let language = details
+        .language_code
+        .as_deref()
+        .and_then(|raw| crate::domain::LanguageCode::from_stored(&raw.trim().to_ascii_uppercase()));
     let update = ProfileUpdate {
         title: Some(details.title),
         first_name: Some(details.first_name.unwrap_or_default()),
@@ -110,10 +116,13 @@ pub async fn save_profile(#[server(flatten)] details: DetailsForm) -> Result<(),
         language_code: details.language_code,
     };
     let form = match ssr::core()?.update_profile(&customer, update).await {
-        Ok(_) => FormState {
-            notice: Some("Saved".into()),
-            ..Default::default()
-        },
+        Ok(_) => {
+            language.into_iter().for_each(ssr::remember_language);
+            FormState {
+                notice: Some(later("Saved")),
+                ..Default::default()
+            }
+        }
         Err(crate::services::ContactError::ContactNotFound) => return ended(&session).await,
         Err(error) => super::outcome::into_form(form, error)?,
     };
@@ -160,7 +169,7 @@ pub async fn change_password(
             let session = ssr::session().await?;
             session.flush().await?;
             let notice = FormState {
-                notice: Some("Your password was changed. Sign in again.".into()),
+                notice: Some(later("Your password was changed. Sign in again.")),
                 ..Default::default()
             };
             ssr::flash(
@@ -255,7 +264,7 @@ pub async fn remove_identity(identity_id: Option<String>) -> Result<(), PortalEr
         .await
     {
         Ok(()) => FormState {
-            notice: Some("Removed. We told your email and phone about it.".into()),
+            notice: Some(later("Removed. We told your email and phone about it.")),
             ..Default::default()
         },
         Err(crate::services::ContactError::ContactNotFound) => return ended(&session).await,
@@ -307,8 +316,8 @@ pub fn ProfilePage() -> impl IntoView {
                                 <CredentialForms password_form identity_form has_password/>
                             }.into_any()
                         }
-                        Ok(None) => view! { <p><a href="/sign-in">"Sign in"</a>" to see your profile."</p> }.into_any(),
-                        Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                        Ok(None) => view! { <p><a href="/sign-in">{tr("Sign in")}</a>{tr(" to see your profile.")}</p> }.into_any(),
+                        Err(e) => view! { <div class="alert error" role="alert">{tr_message(&e.to_string())}</div> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -327,35 +336,40 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
         <h1>{name}</h1>
         <ul class="badges">
             {if verified {
-                view! { <li class="badge ok">"Verified"</li> }.into_any()
+                view! { <li class="badge ok">{tr("Verified")}</li> }.into_any()
             } else {
-                view! { <li class="badge warn">"Not verified"</li> }.into_any()
+                view! { <li class="badge warn">{tr("Not verified")}</li> }.into_any()
             }}
         </ul>
         <FormMessages form=form.clone()/>
         <section class="card stack" aria-labelledby="details-heading">
-            <h2 id="details-heading">"Your details"</h2>
+            <h2 id="details-heading">{tr("Your details")}</h2>
             <dl class="details">
-                <dt>"Customer code"</dt><dd>{contact.code.clone()}</dd>
-                <dt>"Email"</dt><dd>{contact.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Phone"</dt><dd>{contact.phone.as_deref().map_or_else(|| "—".into(), super::format::readable_phone)}</dd>
+                <dt>{tr("Customer code")}</dt><dd>{contact.code.clone()}</dd>
+                <dt>{tr("Email")}</dt><dd>{contact.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{tr("Phone")}</dt><dd>{contact.phone.as_deref().map_or_else(|| "—".into(), super::format::readable_phone)}</dd>
             </dl>
         </section>
         <section class="card stack" aria-labelledby="identities-heading">
-            <h2 id="identities-heading">"How you sign in"</h2>
+            <h2 id="identities-heading">{tr("How you sign in")}</h2>
             <FormMessages form=identities_form/>
             <ul class="plain">
                 {identities.into_iter().map(|i| {
-                    let kind = match i.provider { Provider::Phone => "Phone", Provider::Email => "Email", Provider::Facebook => "Facebook" };
-                    let state = if i.verified { "verified" } else { "not verified" };
-                    let password = if i.has_password { ", with a password" } else { "" };
-                    let label = format!("Remove {kind} {}", super::format::readable_phone(&i.value));
+                    let kind = match i.provider { Provider::Phone => tr("Phone"), Provider::Email => tr("Email"), Provider::Facebook => tr("Facebook") };
+                    let shown = super::format::readable_phone(&i.value);
+                    let state = match (i.verified, i.has_password) {
+                        (true, true) => tr("verified, with a password"),
+                        (true, false) => tr("verified"),
+                        (false, true) => tr("not verified, with a password"),
+                        (false, false) => tr("not verified"),
+                    };
+                    let label = tr_with("Remove {kind} {value}", &[("kind", &kind), ("value", &shown)]);
                     view! {
                         <li>
-                            {format!("{kind}: ")}<strong>{super::format::readable_phone(&i.value)}</strong>{format!(" ({state}{password})")}
+                            {format!("{kind}: ")}<strong>{shown}</strong>{format!(" ({state})")}
                             <form class="inline" method="post" action=RemoveIdentity::url()>
                                 <input type="hidden" name="identity_id" value=i.id/>
-                                <button type="submit" class="link" aria-label=label>"Remove"</button>
+                                <button type="submit" class="link" aria-label=label>{tr("Remove")}</button>
                             </form>
                         </li>
                     }
@@ -363,9 +377,9 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
             </ul>
         </section>
         <section class="card stack" aria-labelledby="orgs-heading">
-            <h2 id="orgs-heading">"Organisations"</h2>
+            <h2 id="orgs-heading">{tr("Organisations")}</h2>
             {if organisations.is_empty() {
-                view! { <p class="muted">"You do not belong to any organisation yet."</p> }.into_any()
+                view! { <p class="muted">{tr("You do not belong to any organisation yet.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain">
@@ -375,7 +389,7 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
             }}
         </section>
         <form class="form card" method="post" action=SaveProfile::url() novalidate>
-            <h2>"Edit your details"</h2>
+            <h2>{tr("Edit your details")}</h2>
             <TextField form=form.clone() name="title" label="Title" autocomplete="honorific-prefix"/>
             <TextField form=form.clone() name="first_name" label="First name" autocomplete="given-name" maxlength=100/>
             <TextField form=form.clone() name="last_name" label="Last name" autocomplete="family-name" maxlength=100/>
@@ -383,19 +397,19 @@ fn ProfileView(profile: Profile, form: FormState, identities_form: FormState) ->
             <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
             <LanguageChoice form=form.clone()/>
             <div class="actions">
-                <button type="submit" class="btn">"Save"</button>
+                <button type="submit" class="btn">{tr("Save")}</button>
             </div>
         </form>
         <form method="post" action=SignOut::url()>
             <div class="actions">
-                <button type="submit" class="btn secondary">"Sign out"</button>
+                <button type="submit" class="btn secondary">{tr("Sign out")}</button>
             </div>
         </form>
         <form method="post" action=SignOutEverywhere::url()>
             <div class="actions">
-                <button type="submit" class="btn secondary">"Sign out everywhere"</button>
+                <button type="submit" class="btn secondary">{tr("Sign out everywhere")}</button>
             </div>
-            <p class="hint">"Ends every sign-in of your account, in every browser and app."</p>
+            <p class="hint">{tr("Ends every sign-in of your account, in every browser and app.")}</p>
         </form>
     }
 }
@@ -408,16 +422,19 @@ fn CredentialForms(
 ) -> impl IntoView {
     // With no password yet there is no current one to ask for.
     let (intro, action) = if has_password {
-        ("Changing it signs you out everywhere.", "Change password")
+        (
+            tr("Changing it signs you out everywhere."),
+            tr("Change password"),
+        )
     } else {
         (
-            "You have no password yet: set one to sign in with your email without a code.",
-            "Set password",
+            tr("You have no password yet: set one to sign in with your email without a code."),
+            tr("Set password"),
         )
     };
     view! {
         <form class="form card" method="post" action=ChangePassword::url() novalidate>
-            <h2>"Password"</h2>
+            <h2>{tr("Password")}</h2>
             <p class="muted">{intro}</p>
             <FormMessages form=password_form.clone()/>
             {has_password.then(|| view! {
@@ -427,13 +444,13 @@ fn CredentialForms(
             <div class="actions"><button type="submit" class="btn secondary">{action}</button></div>
         </form>
         <form class="form card" method="post" action=AddIdentity::url() novalidate>
-            <h2>"Add a way to sign in"</h2>
+            <h2>{tr("Add a way to sign in")}</h2>
             <FormMessages form=identity_form.clone()/>
             <MethodChoice form=identity_form.clone() legend="Add"/>
             <CountrySelect form=identity_form.clone()/>
             <TextField form=identity_form.clone() name="phone_number" label="Phone number" kind="tel" class="only-phone"/>
             <TextField form=identity_form.clone() name="email" label="Email" kind="email" class="only-email"/>
-            <div class="actions"><button type="submit" class="btn secondary">"Send code"</button></div>
+            <div class="actions"><button type="submit" class="btn secondary">{tr("Send code")}</button></div>
         </form>
     }
 }

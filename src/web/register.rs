@@ -1,6 +1,8 @@
 //! `/register`: a customer signs up with a name and a phone or email, then proves it on `/verify`.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::web::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -19,8 +21,7 @@ pub async fn register_page() -> Result<FormState, PortalError> {
     let session = super::ssr::session().await?;
     let form = super::ssr::take_flash(&session, FORM).await?;
     if form.value("language_code").is_empty() {
-        let language =
-            super::ssr::accept_language().unwrap_or(crate::domain::LanguageCode::ENGLISH);
+        let language = super::ssr::request_language();
         return Ok(form.with_value("language_code", language.as_str()));
     }
     Ok(form)
@@ -127,8 +128,8 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 fn RegisterForm(form: FormState) -> impl IntoView {
     view! {
-        <h1>"Create your account"</h1>
-        <p class="lead">"We will send you a 6-digit code to confirm it is you."</p>
+        <h1>{tr("Create your account")}</h1>
+        <p class="lead">{tr("We will send you a 6-digit code to confirm it is you.")}</p>
         <FormMessages form=form.clone()/>
         <form class="form card" method="post" action=SubmitRegistration::url() novalidate>
             <TextField form=form.clone() name="title" label="Title" autocomplete="honorific-prefix" hint="Optional, for example Mr, Ms or Dr"/>
@@ -144,9 +145,9 @@ fn RegisterForm(form: FormState) -> impl IntoView {
             <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
             <LanguageChoice form=form.clone()/>
             <div class="actions">
-                <button type="submit" class="btn">"Create account"</button>
+                <button type="submit" class="btn">{tr("Create account")}</button>
             </div>
         </form>
-        <p class="muted">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
+        <p class="muted">{tr("Already have an account? ")} <a href="/sign-in">{tr("Sign in")}</a></p>
     }
 }

@@ -2,6 +2,8 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
+use crate::web::i18n::tr;
+
 use super::{
     forms::{CountrySelect, FormMessages, FormState, IdentityFields, MethodChoice, TextField},
     layout::Page,
@@ -123,8 +125,8 @@ pub fn SignInPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let SignInState { form, facebook } = state.await.unwrap_or_default();
                     view! {
-                        <h1>"Sign in"</h1>
-                        <p class="lead">"We will send a code to your phone or email. With an email and its password you sign in at once."</p>
+                        <h1>{tr("Sign in")}</h1>
+                        <p class="lead">{tr("We will send a code to your phone or email. With an email and its password you sign in at once.")}</p>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=SignInWithPassword::url() novalidate>
                             <MethodChoice form=form.clone() legend="Sign in with"/>
@@ -134,17 +136,17 @@ pub fn SignInPage() -> impl IntoView {
                             <TextField form=form.clone() name="password" label="Password (optional)" kind="password" autocomplete="current-password" class="only-email"/>
                             <div class="actions">
                                 // The first button is the one Enter presses.
-                                <button type="submit" class="btn">"Sign in"</button>
-                                <button type="submit" class="btn secondary" formaction=SendSignInCode::url()>"Send code"</button>
+                                <button type="submit" class="btn">{tr("Sign in")}</button>
+                                <button type="submit" class="btn secondary" formaction=SendSignInCode::url()>{tr("Send code")}</button>
                             </div>
                         </form>
                         {facebook.then(|| view! {
-                            <p><a class="btn secondary" href="/auth/facebook/start">"Continue with Facebook"</a></p>
+                            <p><a class="btn secondary" href="/auth/facebook/start">{tr("Continue with Facebook")}</a></p>
                         })}
                         <p class="muted">
-                            <a href="/forgot-password">"Forgot your password?"</a>" · "
-                            <a href="/claim">"Already a customer? Claim your account"</a>" · "
-                            <a href="/register">"Create an account"</a>
+                            <a href="/forgot-password">{tr("Forgot your password?")}</a>" · "
+                            <a href="/claim">{tr("Already a customer? Claim your account")}</a>" · "
+                            <a href="/register">{tr("Create an account")}</a>
                         </p>
                     }
                 })}

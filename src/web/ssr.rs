@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
+use super::i18n::LANGUAGE_COOKIE;
 use super::{error::PortalError, forms::FormState};
 use crate::{
+    domain::LanguageCode,
     services::{auth::CustomerRef, Core},
     state::AppState,
 };
@@ -57,11 +59,48 @@ pub fn client_ip() -> Option<String> {
     crate::client_ip::client_ip(&parts.headers, peer, networks)
 }
 
-/// The first language of the request's `Accept-Language` that the portal offers.
-pub fn accept_language() -> Option<crate::domain::LanguageCode> {
-    let parts = use_context::<Parts>()?;
-    let header = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE)?;
-    crate::domain::LanguageCode::from_accept_language(header.to_str().ok()?)
+/// The language this request's pages are in: the visitor's choice kept in the language cookie,
+/// else the browser's `Accept-Language`, else English (see web/i18n.rs).
+pub fn request_language() -> LanguageCode {
+    let Some(parts) = use_context::<Parts>() else {
+        return LanguageCode::ENGLISH;
+    };
+    chosen_language(&parts.headers)
+        .or_else(|| {
+            let header = parts.headers.get(header::ACCEPT_LANGUAGE)?;
+            LanguageCode::from_accept_language(header.to_str().ok()?)
+        })
+        .unwrap_or(LanguageCode::ENGLISH)
+}
+
+/// The language the cookie keeps, when it is one the portal offers.
+fn chosen_language(headers: &axum::http::HeaderMap) -> Option<LanguageCode> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANGUAGE_COOKIE)
+        .and_then(|(_, value)| LanguageCode::from_stored(value.trim()))
+        .filter(|language| language.offered())
+}
+
+/// Keeps `language` for this browser's next pages (a year), when the portal offers it.
+pub fn remember_language(language: LanguageCode) {
+    if !language.offered() {
+        return;
+    }
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        language.as_str()
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(header::SET_COOKIE, value);
+    }
 }
 
 pub fn flash_key(form: &str) -> String {
@@ -100,5 +139,12 @@ pub async fn sign_in_session(
     super::session::sign_in_customer(session, &signed_in.customer, signed_in.sign_in.as_ref())
         .await?;
     session.remove_value(PENDING_KEY).await?;
+    // The pages follow the contact's language from now on, on this browser.
+    if let Some(language) = core()?
+        .contact_language(&signed_in.customer.contact_id)
+        .await?
+    {
+        remember_language(language);
+    }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! `/verify`: type the code that was just sent; or ask for a new one (after the cool-down).
 
 use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::web::i18n::{later, later_with, tr, tr_message, tr_with};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -53,7 +55,9 @@ pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
     let pending: Option<PendingCode> = session.get(PENDING_KEY).await?;
     let Some(pending) = pending else {
         let form = FormState {
-            alert: Some("There is no code waiting. Sign in or create an account first.".into()),
+            alert: Some(later(
+                "There is no code waiting. Sign in or create an account first.",
+            )),
             ..Default::default()
         };
         ssr::flash(&session, FORM, form).await?;
@@ -80,7 +84,7 @@ pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
         Ok(added) if added.sign_in.is_none() => {
             session.remove_value(PENDING_KEY).await?;
             let notice = FormState {
-                notice: Some("Added: you can now sign in with it too.".into()),
+                notice: Some(later("Added: you can now sign in with it too.")),
                 ..Default::default()
             };
             ssr::flash(&session, "profile-identities", notice).await?;
@@ -92,9 +96,9 @@ pub async fn verify_code(code: Option<String>) -> Result<(), PortalError> {
                 // A claim asked for another way to sign in: it is proven by a code of its own.
                 Some(next) => {
                     let notice = FormState {
-                        notice: Some(format!(
-                            "You are signed in. To add {} as a way to sign in, enter the code we just sent to it.",
-                            next.obfuscated_value
+                        notice: Some(later_with(
+                            "You are signed in. To add {target} as a way to sign in, enter the code we just sent to it.",
+                            &[("target", &next.obfuscated_value)],
                         )),
                         ..Default::default()
                     };
@@ -138,7 +142,7 @@ pub async fn resend_code() -> Result<(), PortalError> {
                         ..pending
                     };
                     session.insert(PENDING_KEY, renewed).await?;
-                    form.notice = Some("We sent you a new code.".into());
+                    form.notice = Some(later("We sent you a new code."));
                 }
                 Err(CodeError::TooManyRequests { retry_after_secs }) => {
                     form.alert = Some(super::outcome::resend_wait_message(retry_after_secs));
@@ -147,8 +151,9 @@ pub async fn resend_code() -> Result<(), PortalError> {
             }
         }
         None => {
-            form.alert =
-                Some("There is no code waiting. Sign in or create an account first.".into())
+            form.alert = Some(later(
+                "There is no code waiting. Sign in or create an account first.",
+            ))
         }
     }
     ssr::flash(&session, FORM, form).await?;
@@ -166,24 +171,27 @@ pub fn VerifyPage() -> impl IntoView {
                     let VerifyState { form, sent_to, minutes, resend_wait } = state.await.unwrap_or_default();
                     let wait_id = resend_wait.as_ref().map(|_| "resend-wait");
                     let lead = match sent_to {
-                        Some(to) => format!("We sent a 6-digit code to {to}. It is valid for {minutes} minutes."),
-                        None => "Enter the 6-digit code we sent you.".to_owned(),
+                        Some(to) => tr_with(
+                            "We sent a 6-digit code to {to}. It is valid for {minutes} minutes.",
+                            &[("to", &to), ("minutes", &minutes.to_string())],
+                        ),
+                        None => tr("Enter the 6-digit code we sent you."),
                     };
                     view! {
-                        <h1>"Enter your code"</h1>
+                        <h1>{tr("Enter your code")}</h1>
                         <p class="lead">{lead}</p>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=VerifyCode::url() novalidate>
                             <TextField form=form.clone() name="code" label="Code" inputmode="numeric" autocomplete="one-time-code" input_class="code-input" maxlength=7/>
                             <div class="actions">
-                                <button type="submit" class="btn">"Verify"</button>
+                                <button type="submit" class="btn">{tr("Verify")}</button>
                             </div>
                         </form>
                         <form class="form" method="post" action=ResendCode::url()>
                             <div class="actions">
-                                <button type="submit" class="btn secondary" aria-describedby=wait_id>"Send a new code"</button>
+                                <button type="submit" class="btn secondary" aria-describedby=wait_id>{tr("Send a new code")}</button>
                             </div>
-                            {resend_wait.map(|w| view! { <p class="hint" id="resend-wait">{w}</p> })}
+                            {resend_wait.map(|w| view! { <p class="hint" id="resend-wait">{tr_message(&w)}</p> })}
                         </form>
                     }
                 })}

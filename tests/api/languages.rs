@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::common::{
     assert_problem, body_json,
-    browser::{assert_see_other, controls, Browser, Control},
+    browser::{assert_see_other, controls, save_profile, Browser, Control},
     e164, field_errors, spawn_app, unique_phone, CONTACTS,
 };
 
@@ -86,17 +86,7 @@ async fn the_portal_signs_up_in_the_browsers_language_and_the_profile_changes_it
         Some("EL")
     );
 
-    let response = browser
-        .post_form(
-            "/api/profile/save",
-            &[
-                ("title", ""),
-                ("first_name", "Eleni"),
-                ("last_name", "Georgiou"),
-                ("language_code", "EN"),
-            ],
-        )
-        .await;
+    let response = save_profile(&mut browser, "Eleni", "Georgiou", "EN").await;
     assert_see_other(&response, "/profile");
     assert_eq!(
         chosen_language(&browser.get_html("/profile").await).as_deref(),

@@ -22,6 +22,7 @@ mod openapi;
 mod operating;
 mod operations;
 mod otp_rules;
+mod page_languages;
 mod pending_codes;
 mod portal_pages;
 mod request_fields;

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use crate::common::{
     body_json,
     browser::{
-        assert_see_other, button, controls, field, labelled, signed_in_agent, text_by_id, text_of,
-        Browser, Control, SESSION_COOKIE,
+        assert_see_other, button, controls, field, labelled, register_form, signed_in_agent,
+        text_by_id, text_of, Browser, Control, SESSION_COOKIE,
     },
     e164, spawn_app, spawn_app_with, unique_email, unique_phone,
 };
@@ -30,24 +30,6 @@ async fn signed_up_in(browser: &mut Browser<'_>, app: &crate::common::TestApp) -
         "/profile",
     );
     national
-}
-
-fn register_form<'a>(
-    first: &'a str,
-    last: &'a str,
-    national: &'a str,
-) -> Vec<(&'static str, &'a str)> {
-    vec![
-        ("title", ""),
-        ("first_name", first),
-        ("last_name", last),
-        ("method", "PHONE"),
-        ("country_code", "CYP"),
-        ("phone_number", national),
-        ("email", ""),
-        ("password", ""),
-        ("terms", "on"),
-    ]
 }
 
 #[tokio::test]
@@ -450,6 +432,7 @@ async fn cross_site_form_posts_are_refused() {
                 ("password", "mallorys password"),
             ]),
             "/api/verify" => owned(&[("code", "123456")]),
+            "/api/language" => owned(&[("language", "EL"), ("back", "/")]),
             "/api/verify/resend"
             | "/api/sign-out"
             | "/api/sign-out/everywhere"

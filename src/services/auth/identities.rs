@@ -27,6 +27,11 @@ pub struct IdentityChallenge {
 const DAY_MS: i64 = 24 * 3_600_000;
 
 impl Core {
+    /// The language a contact has, if any (the portal's pages follow it).
+    pub async fn contact_language(&self, contact_id: &str) -> Result<Option<LanguageCode>, Fault> {
+        Ok(store::contacts::language_of(&self.db, contact_id).await?)
+    }
+
     /// A contact's language for a message to it (English when it has none).
     pub(crate) async fn language_of(&self, contact_id: &str) -> Result<LanguageCode, Fault> {
         Ok(store::contacts::language_of(&self.db, contact_id)

@@ -6,6 +6,7 @@ use reqwest::{header, redirect::Policy, Response, StatusCode};
 use super::TestApp;
 
 pub const SESSION_COOKIE: &str = "portal_session";
+pub const LANGUAGE_COOKIE: &str = "portal_lang";
 
 /// A cookie-keeping, non-redirect-following client for one person.
 pub struct Browser<'a> {
@@ -14,6 +15,8 @@ pub struct Browser<'a> {
     pub session: Option<String>,
     /// Sent as `Accept-Language` with every request, when set.
     pub accept_language: Option<&'static str>,
+    /// The language the portal was asked to keep (its cookie).
+    pub language: Option<String>,
 }
 
 impl<'a> Browser<'a> {
@@ -26,6 +29,7 @@ impl<'a> Browser<'a> {
                 .unwrap(),
             session: None,
             accept_language: None,
+            language: None,
         }
     }
 
@@ -38,11 +42,13 @@ impl<'a> Browser<'a> {
             let Some((name, content)) = pair.trim().split_once('=') else {
                 continue;
             };
-            if name != SESSION_COOKIE {
-                continue;
-            }
             let expired = value.to_ascii_lowercase().contains("max-age=0");
-            self.session = (!content.is_empty() && !expired).then(|| content.to_owned());
+            let kept = (!content.is_empty() && !expired).then(|| content.to_owned());
+            match name {
+                SESSION_COOKIE => self.session = kept,
+                LANGUAGE_COOKIE => self.language = kept,
+                _ => {}
+            }
         }
     }
 
@@ -50,9 +56,21 @@ impl<'a> Browser<'a> {
         if let Some(languages) = self.accept_language {
             request = request.header(header::ACCEPT_LANGUAGE, languages);
         }
-        match &self.session {
-            Some(id) => request.header(header::COOKIE, format!("{SESSION_COOKIE}={id}")),
-            None => request,
+        let cookies: Vec<String> = [
+            self.session
+                .as_ref()
+                .map(|id| format!("{SESSION_COOKIE}={id}")),
+            self.language
+                .as_ref()
+                .map(|l| format!("{LANGUAGE_COOKIE}={l}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if cookies.is_empty() {
+            request
+        } else {
+            request.header(header::COOKIE, cookies.join("; "))
         }
     }
 
@@ -82,6 +100,45 @@ impl<'a> Browser<'a> {
         self.keep_cookie(&response);
         response
     }
+}
+
+/// The registration form, by phone in Cyprus, terms accepted.
+pub fn register_form<'a>(
+    first: &'a str,
+    last: &'a str,
+    national: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("title", ""),
+        ("first_name", first),
+        ("last_name", last),
+        ("method", "PHONE"),
+        ("country_code", "CYP"),
+        ("phone_number", national),
+        ("email", ""),
+        ("password", ""),
+        ("terms", "on"),
+    ]
+}
+
+/// Saves the profile form with these names and language (`/profile`'s "Save").
+pub async fn save_profile(
+    browser: &mut Browser<'_>,
+    first: &str,
+    last: &str,
+    language: &str,
+) -> Response {
+    browser
+        .post_form(
+            "/api/profile/save",
+            &[
+                ("title", ""),
+                ("first_name", first),
+                ("last_name", last),
+                ("language_code", language),
+            ],
+        )
+        .await
 }
 
 pub fn location(response: &Response) -> String {
