@@ -47,11 +47,17 @@ pub async fn accept_facebook_terms(terms: Option<String>) -> Result<(), PortalEr
         return Ok(());
     }
     let outcome = ssr::core()?
-        .facebook_accept_terms(profile, false, ssr::client_ip().as_deref())
+        .facebook_accept_terms(
+            profile,
+            Some(ssr::request_language()),
+            false,
+            ssr::client_ip().as_deref(),
+        )
         .await;
     match outcome {
         Ok(outcome) => {
-            let path = super::facebook::land(&session, outcome).await?;
+            let (path, language) = super::facebook::land(&ssr::core()?, &session, outcome).await?;
+            language.into_iter().for_each(ssr::remember_language);
             ssr::see_other(path);
         }
         Err(error) => {

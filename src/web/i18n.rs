@@ -15,6 +15,17 @@ use crate::domain::LanguageCode;
 /// The cookie that keeps the visitor's choice.
 pub const LANGUAGE_COOKIE: &str = "portal_lang";
 
+/// The `Set-Cookie` value that keeps `language` for a year (`None`: the pages are not written
+/// in it).
+pub fn language_cookie(language: LanguageCode) -> Option<String> {
+    language.offered().then(|| {
+        format!(
+            "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            language.as_str()
+        )
+    })
+}
+
 /// The language this page is rendered in (in the request's context).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageLanguage(pub LanguageCode);

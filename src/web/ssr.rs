@@ -88,13 +88,9 @@ fn chosen_language(headers: &axum::http::HeaderMap) -> Option<LanguageCode> {
 
 /// Keeps `language` for this browser's next pages (a year), when the portal offers it.
 pub fn remember_language(language: LanguageCode) {
-    if !language.offered() {
+    let Some(cookie) = super::i18n::language_cookie(language) else {
         return;
-    }
-    let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-        language.as_str()
-    );
+    };
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&cookie),

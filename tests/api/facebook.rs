@@ -143,10 +143,30 @@ async fn with_token(app: &TestApp, path: &str, token: &str) -> reqwest::Response
 async fn an_app_signs_up_and_in_with_a_facebook_token() {
     let (app, fb) = app_with_facebook().await;
     fb.user("good-token", "fb-1001", Some(&unique_email()));
-    let response = with_token(&app, "register", "good-token").await;
+    let path = format!("{CONTACTS}/register");
+    let sign_up = |language: &str| {
+        let body = json!({
+            "service_acceptance": true, "language_code": language,
+            "identity": {"provider": "FACEBOOK", "token": "good-token"},
+        });
+        app.post_json(&path, body)
+    };
+    assert_problem(
+        sign_up("XX").await,
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    let response = sign_up("el").await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let signed_up = body_json(response).await;
     assert_eq!(signed_up["contact"]["first_name"], "Face");
+    let me = body_json(
+        app.get_me(signed_up["access_token"].as_str().unwrap())
+            .await,
+    )
+    .await;
+    assert_eq!(me["language_code"], "EL", "{me}");
     assert!(signed_up["access_token"].is_string() && signed_up["refresh_token"].is_string());
 
     let response = with_token(&app, "authenticate", "good-token").await;
@@ -377,13 +397,21 @@ async fn the_browser_flow_checks_state_and_pkce_and_codes_are_single_use() {
         "{terms}"
     );
     assert_eq!(app.contact_count().await, before, "nobody made yet");
+    // Accepted from a Greek browser: the contact is Greek, and so are its pages from now on.
+    browser.accept_language = Some("el");
     let accepted = browser
         .post_form("/api/facebook/terms", &[("terms", "on")])
         .await;
     assert_see_other(&accepted, "/profile");
     assert_eq!(app.contact_count().await, before + 1);
+    assert_eq!(browser.language.as_deref(), Some("EL"));
+    browser.accept_language = None;
     let profile = browser.get_html("/profile").await;
     assert!(profile.contains("Browser Person"));
+    assert!(
+        profile.contains("<html lang=\"el\">"),
+        "the contact's language"
+    );
     // The waiting profile is used up: the terms page sends a second visit to sign-in.
     assert_see_other(&browser.get("/facebook/terms").await, "/sign-in");
 

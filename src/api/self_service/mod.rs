@@ -95,6 +95,7 @@ async fn register(
                 Field::Identity(crate::domain::IdentityPart::Token),
                 input.service_acceptance,
                 true,
+                input.language_code.as_deref(),
                 ip.as_deref(),
             )
             .await?;

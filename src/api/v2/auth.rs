@@ -48,6 +48,7 @@ pub async fn register(
                 Field::Identity(IdentityPart::Token),
                 input.service_acceptance,
                 true,
+                input.language_code.as_deref(),
                 ip.as_deref(),
             )
             .await?;

@@ -89,6 +89,7 @@ impl Core {
                         token_field,
                         terms,
                         issue_tokens,
+                        None,
                         client_ip,
                     )
                     .await?;

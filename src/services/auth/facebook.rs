@@ -19,8 +19,8 @@ use super::{
 use crate::{
     config::{ExposeSecret, FacebookSettings},
     domain::{
-        CodeIntent, ContactCode, ContactId, ContactType, Email, Field, FieldError, PendingIdentity,
-        Provider,
+        CodeIntent, ContactCode, ContactId, ContactType, Email, Field, FieldError, LanguageCode,
+        PendingIdentity, Provider,
     },
     services::{Actor, CodeError, Core, CredentialError, Fault},
     store::{
@@ -106,6 +106,11 @@ fn truncate(name: Option<String>) -> Option<String> {
     .filter(|n| !n.is_empty())
 }
 
+/// What a Facebook sign-up (terms accepted) brings besides the Facebook profile.
+struct SignUp {
+    language: Option<LanguageCode>,
+}
+
 impl Core {
     /// A Facebook token sign-in (or sign-up, with `terms`) whose token must be there.
     pub async fn facebook_token_sign_in(
@@ -114,12 +119,14 @@ impl Core {
         token_field: Field,
         terms: bool,
         issue_tokens: bool,
+        language_code: Option<&str>,
         client_ip: Option<&str>,
     ) -> Result<FacebookOutcome, CredentialError> {
+        let language = LanguageCode::parse_optional(Field::LanguageCode, language_code)?;
         let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
             return Err(FieldError::required(token_field, "Facebook access token").into());
         };
-        self.facebook_sign_in(token, issue_tokens, terms, client_ip)
+        self.facebook_sign_in(token, issue_tokens, terms, language, client_ip)
             .await
     }
 
@@ -195,7 +202,9 @@ impl Core {
                 tracing::warn!(error = %e, "Facebook code exchange failed");
                 CredentialError::InvalidCredentials
             })?;
-        self.facebook_sign_in(token.access_token().secret(), false, false, client_ip)
+        // Nobody is signed up here (no terms yet): the language comes with the terms.
+        let token = token.access_token().secret();
+        self.facebook_sign_in(token, false, false, None, client_ip)
             .await
     }
 
@@ -235,36 +244,42 @@ impl Core {
             .map_err(|_| CredentialError::InvalidCredentials)
     }
 
-    /// Signs in (or up, with `terms_accepted`) with a Facebook access token.
+    /// Signs in (or up, with `terms_accepted`, in `language`) with a Facebook access token.
     #[tracing::instrument(skip_all)]
     pub async fn facebook_sign_in(
         &self,
         access_token: &str,
         issue_tokens: bool,
         terms_accepted: bool,
+        language: Option<LanguageCode>,
         client_ip: Option<&str>,
     ) -> Result<FacebookOutcome, CredentialError> {
         let user = self.facebook_user(access_token).await?;
-        self.facebook_outcome(user, issue_tokens, terms_accepted, client_ip)
+        let sign_up = terms_accepted.then_some(SignUp { language });
+        self.facebook_outcome(user, issue_tokens, sign_up, client_ip)
             .await
     }
 
-    /// Someone new accepted the terms: signs them up with the profile Facebook gave earlier.
+    /// Someone new accepted the terms: signs them up with the profile Facebook gave earlier,
+    /// in `language` (the page's, in the portal).
     pub async fn facebook_accept_terms(
         &self,
         profile: FacebookProfile,
+        language: Option<LanguageCode>,
         issue_tokens: bool,
         client_ip: Option<&str>,
     ) -> Result<FacebookOutcome, CredentialError> {
-        self.facebook_outcome(profile, issue_tokens, true, client_ip)
+        let sign_up = Some(SignUp { language });
+        self.facebook_outcome(profile, issue_tokens, sign_up, client_ip)
             .await
     }
 
+    /// `sign_up`: someone new may be signed up (they accepted the terms).
     async fn facebook_outcome(
         &self,
         user: FacebookUser,
         issue_tokens: bool,
-        terms_accepted: bool,
+        sign_up: Option<SignUp>,
         client_ip: Option<&str>,
     ) -> Result<FacebookOutcome, CredentialError> {
         if store::identities::find(&self.db, Provider::Facebook, &user.id)
@@ -291,10 +306,10 @@ impl Core {
                 let challenge = self.issue_code(request).await?;
                 return Ok(FacebookOutcome::ProveEmail(challenge));
             }
-            if !terms_accepted {
+            let Some(sign_up) = sign_up else {
                 return Ok(FacebookOutcome::AcceptTerms(user));
-            }
-            self.create_facebook_contact(&user).await?;
+            };
+            self.create_facebook_contact(&user, &sign_up).await?;
         }
         let identity = store::identities::find(&self.db, Provider::Facebook, &user.id)
             .await?
@@ -329,7 +344,11 @@ impl Core {
         Ok(Redeemed::signing_in(contact.id, "FACEBOOK_LINKED"))
     }
 
-    async fn create_facebook_contact(&self, user: &FacebookUser) -> Result<(), Fault> {
+    async fn create_facebook_contact(
+        &self,
+        user: &FacebookUser,
+        sign_up: &SignUp,
+    ) -> Result<(), Fault> {
         let now = now_ms();
         let (first, last) = match (
             truncate(user.first_name.clone()),
@@ -358,6 +377,7 @@ impl Core {
             .and_then(|e| Email::parse(Field::Stored, e).ok())
             .map(|e| e.as_str().to_owned());
         contact.is_verified = true;
+        contact.language_code = sign_up.language;
         let mut tx = self.db.begin().await?;
         store::contacts::insert(&mut *tx, &contact).await?;
         let inserted = store::identities::insert(

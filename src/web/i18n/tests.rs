@@ -12,6 +12,7 @@ const CUSTOMER_PAGES: &[&str] = &[
     "password.rs",
     "profile.rs",
     "facebook_terms.rs",
+    "facebook.rs",
     "forms.rs",
     "outcome.rs",
 ];
