@@ -40,6 +40,11 @@ pub struct ContactView {
     pub avatar: Option<String>,
     /// ISO 639-1, upper-case (EN, EL); none when never given.
     pub language_code: Option<String>,
+    /// The referral code of whoever referred the contact, as given at sign-up (CRM.COM's v2
+    /// register `referral_code`).
+    pub referred_by: Option<String>,
+    /// ISO 3166 alpha-3, as given at sign-up.
+    pub country_of_agreement: Option<String>,
     pub is_verified: bool,
     pub created_at: String,
     pub updated_at: String,

@@ -77,6 +77,8 @@ pub fn spell(field: Field, names: &Names) -> String {
         Field::EmailOptOut => "email_opt_out".into(),
         Field::SmsOptOut => "sms_opt_out".into(),
         Field::LanguageCode => "language_code".into(),
+        Field::ReferralCode => "referral_code".into(),
+        Field::CountryOfAgreement => "country_of_agreement".into(),
         Field::Avatar => "avatar".into(),
         Field::Organisations => "organisations".into(),
         Field::Identity(part) | Field::ClaimIdentity(part) => {

@@ -23,6 +23,10 @@ pub enum Field {
     Avatar,
     /// The contact's language (ISO 639-1).
     LanguageCode,
+    /// Who referred the contact (CRM.COM's v2 sign-up).
+    ReferralCode,
+    /// The country of the contact's agreement (ISO 3166 alpha-3).
+    CountryOfAgreement,
     /// The organisations a new contact joins.
     Organisations,
     // Proving who one is.

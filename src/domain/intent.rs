@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Email, Field, Identity, PhoneNumber, Provider, Purpose};
+use super::{Agreement, Email, Field, Identity, PhoneNumber, Provider, Purpose};
 
 /// A registration waiting for its code: what the registrant sent, and nothing of anybody else's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +19,9 @@ pub struct PendingRegistration {
     /// ISO 639-1 as `LanguageCode` writes it (codes asked for before it have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
+    /// (Codes asked for before it carry none.)
+    #[serde(default, flatten)]
+    pub agreement: Agreement,
 }
 
 /// An identity waiting to be proven before it is attached to a contact that exists.
@@ -126,6 +129,10 @@ mod tests {
                 sms_opt_out: true,
                 password_hash: Some("$argon2id$…".into()),
                 language_code: Some("EL".into()),
+                agreement: Agreement {
+                    referred_by: Some("3M5Y1P".into()),
+                    country_of_agreement: Some("CYP".into()),
+                },
             }),
             CodeIntent::SignIn,
             CodeIntent::Claim {

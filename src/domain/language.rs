@@ -9,6 +9,9 @@ la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no
 or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te \
 tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
+/// CRM.COM's code for Greek (not ISO 639-1, whose code is EL).
+const CRM_GREEK: &str = "GR";
+
 /// The languages the portal's pages and messages are written in, the first the default.
 pub const OFFERED: &[LanguageCode] = &[LanguageCode::ENGLISH, LanguageCode::GREEK];
 
@@ -22,11 +25,15 @@ impl LanguageCode {
     pub const ENGLISH: LanguageCode = LanguageCode(*b"EN");
     pub const GREEK: LanguageCode = LanguageCode(*b"EL");
 
-    /// Case-insensitive and trimmed; `Ok(None)` when nothing was sent.
+    /// Case-insensitive and trimmed; `Ok(None)` when nothing was sent. `GR`, CRM.COM's code
+    /// for Greek (its documents list `EN` and `GR`), is Greek: `EL`.
     pub fn parse_optional(field: Field, raw: Option<&str>) -> Result<Option<Self>, FieldError> {
         let Some(raw) = raw.map(str::trim).filter(|raw| !raw.is_empty()) else {
             return Ok(None);
         };
+        if raw.eq_ignore_ascii_case(CRM_GREEK) {
+            return Ok(Some(Self::GREEK));
+        }
         let lower = raw.to_ascii_lowercase();
         let known = lower.len() == 2 && ISO_639_1.split(' ').any(|code| code == lower);
         match lower.as_bytes() {
@@ -53,6 +60,14 @@ impl LanguageCode {
     pub fn as_str(&self) -> &str {
         // Built only from ASCII letters.
         std::str::from_utf8(&self.0).unwrap_or("EN")
+    }
+
+    /// As CRM.COM's v2 face writes it: Greek is `GR` there, every other language as here.
+    pub fn crm_spelling(self) -> String {
+        match self {
+            Self::GREEK => CRM_GREEK.to_owned(),
+            other => other.to_string(),
+        }
     }
 
     /// Whether the portal's pages and messages are written in it.
@@ -107,6 +122,13 @@ mod tests {
                 "{bad}"
             );
         }
+        assert_eq!(
+            parse("gr").unwrap(),
+            Some(LanguageCode::GREEK),
+            "CRM.COM's Greek"
+        );
+        assert_eq!(LanguageCode::GREEK.crm_spelling(), "GR");
+        assert_eq!(LanguageCode::ENGLISH.crm_spelling(), "EN");
         assert_eq!(LanguageCode::from_stored("el"), None);
         assert_eq!(
             LanguageCode::from_stored("EL").map(|c| c.offered()),

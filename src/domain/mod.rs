@@ -1,5 +1,6 @@
 //! Types that can only hold valid data: parse at the edge, trust everywhere after.
 
+pub mod agreement;
 pub mod contact;
 pub mod countries;
 pub mod email;
@@ -17,6 +18,7 @@ pub mod phone;
 pub mod purpose;
 pub mod validation;
 
+pub use agreement::{Agreement, AgreementInput};
 pub use contact::{ApiKeyKind, ContactType, IdentificationName, OrgType, Provider, Role};
 pub use email::Email;
 pub use field::{CredentialPart, Field, IdentificationPart, IdentityPart, PhonePart};

@@ -1,5 +1,5 @@
 use super::{Backend, Conn, Db};
-use crate::domain::{ContactCode, ContactId, ContactType, LanguageCode};
+use crate::domain::{Agreement, ContactCode, ContactId, ContactType, LanguageCode};
 
 #[derive(Clone, Debug)]
 pub struct ContactRow {
@@ -16,6 +16,8 @@ pub struct ContactRow {
     pub sms_opt_out: bool,
     pub avatar: Option<String>,
     pub language_code: Option<LanguageCode>,
+    /// Written at sign-up only (no update changes it).
+    pub agreement: Agreement,
     pub is_verified: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -40,6 +42,8 @@ struct Stored {
     sms_opt_out: i64,
     avatar: Option<String>,
     language_code: Option<String>,
+    referred_by: Option<String>,
+    country_of_agreement: Option<String>,
     is_verified: i64,
     created_at: i64,
     updated_at: i64,
@@ -66,6 +70,10 @@ impl From<Stored> for ContactRow {
                 .language_code
                 .as_deref()
                 .and_then(LanguageCode::from_stored),
+            agreement: Agreement {
+                referred_by: s.referred_by,
+                country_of_agreement: s.country_of_agreement,
+            },
             is_verified: s.is_verified != 0,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -96,6 +104,7 @@ impl ContactRow {
             sms_opt_out: false,
             avatar: None,
             language_code: None,
+            agreement: Agreement::default(),
             is_verified: false,
             created_at: now,
             updated_at: now,
@@ -106,15 +115,15 @@ impl ContactRow {
 
 const COLUMNS: &str =
     "id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
-     email_opt_out, sms_opt_out, avatar, language_code, is_verified, created_at, updated_at, \
-     incarnation";
+     email_opt_out, sms_opt_out, avatar, language_code, referred_by, country_of_agreement, \
+     is_verified, created_at, updated_at, incarnation";
 
 pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contacts (id, code, contact_type, title, first_name, last_name, company_name, email, phone, \
          email_opt_out, sms_opt_out, avatar, is_verified, created_at, updated_at, search_text, incarnation, \
-         language_code) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+         language_code, referred_by, country_of_agreement) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     )
     .bind(&c.id)
     .bind(&c.code)
@@ -134,6 +143,8 @@ pub async fn insert<'e>(ex: impl Conn<'e>, c: &ContactRow) -> sqlx::Result<()> {
     .bind(search_text(c))
     .bind(&c.incarnation)
     .bind(c.language_code.as_ref().map(LanguageCode::as_str))
+    .bind(&c.agreement.referred_by)
+    .bind(&c.agreement.country_of_agreement)
     .execute(ex.write())
     .await?;
     Ok(())

@@ -35,6 +35,8 @@ pub fn form_field(field: Field) -> &'static str {
         Field::EmailOptOut => "email_opt_out",
         Field::SmsOptOut => "sms_opt_out",
         Field::LanguageCode => "language_code",
+        Field::ReferralCode => "referral_code",
+        Field::CountryOfAgreement => "country_of_agreement",
         Field::Avatar => "avatar",
         Field::Organisations => "organisation_id",
         Field::Identity(part) | Field::NewIdentity(part) | Field::SignIn(part) => identity(part),

@@ -76,6 +76,7 @@ impl RegistrationForm {
             email_opt_out: self.email_opt_out.is_some(),
             sms_opt_out: self.sms_opt_out.is_some(),
             language_code: self.language_code,
+            agreement: Default::default(),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::common::{
 
 /// These stories send several codes to one identity within a second (sign-up, then sign-in or
 /// reset): the 60 s cool-down, tested on its own elsewhere, is off for them.
-async fn app_without_cooldown() -> TestApp {
+pub(crate) async fn app_without_cooldown() -> TestApp {
     spawn_app_with(|s| s.limits.otp_send_cooldown = std::time::Duration::ZERO).await
 }
 
@@ -20,12 +20,12 @@ const V2: &str = "/self-service/v2/contacts";
 
 /// A request as a CRM.COM app sends it: `api_key` before sign-in, only `Bearer` after.
 /// `validate_otp` with a code and the `auth_otp` it was sent with, as a CRM.COM app sends it.
-async fn v2_validate(app: &TestApp, code: &str, auth_otp: &Value) -> reqwest::Response {
+pub(crate) async fn v2_validate(app: &TestApp, code: &str, auth_otp: &Value) -> reqwest::Response {
     let body = json!({ "code": code, "auth_otp": auth_otp });
     call(app, Method::POST, "/validate_otp", None, Some(body)).await
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -43,7 +43,7 @@ async fn call(
     request.send().await.expect("request sent")
 }
 
-async fn json_of(response: reqwest::Response, status: StatusCode) -> Value {
+pub(crate) async fn json_of(response: reqwest::Response, status: StatusCode) -> Value {
     let actual = response.status();
     let body = response.text().await.unwrap_or_default();
     assert_eq!(actual, status, "{body}");
@@ -59,7 +59,7 @@ fn now_secs() -> i64 {
 
 /// CRM.COM's token response: the keys and their types, `expiration_date` in epoch seconds
 /// 15 minutes ahead, the contact with its `type`.
-fn assert_token_response(body: &Value, contact_id: Option<&str>) {
+pub(crate) fn assert_token_response(body: &Value, contact_id: Option<&str>) {
     assert!(
         body["access_token"]
             .as_str()
@@ -102,7 +102,11 @@ async fn register_phone(app: &TestApp, national: &str) -> Value {
             },
             "accept_terms_&_conditions": true,
             "sms_opt_out": false,
-            "language_code": "EL",
+            // CRM.COM's code for Greek (ISO 639-1 says EL).
+            "language_code": "GR",
+            // The referrer's code and the country of agreement, as CRM.COM's document shows them.
+            "referral_code": "3M5Y1P",
+            "country_of_agreement": "cyp",
         })),
     )
     .await;
@@ -162,7 +166,26 @@ async fn a_crm_app_registers_by_phone_reads_and_updates_the_contact_refreshes_an
         json!({ "type": "MOBILE", "number": national, "country_code": "CYP" })
     );
     assert_eq!(contact["sms_opt_out"], false);
-    assert_eq!(contact["language_code"], "EL", "kept from the registration");
+    assert_eq!(
+        contact["language_code"], "GR",
+        "kept, and spelled as CRM.COM does"
+    );
+    assert_eq!(contact["country_of_agreement"], "CYP", "kept, upper-case");
+    assert!(
+        contact.get("referral_code").is_none(),
+        "a reply's referral_code is the contact's own code for friends, which it has none of"
+    );
+    let kept = body_json(
+        app.backoffice(Method::GET, &format!("/contacts/{id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(kept["referred_by"], "3M5Y1P", "{kept}");
+    assert_eq!(
+        kept["language_code"], "EL",
+        "the back office speaks ISO 639-1"
+    );
+    assert_eq!(kept["country_of_agreement"], "CYP", "{kept}");
     assert!(contact["code"].as_str().is_some_and(|c| !c.is_empty()));
 
     let updated = json_of(
@@ -704,38 +727,45 @@ async fn errors_name_the_v2_fields() {
             "TERMS_NOT_ACCEPTED".into()
         )]
     );
-    let problem = assert_problem(
-        register(json!({
-            "first_name": "A", "last_name": "B", "language_code": "xx",
-            "custom_fields": [{ "key": "loyalty", "value": "gold" }], "pass_pin": "1234",
+    // A 400 on `body` (a valid email registration plus `extra`): its field errors.
+    let refused = |extra: Value| {
+        let mut body = json!({
+            "first_name": "A", "last_name": "B",
             "identification": { "provider": "EMAIL", "email": unique_email() },
+        });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let response = register(body);
+        async move {
+            let problem =
+                assert_problem(response.await, StatusCode::BAD_REQUEST, "VALIDATION_FAILED").await;
+            field_errors(&problem)
+        }
+    };
+    let pair = |field: &str, code: &str| (field.to_owned(), code.to_owned());
+    assert_eq!(
+        refused(json!({
+            "language_code": "xx", "custom_fields": [{ "key": "loyalty", "value": "gold" }],
+            "pass_pin": "1234",
         }))
         .await,
-        StatusCode::BAD_REQUEST,
-        "VALIDATION_FAILED",
-    )
-    .await;
-    assert_eq!(
-        field_errors(&problem),
         vec![
-            ("custom_fields".into(), "UNSUPPORTED".into()),
-            ("pass_pin".into(), "UNSUPPORTED".into())
+            pair("custom_fields", "UNSUPPORTED"),
+            pair("pass_pin", "UNSUPPORTED")
         ],
         "the fields not kept are refused before any value is checked"
     );
-    let problem = assert_problem(
-        register(json!({
-            "first_name": "A", "last_name": "B", "language_code": "xx",
-            "identification": { "provider": "EMAIL", "email": unique_email() },
-        }))
-        .await,
-        StatusCode::BAD_REQUEST,
-        "VALIDATION_FAILED",
-    )
-    .await;
     assert_eq!(
-        field_errors(&problem),
-        vec![("language_code".into(), "INVALID_VALUE".into())]
+        refused(json!({ "language_code": "xx" })).await,
+        vec![pair("language_code", "INVALID_VALUE")]
+    );
+    assert_eq!(
+        refused(json!({ "country_of_agreement": "CY", "referral_code": "x".repeat(65) })).await,
+        vec![
+            pair("referral_code", "TOO_LONG"),
+            pair("country_of_agreement", "INVALID_COUNTRY_CODE")
+        ]
     );
     assert_eq!(app.contact_count().await, 0, "nothing was made");
     let problem = assert_problem(

@@ -147,6 +147,7 @@ impl RegisterRequest {
                 .flag(self.sms_opt_out, Field::SmsOptOut)
                 .unwrap_or(false),
             language_code: read.text(self.language_code, Field::LanguageCode),
+            agreement: Default::default(),
         };
         // Type errors first: the service would only repeat them less precisely.
         read.finish()?;

@@ -173,8 +173,11 @@ pub struct Contact {
     pub sms_opt_out: bool,
     pub email_opt_out: bool,
     pub avatar_url: Option<String>,
-    /// ISO 639-1, upper-case (EN, EL); none when never given.
+    /// ISO 639-1, upper-case, but Greek as CRM.COM writes it: `GR` (EN, GR, IT); none when
+    /// never given.
     pub language_code: Option<String>,
+    /// ISO 3166 alpha-3, as given at sign-up.
+    pub country_of_agreement: Option<String>,
 }
 
 impl From<ContactView> for Contact {
@@ -192,7 +195,12 @@ impl From<ContactView> for Contact {
             sms_opt_out: c.sms_opt_out,
             email_opt_out: c.email_opt_out,
             avatar_url: c.avatar,
-            language_code: c.language_code,
+            language_code: c
+                .language_code
+                .as_deref()
+                .and_then(crate::domain::LanguageCode::from_stored)
+                .map(crate::domain::LanguageCode::crm_spelling),
+            country_of_agreement: c.country_of_agreement,
         }
     }
 }

@@ -11,7 +11,9 @@ use crate::{
         lenient::{carries_data, Flag, Lenient, Read},
         self_service::requests::{code_in, credential, Credentials, ValidateError},
     },
-    domain::{Field, FieldError, Identity, IdentityPart, OtpCode, ValidationErrors},
+    domain::{
+        AgreementInput, Field, FieldError, Identity, IdentityPart, OtpCode, ValidationErrors,
+    },
     services::{
         auth::{IdentityInput, RegisterInput, SignInAttempt},
         contacts::ProfileUpdate,
@@ -119,10 +121,11 @@ pub struct RegisterRequest {
     #[serde(default)]
     #[schema(value_type = Option<crate::api::lenient::Refused>)]
     pub custom_fields: Option<Value>,
-    /// Refused, as `custom_fields`.
+    /// The referral code of the contact who referred this one: kept on it as given (at most 64
+    /// characters), shown to the back office as `referred_by`.
     #[serde(default)]
-    #[schema(value_type = Option<crate::api::lenient::Refused>)]
-    pub referral_code: Option<Value>,
+    #[schema(value_type = Option<String>)]
+    pub referral_code: Text,
     /// Refused, as `custom_fields`.
     #[serde(default)]
     #[schema(value_type = Option<crate::api::lenient::Refused>)]
@@ -131,10 +134,10 @@ pub struct RegisterRequest {
     #[serde(default)]
     #[schema(value_type = Option<crate::api::lenient::Refused>)]
     pub pass_pin: Option<Value>,
-    /// Refused, as `custom_fields`.
+    /// ISO 3166 alpha-3 (CYP, GRC), any case: kept on the contact upper-case.
     #[serde(default)]
-    #[schema(value_type = Option<crate::api::lenient::Refused>)]
-    pub country_of_agreement: Option<Value>,
+    #[schema(value_type = Option<String>)]
+    pub country_of_agreement: Text,
 }
 
 impl RegisterRequest {
@@ -175,15 +178,18 @@ impl RegisterRequest {
                 .flag(self.sms_opt_out, Field::SmsOptOut)
                 .unwrap_or(false),
             language_code: read.text(self.language_code, Field::LanguageCode),
+            agreement: AgreementInput {
+                referral_code: read.text(self.referral_code, Field::ReferralCode),
+                country_of_agreement: read
+                    .text(self.country_of_agreement, Field::CountryOfAgreement),
+            },
         };
         refuse_unkept(
             &mut read,
             &[
                 (&self.custom_fields, "custom_fields"),
-                (&self.referral_code, "referral_code"),
                 (&self.pass_code, "pass_code"),
                 (&self.pass_pin, "pass_pin"),
-                (&self.country_of_agreement, "country_of_agreement"),
             ],
         );
         read.finish()?;

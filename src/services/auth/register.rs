@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     domain::{
-        CodeIntent, ContactCode, ContactId, ContactType, Field, FieldError, LanguageCode,
-        PendingRegistration, PersonName, Provider, ValidationErrors,
+        Agreement, AgreementInput, CodeIntent, ContactCode, ContactId, ContactType, Field,
+        FieldError, LanguageCode, PendingRegistration, PersonName, Provider, ValidationErrors,
     },
     services::{limits::Limit, CodeError, Core},
     store::{
@@ -30,6 +30,8 @@ pub struct RegisterInput {
     pub email_opt_out: bool,
     pub sms_opt_out: bool,
     pub language_code: Option<String>,
+    /// CRM.COM's v2 sign-up extras (the other faces send none).
+    pub agreement: AgreementInput,
 }
 
 /// A registration whose every part parsed.
@@ -40,6 +42,7 @@ pub struct Registration {
     pub identity: Identity,
     pub password: Option<String>,
     pub language_code: Option<LanguageCode>,
+    pub agreement: Agreement,
 }
 
 impl RegisterInput {
@@ -70,6 +73,7 @@ impl RegisterInput {
                 self.language_code.as_deref(),
             ))
             .flatten();
+        let agreement = self.agreement.parse(&mut errors);
         if !self.service_acceptance {
             errors.push(FieldError::new(
                 Field::Terms,
@@ -88,6 +92,7 @@ impl RegisterInput {
                     identity,
                     password,
                     language_code,
+                    agreement,
                 })
             }
             _ => Err(errors),
@@ -111,6 +116,7 @@ impl Core {
             identity,
             password,
             language_code,
+            agreement,
         } = input.check()?;
 
         // Refusals that need no password hash come first, so a flood is cheap to turn away. With
@@ -142,6 +148,7 @@ impl Core {
                 sms_opt_out: input.sms_opt_out,
                 password_hash,
                 language_code: language_code.map(|code| code.to_string()),
+                agreement,
             }),
         };
         let request = CodeRequest::new(intent, &identity, true)
@@ -203,6 +210,7 @@ async fn create_contact(
         .language_code
         .as_deref()
         .and_then(LanguageCode::from_stored);
+    contact.agreement = pending.agreement.clone();
     contact.is_verified = true;
     let id = contact.id.clone();
     store::contacts::insert(&mut **tx, &contact).await?;

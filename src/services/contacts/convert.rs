@@ -19,6 +19,8 @@ pub fn contact_view(row: &ContactRow) -> ContactView {
         sms_opt_out: row.sms_opt_out,
         avatar: row.avatar.clone(),
         language_code: row.language_code.map(|code| code.to_string()),
+        referred_by: row.agreement.referred_by.clone(),
+        country_of_agreement: row.agreement.country_of_agreement.clone(),
         is_verified: row.is_verified,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),

@@ -277,6 +277,8 @@ fn ContactView(
                 <dt>"Email"</dt><dd>{dash(c.email.clone())}</dd>
                 <dt>"Phone"</dt><dd>{dash(c.phone.as_deref().map(crate::web::format::readable_phone))}</dd>
                 <dt>"Language"</dt><dd>{dash(c.language_code.clone())}</dd>
+                <dt>"Referred by (referral code)"</dt><dd>{dash(c.referred_by.clone())}</dd>
+                <dt>"Country of agreement"</dt><dd>{dash(c.country_of_agreement.clone())}</dd>
                 <dt>"Marketing"</dt><dd>{format!("emails {}, SMS {}", if c.email_opt_out { "off" } else { "on" }, if c.sms_opt_out { "off" } else { "on" })}</dd>
                 <dt>"Created"</dt><dd><crate::web::format::Time at=c.created_at.clone()/></dd>
             </dl>
