@@ -12,6 +12,7 @@ mod concurrency;
 mod connections;
 mod credentials;
 mod crm_v2;
+mod crm_v2_fields;
 mod delivery;
 mod docs;
 mod facebook;
