@@ -60,6 +60,12 @@ async fn pages_follow_the_browser_then_the_switch() {
     let response = switch(&mut browser, "el", "/").await;
     assert_see_other(&response, "/");
     assert_eq!(html_lang(&browser.get_html("/").await), "el");
+    let agents = browser.get_html("/agent/sign-in").await;
+    assert_eq!(
+        title(&agents),
+        "Σύνδεση στη διαχείριση · Contacts Portal",
+        "the back office too"
+    );
     let missing = browser.get("/no-such-page").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(html_lang(&missing.text().await.unwrap()), "el");

@@ -1,5 +1,6 @@
 //! Admin pages: organisations (agents see them, admins create them), agents, API keys.
 
+use crate::web::i18n::{later_with, tr, tr_message};
 use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
@@ -33,11 +34,11 @@ pub const ORG_TYPES: &[(&str, &str)] = &[
     ("SERVICE_OWNER", "Service owner"),
     ("VENUE", "Venue"),
 ];
-const ROLES: &[(&str, &str)] = &[
+pub(crate) const ROLES: &[(&str, &str)] = &[
     (Role::Agent.as_str(), "Agent"),
     (Role::Admin.as_str(), "Admin"),
 ];
-const KEY_KINDS: &[(&str, &str)] = &[
+pub(crate) const KEY_KINDS: &[(&str, &str)] = &[
     (ApiKeyKind::Backoffice.as_str(), "Back office (secret)"),
     (ApiKeyKind::SelfService.as_str(), "Self-service (public)"),
 ];
@@ -74,7 +75,10 @@ pub async fn admin_page(what: String) -> Result<Option<AdminState>, PortalError>
         "api-keys" => {
             if let Some(sealed) = session.remove::<String>(NEW_KEY).await? {
                 if let Some(key) = core.unseal(&sealed) {
-                    state.form.notice = Some(format!("New key (shown only now, copy it): {key}"));
+                    state.form.notice = Some(later_with(
+                        "New key (shown only now, copy it): {key}",
+                        &[("key", &key)],
+                    ));
                 }
             }
             core.api_keys(&actor)
@@ -146,7 +150,7 @@ pub async fn create_organisation(
     let outcome = ssr::core()?
         .create_organisation(&agent.actor(), name.as_deref(), org_type.as_deref())
         .await
-        .map(|org| format!("Created {}", org.name));
+        .map(|org| later_with("Created {name}", &[("name", &org.name)]));
     back_to("organisations", outcome, form).await
 }
 
@@ -180,7 +184,15 @@ pub async fn create_agent(#[server(flatten)] new_agent: NewAgentForm) -> Result<
     let outcome = ssr::core()?
         .create_agent(&agent.actor(), &email, &role, password.unwrap_or_default())
         .await
-        .map(|created| format!("Created {} ({})", created.email, created.role));
+        .map(|created| {
+            later_with(
+                "Created {email} ({role})",
+                &[
+                    ("email", &created.email),
+                    ("role", &created.role.to_string()),
+                ],
+            )
+        });
     back_to("agents", outcome, form).await
 }
 
@@ -285,16 +297,16 @@ fn admin_frame(what: &'static str, body: fn(AdminState) -> AnyView) -> impl Into
                                 {if allowed { body(s) } else {
                                     let form = s.form.clone();
                                     view! {
-                                        <h1>"Admins only"</h1>
+                                        <h1>{tr("Admins only")}</h1>
                                         <FormMessages form/>
-                                        <p class="lead">"This page is for admins. Ask an admin if you need access."</p>
+                                        <p class="lead">{tr("This page is for admins. Ask an admin if you need access.")}</p>
                                     }.into_any()
                                 }}
                             </AgentPage>
                         }.into_any()
                     }
-                    Ok(None) => view! { <p><a href="/agent/sign-in">"Sign in"</a></p> }.into_any(),
-                    Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Ok(None) => view! { <p><a href="/agent/sign-in">{tr("Sign in")}</a></p> }.into_any(),
+                    Err(e) => view! { <div class="alert error" role="alert">{tr_message(&e.to_string())}</div> }.into_any(),
                 }
             })}
         </Suspense>
@@ -306,24 +318,24 @@ pub fn OrganisationsPage() -> impl IntoView {
     admin_frame("organisations", |s| {
         let form = s.form.clone();
         view! {
-            <h1>"Organisations"</h1>
+            <h1>{tr("Organisations")}</h1>
             <FormMessages form=form.clone()/>
             {if s.organisations.is_empty() {
-                view! { <div class="empty"><p>"No organisations yet."</p></div> }.into_any()
+                view! { <div class="empty"><p>{tr("No organisations yet.")}</p></div> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap"><table class="table">
-                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th></tr></thead>
+                        <thead><tr><th scope="col">{tr("Name")}</th><th scope="col">{tr("Type")}</th></tr></thead>
                         <tbody>{s.organisations.into_iter().map(|o| view! { <tr><td>{o.name}</td><td>{o.org_type.as_str()}</td></tr> }).collect_view()}</tbody>
                     </table></div>
                 }.into_any()
             }}
             {s.is_admin.then(|| view! {
                 <form class="form card" method="post" action=CreateOrganisation::url() novalidate>
-                    <h2>"New organisation"</h2>
+                    <h2>{tr("New organisation")}</h2>
                     <TextField form=form.clone() name="name" label="Name" maxlength=100/>
                     <RadioGroup form=form.clone() name="org_type" legend="Organisation type" options=ORG_TYPES/>
-                    <div class="actions"><button type="submit" class="btn">"Create organisation"</button></div>
+                    <div class="actions"><button type="submit" class="btn">{tr("Create organisation")}</button></div>
                 </form>
             })}
         }
@@ -336,18 +348,18 @@ pub fn AgentsPage() -> impl IntoView {
     admin_frame("agents", |s| {
         let form = s.form.clone();
         view! {
-            <h1>"Agents"</h1>
+            <h1>{tr("Agents")}</h1>
             <FormMessages form=form.clone()/>
             <div class="table-wrap"><table class="table">
-                <thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Actions"</th></tr></thead>
+                <thead><tr><th scope="col">{tr("Email")}</th><th scope="col">{tr("Role")}</th><th scope="col">{tr("State")}</th><th scope="col">{tr("Actions")}</th></tr></thead>
                 <tbody>{s.agents.into_iter().map(|a| {
-                    let toggle = if a.disabled { ("enable", "Enable") } else { ("disable", "Disable") };
-                    let role = if a.role == Role::Admin { ("make-agent", "Make agent") } else { ("make-admin", "Make admin") };
+                    let toggle = if a.disabled { ("enable", tr("Enable")) } else { ("disable", tr("Disable")) };
+                    let role = if a.role == Role::Admin { ("make-agent", tr("Make agent")) } else { ("make-admin", tr("Make admin")) };
                     view! {
                         <tr>
                             <td>{a.email.clone()}</td>
                             <td>{a.role.as_str()}</td>
-                            <td>{if a.disabled { "Disabled" } else { "Active" }}</td>
+                            <td>{if a.disabled { tr("Disabled") } else { tr("Active") }}</td>
                             <td class="row">
                                 {[toggle, role].into_iter().map(|(action, label)| view! {
                                     <form method="post" action=UpdateAgent::url()>
@@ -362,11 +374,11 @@ pub fn AgentsPage() -> impl IntoView {
                 }).collect_view()}</tbody>
             </table></div>
             <form class="form card" method="post" action=CreateAgent::url() novalidate>
-                <h2>"Invite an agent"</h2>
+                <h2>{tr("Invite an agent")}</h2>
                 <TextField form=form.clone() name="email" label="Email" kind="email"/>
                 <RadioGroup form=form.clone() name="role" legend="Role" options=ROLES/>
                 <TextField form=form.clone() name="password" label="Initial password" kind="password" autocomplete="new-password" hint="At least 8 characters; share it with the agent privately."/>
-                <div class="actions"><button type="submit" class="btn">"Create agent"</button></div>
+                <div class="actions"><button type="submit" class="btn">{tr("Create agent")}</button></div>
             </form>
         }
         .into_any()
@@ -378,31 +390,31 @@ pub fn ApiKeysPage() -> impl IntoView {
     admin_frame("api-keys", |s| {
         let form = s.form.clone();
         view! {
-            <h1>"API keys"</h1>
+            <h1>{tr("API keys")}</h1>
             <FormMessages form=form.clone()/>
             <div class="table-wrap"><table class="table">
-                <thead><tr><th scope="col">"Key"</th><th scope="col">"Kind"</th><th scope="col">"Label"</th><th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"State"</th></tr></thead>
+                <thead><tr><th scope="col">{tr("Key")}</th><th scope="col">{tr("Kind")}</th><th scope="col">{tr("Label")}</th><th scope="col">{tr("Created")}</th><th scope="col">{tr("Last used")}</th><th scope="col">{tr("State")}</th></tr></thead>
                 <tbody>{s.api_keys.into_iter().map(|k| view! {
                     <tr>
                         <td><code>{format!("{}…", k.prefix)}</code></td>
                         <td>{k.kind.as_str()}</td>
                         <td>{k.label.unwrap_or_default()}</td>
                         <td><crate::web::format::Time at=k.created_at/></td>
-                        <td>{match k.last_used_at { Some(at) => view! { <crate::web::format::Time at/> }.into_any(), None => "never".into_any() }}</td>
-                        <td>{if k.revoked { view! { <span>"Revoked"</span> }.into_any() } else { view! {
+                        <td>{match k.last_used_at { Some(at) => view! { <crate::web::format::Time at/> }.into_any(), None => tr("never").into_any() }}</td>
+                        <td>{if k.revoked { view! { <span>{tr("Revoked")}</span> }.into_any() } else { view! {
                             <form method="post" action=RevokeApiKey::url()>
                                 <input type="hidden" name="key_id" value=k.id/>
-                                <button type="submit" class="link">"Revoke"</button>
+                                <button type="submit" class="link">{tr("Revoke")}</button>
                             </form>
                         }.into_any() }}</td>
                     </tr>
                 }).collect_view()}</tbody>
             </table></div>
             <form class="form card" method="post" action=CreateApiKey::url() novalidate>
-                <h2>"New API key"</h2>
+                <h2>{tr("New API key")}</h2>
                 <RadioGroup form=form.clone() name="kind" legend="Kind" options=KEY_KINDS/>
                 <TextField form=form.clone() name="label" label="Label (optional)"/>
-                <div class="actions"><button type="submit" class="btn">"Create key"</button></div>
+                <div class="actions"><button type="submit" class="btn">{tr("Create key")}</button></div>
             </form>
         }
         .into_any()
@@ -413,10 +425,10 @@ pub fn ApiKeysPage() -> impl IntoView {
 pub fn AuditPage() -> impl IntoView {
     admin_frame("audit", |s| {
         view! {
-            <h1>"Audit trail"</h1>
-            <p class="lead">"Who changed agents, roles, API keys and organisations, newest first. Changes to contacts are on each contact's page."</p>
+            <h1>{tr("Audit trail")}</h1>
+            <p class="lead">{tr("Who changed agents, roles, API keys and organisations, newest first. Changes to contacts are on each contact's page.")}</p>
             {if s.audit.is_empty() {
-                view! { <div class="empty"><p>"Nothing yet."</p></div> }.into_any()
+                view! { <div class="empty"><p>{tr("Nothing yet.")}</p></div> }.into_any()
             } else {
                 view! {
                     <ol class="timeline">

@@ -1,6 +1,7 @@
 //! `/agent/contacts/{id}`: details, identities (masked), organisations (join/leave), audit trail,
 //! **Edit** (`/agent/contacts/{id}/edit`) and delete.
 
+use crate::web::i18n::{later, tr, tr_message, tr_with};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -112,7 +113,7 @@ pub async fn update_contact(#[server(flatten)] typed: EditContactForm) -> Result
                 &session,
                 &form_key(&id),
                 FormState {
-                    notice: Some("Saved".into()),
+                    notice: Some(later("Saved")),
                     ..Default::default()
                 },
             )
@@ -219,10 +220,10 @@ fn load(edit: bool) -> impl IntoView {
                     Ok(Some(s)) => match (s.detail.clone(), edit) {
                         (Some(detail), false) => view! { <AgentPage is_admin=s.is_admin><ContactView detail organisations=s.organisations form=s.form/></AgentPage> }.into_any(),
                         (Some(detail), true) => view! { <AgentPage is_admin=s.is_admin><EditView detail form=s.form/></AgentPage> }.into_any(),
-                        (None, _) => view! { <AgentPage is_admin=s.is_admin><h1>"Contact not found"</h1><p><a href="/agent/contacts">"Back to contacts"</a></p></AgentPage> }.into_any(),
+                        (None, _) => view! { <AgentPage is_admin=s.is_admin><h1>{tr("Contact not found")}</h1><p><a href="/agent/contacts">{tr("Back to contacts")}</a></p></AgentPage> }.into_any(),
                     },
-                    Ok(None) => view! { <p><a href="/agent/sign-in">"Sign in"</a></p> }.into_any(),
-                    Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Ok(None) => view! { <p><a href="/agent/sign-in">{tr("Sign in")}</a></p> }.into_any(),
+                    Err(e) => view! { <div class="alert error" role="alert">{tr_message(&e.to_string())}</div> }.into_any(),
                 }
             })}
         </Suspense>
@@ -258,43 +259,43 @@ fn ContactView(
     view! {
         <h1>{c.display_name()}</h1>
         <ul class="badges">
-            {if claimed { view! { <li class="badge ok">"Claimed by the customer"</li> }.into_any() } else { view! { <li class="badge warn">"Not claimed yet"</li> }.into_any() }}
-            {if c.is_verified { view! { <li class="badge ok">"Verified"</li> }.into_any() } else { view! { <li class="badge warn">"Not verified"</li> }.into_any() }}
+            {if claimed { view! { <li class="badge ok">{tr("Claimed by the customer")}</li> }.into_any() } else { view! { <li class="badge warn">{tr("Not claimed yet")}</li> }.into_any() }}
+            {if c.is_verified { view! { <li class="badge ok">{tr("Verified")}</li> }.into_any() } else { view! { <li class="badge warn">{tr("Not verified")}</li> }.into_any() }}
         </ul>
         <FormMessages form=form.clone()/>
         <div class="actions">
-            <a class="btn" href=format!("/agent/contacts/{id}/edit")>"Edit"</a>
-            <a class="btn secondary" href="/agent/contacts">"Back to contacts"</a>
+            <a class="btn" href=format!("/agent/contacts/{id}/edit")>{tr("Edit")}</a>
+            <a class="btn secondary" href="/agent/contacts">{tr("Back to contacts")}</a>
         </div>
         <section class="card stack" aria-labelledby="details-heading">
-            <h2 id="details-heading">"Details"</h2>
+            <h2 id="details-heading">{tr("Details")}</h2>
             <dl class="details">
-                <dt>"ID"</dt><dd><code>{c.id.clone()}</code></dd>
-                <dt>"Code"</dt><dd><code>{c.code.clone()}</code></dd>
-                <dt>"Type"</dt><dd>{if c.contact_type == crate::domain::ContactType::Company { "Company" } else { "Person" }}</dd>
-                <dt>"Title"</dt><dd>{dash(c.title.clone())}</dd>
-                <dt>"Name"</dt><dd>{c.display_name()}</dd>
-                <dt>"Email"</dt><dd>{dash(c.email.clone())}</dd>
-                <dt>"Phone"</dt><dd>{dash(c.phone.as_deref().map(crate::web::format::readable_phone))}</dd>
-                <dt>"Language"</dt><dd>{dash(c.language_code.clone())}</dd>
-                <dt>"Referred by (referral code)"</dt><dd>{dash(c.referred_by.clone())}</dd>
-                <dt>"Country of agreement"</dt><dd>{dash(c.country_of_agreement.clone())}</dd>
-                <dt>"Marketing"</dt><dd>{format!("emails {}, SMS {}", if c.email_opt_out { "off" } else { "on" }, if c.sms_opt_out { "off" } else { "on" })}</dd>
-                <dt>"Created"</dt><dd><crate::web::format::Time at=c.created_at.clone()/></dd>
+                <dt>{tr("ID")}</dt><dd><code>{c.id.clone()}</code></dd>
+                <dt>{tr("Code")}</dt><dd><code>{c.code.clone()}</code></dd>
+                <dt>{tr("Type")}</dt><dd>{if c.contact_type == crate::domain::ContactType::Company { tr("Company") } else { tr("Person") }}</dd>
+                <dt>{tr("Title")}</dt><dd>{dash(c.title.clone())}</dd>
+                <dt>{tr("Name")}</dt><dd>{c.display_name()}</dd>
+                <dt>{tr("Email")}</dt><dd>{dash(c.email.clone())}</dd>
+                <dt>{tr("Phone")}</dt><dd>{dash(c.phone.as_deref().map(crate::web::format::readable_phone))}</dd>
+                <dt>{tr("Language")}</dt><dd>{dash(c.language_code.clone())}</dd>
+                <dt>{tr("Referred by (referral code)")}</dt><dd>{dash(c.referred_by.clone())}</dd>
+                <dt>{tr("Country of agreement")}</dt><dd>{dash(c.country_of_agreement.clone())}</dd>
+                <dt>{tr("Marketing")}</dt><dd>{tr_with("emails {emails}, SMS {sms}", &[("emails", &tr(if c.email_opt_out { "off" } else { "on" })), ("sms", &tr(if c.sms_opt_out { "off" } else { "on" }))])}</dd>
+                <dt>{tr("Created")}</dt><dd><crate::web::format::Time at=c.created_at.clone()/></dd>
             </dl>
         </section>
         <section class="card stack" aria-labelledby="identities-heading">
-            <h2 id="identities-heading">"Identities"</h2>
+            <h2 id="identities-heading">{tr("Identities")}</h2>
             {if detail.identities.is_empty() {
-                view! { <p class="muted">"None yet: the customer has not claimed this contact."</p> }.into_any()
+                view! { <p class="muted">{tr("None yet: the customer has not claimed this contact.")}</p> }.into_any()
             } else {
-                view! { <ul class="plain">{detail.identities.into_iter().map(|i| view! { <li>{format!("{}: {} ({})", i.provider, crate::web::format::readable_phone(&i.value), if i.verified { "verified" } else { "not verified" })}</li> }).collect_view()}</ul> }.into_any()
+                view! { <ul class="plain">{detail.identities.into_iter().map(|i| view! { <li>{format!("{}: {} ({})", i.provider, crate::web::format::readable_phone(&i.value), if i.verified { tr("verified") } else { tr("not verified") })}</li> }).collect_view()}</ul> }.into_any()
             }}
         </section>
         <section class="card stack" aria-labelledby="orgs-heading">
-            <h2 id="orgs-heading">"Organisations"</h2>
+            <h2 id="orgs-heading">{tr("Organisations")}</h2>
             {if detail.organisations.is_empty() {
-                view! { <p class="muted">"Not a member of any organisation."</p> }.into_any()
+                view! { <p class="muted">{tr("Not a member of any organisation.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain">
@@ -305,7 +306,7 @@ fn ContactView(
                                     <input type="hidden" name="id" value=id.clone()/>
                                     <input type="hidden" name="organisation_id" value=o.id.clone()/>
                                     <input type="hidden" name="action" value="leave"/>
-                                    <button type="submit" class="link">{format!("Leave {}", o.name)}</button>
+                                    <button type="submit" class="link">{tr_with("Leave {organisation}", &[("organisation", &o.name)])}</button>
                                 </form>
                             </li>
                         }).collect_view()}
@@ -317,19 +318,19 @@ fn ContactView(
                     <input type="hidden" name="id" value=id.clone()/>
                     <input type="hidden" name="action" value="join"/>
                     <div class="field">
-                        <label for="organisation_id">"Organisation"</label>
+                        <label for="organisation_id">{tr("Organisation")}</label>
                         <select id="organisation_id" name="organisation_id" aria-invalid=org_error.is_some().then_some("true")>
-                            <option value="">"Choose an organisation"</option>
+                            <option value="">{tr("Choose an organisation")}</option>
                             {joinable.into_iter().map(|o| view! { <option value=o.id>{o.name}</option> }).collect_view()}
                         </select>
-                        {org_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                        {org_error.map(|e| view! { <p class="field-error">{tr_message(&e)}</p> })}
                     </div>
-                    <button type="submit" class="btn secondary">"Join"</button>
+                    <button type="submit" class="btn secondary">{tr("Join")}</button>
                 </form>
             })}
         </section>
         <section class="audit card stack" aria-labelledby="audit-heading">
-            <h2 id="audit-heading">"Audit trail"</h2>
+            <h2 id="audit-heading">{tr("Audit trail")}</h2>
             <ol class="timeline">
                 {detail.audit.into_iter().map(|a| {
                     let who = a.actor.clone();
@@ -341,7 +342,7 @@ fn ContactView(
         </section>
         <form method="post" action=DeleteContact::url() class="actions">
             <input type="hidden" name="id" value=id.clone()/>
-            <button type="submit" class="btn danger">"Delete contact"</button>
+            <button type="submit" class="btn danger">{tr("Delete contact")}</button>
         </form>
     }
 }
@@ -351,7 +352,7 @@ fn EditView(detail: ContactDetail, form: FormState) -> impl IntoView {
     let c = detail.contact;
     let company = c.contact_type == crate::domain::ContactType::Company;
     view! {
-        <h1>{format!("Edit {}", c.display_name())}</h1>
+        <h1>{tr_with("Edit {name}", &[("name", &c.display_name())])}</h1>
         <FormMessages form=form.clone()/>
         <form class="form card" method="post" action=UpdateContact::url() novalidate>
             <input type="hidden" name="id" value=c.id.clone()/>
@@ -369,8 +370,8 @@ fn EditView(detail: ContactDetail, form: FormState) -> impl IntoView {
             <CheckField form=form.clone() name="sms_opt_out" label="No marketing SMS"/>
             <TextField form=form.clone() name="language_code" label="Language (optional)" maxlength=2 hint="A two-letter ISO 639-1 code, for example EN or EL"/>
             <div class="actions">
-                <button type="submit" class="btn">"Save"</button>
-                <a class="btn secondary" href=format!("/agent/contacts/{}", c.id)>"Cancel"</a>
+                <button type="submit" class="btn">{tr("Save")}</button>
+                <a class="btn secondary" href=format!("/agent/contacts/{}", c.id)>{tr("Cancel")}</a>
             </div>
         </form>
     }

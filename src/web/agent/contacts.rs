@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::AgentPage;
 use crate::views::ContactPage;
 use crate::web::error::PortalError;
+use crate::web::i18n::{tr, tr_message, tr_with};
 
 pub const PAGE_SIZE: i64 = 20;
 
@@ -76,8 +77,8 @@ pub fn AgentContactsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match state.await {
                     Ok(Some(s)) => view! { <ContactsView state=s/> }.into_any(),
-                    Ok(None) => view! { <p><a href="/agent/sign-in">"Sign in"</a></p> }.into_any(),
-                    Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Ok(None) => view! { <p><a href="/agent/sign-in">{tr("Sign in")}</a></p> }.into_any(),
+                    Err(e) => view! { <div class="alert error" role="alert">{tr_message(&e.to_string())}</div> }.into_any(),
                 }
             })}
         </Suspense>
@@ -97,19 +98,15 @@ fn ContactsView(state: ContactsState) -> impl IntoView {
     let last_page = ((paging.total + paging.size - 1) / paging.size).max(1);
     let prev = (paging.page > 1).then(|| page_link(&search, paging.page - 1));
     let next = paging.has_more.then(|| page_link(&search, paging.page + 1));
-    let summary = if searching {
-        format!(
-            "{} contact{} match “{}”.",
-            paging.total,
-            if paging.total == 1 { "" } else { "s" },
-            search
-        )
-    } else {
-        format!(
-            "{} contact{} in all.",
-            paging.total,
-            if paging.total == 1 { "" } else { "s" }
-        )
+    let total = paging.total.to_string();
+    let summary = match (searching, paging.total == 1) {
+        (true, true) => tr_with("1 contact matches “{search}”.", &[("search", &search)]),
+        (true, false) => tr_with(
+            "{count} contacts match “{search}”.",
+            &[("count", &total), ("search", &search)],
+        ),
+        (false, true) => tr("1 contact in all."),
+        (false, false) => tr_with("{count} contacts in all.", &[("count", &total)]),
     };
     let rows = page
         .content
@@ -118,9 +115,9 @@ fn ContactsView(state: ContactsState) -> impl IntoView {
             let href = format!("/agent/contacts/{}", urlencode(&c.id));
             let name = c.display_name();
             let kind = if c.contact_type == crate::domain::ContactType::Company {
-                "Company"
+                tr("Company")
             } else {
-                "Person"
+                tr("Person")
             };
             view! {
                 <tr>
@@ -129,41 +126,41 @@ fn ContactsView(state: ContactsState) -> impl IntoView {
                     <td><code>{c.code}</code></td>
                     <td>{c.email.unwrap_or_default()}</td>
                     <td>{c.phone.as_deref().map(crate::web::format::readable_phone).unwrap_or_default()}</td>
-                    <td>{if c.is_verified { "Yes" } else { "No" }}</td>
+                    <td>{if c.is_verified { tr("Yes") } else { tr("No") }}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <AgentPage is_admin>
-            <h1>"Contacts"</h1>
+            <h1>{tr("Contacts")}</h1>
             <div class="toolbar">
                 <form method="get" action="/agent/contacts" class="row" role="search">
                     <div class="field">
-                        <label for="search">"Search"</label>
-                        <input type="search" id="search" name="search" value=search.clone() placeholder="Name, company, email, phone, code or ID"/>
+                        <label for="search">{tr("Search")}</label>
+                        <input type="search" id="search" name="search" value=search.clone() placeholder=tr("Name, company, email, phone, code or ID")/>
                     </div>
-                    <button type="submit" class="btn">"Search"</button>
+                    <button type="submit" class="btn">{tr("Search")}</button>
                 </form>
-                <a class="btn" href="/agent/contacts/new">"New contact"</a>
+                <a class="btn" href="/agent/contacts/new">{tr("New contact")}</a>
             </div>
             {if empty && !searching {
-                view! { <div class="empty"><p>"No contacts yet."</p><p>"Create the first one with " <a href="/agent/contacts/new">"New contact"</a>"."</p></div> }.into_any()
+                view! { <div class="empty"><p>{tr("No contacts yet.")}</p><p>{tr("Create the first one with ")} <a href="/agent/contacts/new">{tr("New contact")}</a>"."</p></div> }.into_any()
             } else if empty {
-                view! { <div class="empty"><p>{format!("No contact matches “{search}”.")}</p><p>"Check the spelling, or search by code, email, phone or ID. " <a href="/agent/contacts">"Show all contacts"</a></p></div> }.into_any()
+                view! { <div class="empty"><p>{tr_with("No contact matches “{search}”.", &[("search", &search)])}</p><p>{tr("Check the spelling, or search by code, email, phone or ID. ")} <a href="/agent/contacts">{tr("Show all contacts")}</a></p></div> }.into_any()
             } else {
                 view! {
                     <p class="muted">{summary}</p>
                     <div class="table-wrap">
                         <table class="table">
-                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Code"</th><th scope="col">"Email"</th><th scope="col">"Phone"</th><th scope="col">"Verified"</th></tr></thead>
+                            <thead><tr><th scope="col">{tr("Name")}</th><th scope="col">{tr("Type")}</th><th scope="col">{tr("Code")}</th><th scope="col">{tr("Email")}</th><th scope="col">{tr("Phone")}</th><th scope="col">{tr("Verified")}</th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
-                    <nav class="pager" aria-label="Pages">
-                        {prev.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
-                        <span class="current">{format!("Page {} of {}", paging.page, last_page)}</span>
-                        {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
+                    <nav class="pager" aria-label=tr("Pages")>
+                        {prev.map(|href| view! { <a href=href rel="prev">{tr("Previous")}</a> })}
+                        <span class="current">{tr_with("Page {page} of {pages}", &[("page", &paging.page.to_string()), ("pages", &last_page.to_string())])}</span>
+                        {next.map(|href| view! { <a href=href rel="next">{tr("Next")}</a> })}
                     </nav>
                 }.into_any()
             }}

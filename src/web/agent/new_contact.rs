@@ -1,5 +1,6 @@
 //! `/agent/contacts/new`: a person or a company, with an optional ID and Code.
 
+use crate::web::i18n::{tr, tr_message};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{contact_form::ContactFields, layout::AgentPage};
@@ -103,8 +104,8 @@ pub fn NewContactPage() -> impl IntoView {
                 match state.await {
                     Ok(Some((is_admin, form, organisations))) => view! {
                         <AgentPage is_admin>
-                            <h1>"New contact"</h1>
-                            <p class="lead">"For a customer who has not registered. They can claim the account later."</p>
+                            <h1>{tr("New contact")}</h1>
+                            <p class="lead">{tr("For a customer who has not registered. They can claim the account later.")}</p>
                             <FormMessages form=form.clone()/>
                             <form class="form card" method="post" action=CreateContact::url() novalidate>
                                 <RadioGroup form=form.clone() name="contact_type" legend="Type" options=TYPES/>
@@ -122,14 +123,14 @@ pub fn NewContactPage() -> impl IntoView {
                                 <TextField form=form.clone() name="language_code" label="Language (optional)" maxlength=2 hint="A two-letter ISO 639-1 code, for example EN or EL"/>
                                 <OrganisationSelect form=form.clone() organisations/>
                                 <div class="actions">
-                                    <button type="submit" class="btn">"Create contact"</button>
-                                    <a class="btn secondary" href="/agent/contacts">"Cancel"</a>
+                                    <button type="submit" class="btn">{tr("Create contact")}</button>
+                                    <a class="btn secondary" href="/agent/contacts">{tr("Cancel")}</a>
                                 </div>
                             </form>
                         </AgentPage>
                     }.into_any(),
-                    Ok(None) => view! { <p><a href="/agent/sign-in">"Sign in"</a></p> }.into_any(),
-                    Err(e) => view! { <div class="alert error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Ok(None) => view! { <p><a href="/agent/sign-in">{tr("Sign in")}</a></p> }.into_any(),
+                    Err(e) => view! { <div class="alert error" role="alert">{tr_message(&e.to_string())}</div> }.into_any(),
                 }
             })}
         </Suspense>
@@ -143,15 +144,15 @@ fn OrganisationSelect(form: FormState, organisations: Vec<OrganisationView>) -> 
     let error = form.error("organisations");
     view! {
         <div class="field">
-            <label for="organisation_id">"Organisation (optional)"</label>
+            <label for="organisation_id">{tr("Organisation (optional)")}</label>
             <select id="organisation_id" name="organisation_id" aria-invalid=error.is_some().then_some("true")>
-                <option value="">"None"</option>
+                <option value="">{tr("None")}</option>
                 {organisations.into_iter().map(|o| {
                     let selected = o.id == chosen;
                     view! { <option value=o.id selected=selected>{o.name}</option> }
                 }).collect_view()}
             </select>
-            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+            {error.map(|e| view! { <p class="field-error">{tr_message(&e)}</p> })}
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! `/agent/sign-in`: Email, Password → Sign in → `/agent/contacts`.
 
+use crate::web::i18n::{later, tr};
 use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +49,7 @@ pub async fn agent_sign_in(#[server(flatten)] sign_in: AgentSignInForm) -> Resul
             return Ok(());
         }
         Err(CredentialError::InvalidCredentials) => {
-            form.alert = Some("The email or password is not correct.".into())
+            form.alert = Some(later("The email or password is not correct."))
         }
         Err(error) => form = crate::web::outcome::into_form(form, error)?,
     }
@@ -75,14 +76,14 @@ pub fn AgentSignInPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let form = state.await.unwrap_or_default();
                     view! {
-                        <h1>"Back office"</h1>
-                        <p class="lead">"Sign in with your agent account."</p>
+                        <h1>{tr("Back office")}</h1>
+                        <p class="lead">{tr("Sign in with your agent account.")}</p>
                         <FormMessages form=form.clone()/>
                         <form class="form card" method="post" action=AgentSignIn::url() novalidate>
                             <TextField form=form.clone() name="email" label="Email" kind="email" autocomplete="username"/>
                             <TextField form=form.clone() name="password" label="Password" kind="password" autocomplete="current-password"/>
                             <div class="actions">
-                                <button type="submit" class="btn">"Sign in"</button>
+                                <button type="submit" class="btn">{tr("Sign in")}</button>
                             </div>
                         </form>
                     }

@@ -1,8 +1,8 @@
 use super::*;
 
-/// The customer's pages and what they show: every text these files hand to `tr`, `tr_with`,
-/// `later`, `later_with` or to a component's `label`, `legend`, `hint` or `title`.
-const CUSTOMER_PAGES: &[&str] = &[
+/// Every page and what it shows: every text these files hand to `tr`, `tr_with`, `later`,
+/// `later_with` or to a component's `label`, `legend`, `hint` or `title`.
+const PAGES: &[&str] = &[
     "layout.rs",
     "home.rs",
     "register.rs",
@@ -15,6 +15,14 @@ const CUSTOMER_PAGES: &[&str] = &[
     "facebook.rs",
     "forms.rs",
     "outcome.rs",
+    "agent/layout.rs",
+    "agent/sign_in.rs",
+    "agent/contacts.rs",
+    "agent/contact.rs",
+    "agent/contact_form.rs",
+    "agent/new_contact.rs",
+    "agent/deliveries.rs",
+    "agent/admin.rs",
 ];
 
 const MARKERS: &[&str] = &[
@@ -86,11 +94,11 @@ fn the_greek_catalogue_parses_and_has_no_entry_twice() {
 }
 
 #[test]
-fn every_text_of_the_customers_pages_is_in_greek() {
+fn every_text_of_every_page_is_in_greek() {
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/");
     let mut missing = Vec::new();
     let mut checked = 0;
-    for file in CUSTOMER_PAGES {
+    for file in PAGES {
         let source = std::fs::read_to_string(format!("{folder}{file}")).unwrap();
         for text in marked_texts(&source) {
             checked += 1;
@@ -99,8 +107,29 @@ fn every_text_of_the_customers_pages_is_in_greek() {
             }
         }
     }
+    // The choices radio groups offer, labelled by `RadioGroup` (the languages name themselves).
+    use crate::web::agent::{admin, new_contact};
+    for (_, label) in [
+        admin::ORG_TYPES,
+        admin::ROLES,
+        admin::KEY_KINDS,
+        new_contact::TYPES,
+    ]
+    .concat()
+    {
+        checked += 1;
+        if !greek().contains_key(label) && !missing.contains(&label.to_owned()) {
+            missing.push(label.to_owned());
+        }
+    }
+    // Texts chosen by a condition before they reach `tr`.
+    for text in ["on", "off"] {
+        if !greek().contains_key(text) {
+            missing.push(text.to_owned());
+        }
+    }
     assert!(
-        checked > 150,
+        checked > 300,
         "only {checked} texts found: is the scan broken?"
     );
     assert!(
