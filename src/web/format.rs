@@ -13,12 +13,22 @@ pub fn readable_phone(stored: &str) -> String {
     }
 }
 
-/// A stored time (RFC 3339, UTC: `2026-12-03T11:14:04.413Z`) as people read it:
-/// `3 Dec 2026, 11:14 UTC`. Anything else as it is.
-pub fn readable_time(rfc3339: &str) -> String {
-    const MONTHS: [&str; 12] = [
+use crate::domain::LanguageCode;
+
+/// A stored time (RFC 3339, UTC: `2026-12-03T11:14:04.413Z`) as people read it in `language`:
+/// `3 Dec 2026, 11:14 UTC`, `3 Δεκ 2026, 11:14 UTC`. Anything else as it is.
+pub fn readable_time(rfc3339: &str, language: LanguageCode) -> String {
+    const ENGLISH: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
+    const GREEK: [&str; 12] = [
+        "Ιαν", "Φεβ", "Μαρ", "Απρ", "Μαΐ", "Ιουν", "Ιουλ", "Αυγ", "Σεπ", "Οκτ", "Νοε", "Δεκ",
+    ];
+    let months = if language == LanguageCode::GREEK {
+        GREEK
+    } else {
+        ENGLISH
+    };
     let part = |range: std::ops::Range<usize>| {
         rfc3339
             .get(range)
@@ -48,7 +58,7 @@ pub fn readable_time(rfc3339: &str) -> String {
         .parse::<usize>()
         .ok()
         .and_then(|m| m.checked_sub(1))
-        .and_then(|m| MONTHS.get(m))
+        .and_then(|m| months.get(m))
     else {
         return rfc3339.to_owned();
     };
@@ -58,11 +68,32 @@ pub fn readable_time(rfc3339: &str) -> String {
     )
 }
 
+/// A count as people read it in `language`: thousands grouped (`12,345`; Greek `12.345`).
+pub fn readable_count(count: i64, language: LanguageCode) -> String {
+    let separator = if language == LanguageCode::GREEK {
+        '.'
+    } else {
+        ','
+    };
+    let digits = count.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    if count < 0 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
 /// A time element: readable text, the exact value in `datetime` (and as a tooltip).
 #[leptos::component]
 pub fn Time(at: String) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    let readable = readable_time(&at);
+    let readable = readable_time(&at, crate::web::i18n::page_language());
     view! { <time datetime=at.clone() title=at>{readable}</time> }
 }
 
@@ -72,16 +103,24 @@ mod tests {
 
     #[test]
     fn times_read_as_day_month_year_and_minutes() {
+        let english = |at| readable_time(at, LanguageCode::ENGLISH);
+        assert_eq!(english("2026-12-03T11:14:04.413Z"), "3 Dec 2026, 11:14 UTC");
+        assert_eq!(english("2026-01-20T09:05:00Z"), "20 Jan 2026, 09:05 UTC");
         assert_eq!(
-            readable_time("2026-12-03T11:14:04.413Z"),
-            "3 Dec 2026, 11:14 UTC"
-        );
-        assert_eq!(
-            readable_time("2026-01-20T09:05:00Z"),
-            "20 Jan 2026, 09:05 UTC"
+            readable_time("2026-05-20T09:05:00Z", LanguageCode::GREEK),
+            "20 Μαΐ 2026, 09:05 UTC"
         );
         for other in ["never", "2026-13-03T11:14:04Z", "2026-12-03 11:14", ""] {
-            assert_eq!(readable_time(other), other);
+            assert_eq!(english(other), other);
         }
+    }
+
+    #[test]
+    fn counts_group_thousands_as_the_language_does() {
+        assert_eq!(readable_count(0, LanguageCode::ENGLISH), "0");
+        assert_eq!(readable_count(999, LanguageCode::GREEK), "999");
+        assert_eq!(readable_count(1_234, LanguageCode::ENGLISH), "1,234");
+        assert_eq!(readable_count(1_234_567, LanguageCode::GREEK), "1.234.567");
+        assert_eq!(readable_count(-12_345, LanguageCode::ENGLISH), "-12,345");
     }
 }

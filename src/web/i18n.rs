@@ -170,16 +170,24 @@ pub fn translate(language: LanguageCode, english: &str) -> &str {
         .unwrap_or(english)
 }
 
+/// The pages' catalogues, by language (English is the text itself). A language added here is
+/// also listed in `domain::language::OFFERED` and `web::forms::LANGUAGES`.
+const CATALOGUES: &[(LanguageCode, &str)] = &[(LanguageCode::GREEK, include_str!("locales/el.po"))];
+
 fn catalogue(language: LanguageCode) -> Option<&'static HashMap<String, String>> {
-    static GREEK: OnceLock<HashMap<String, String>> = OnceLock::new();
-    (language == LanguageCode::GREEK).then(|| {
-        GREEK.get_or_init(|| {
-            parse_po(include_str!("locales/el.po"))
-                .map(|entries| entries.into_iter().collect())
-                // A broken catalogue is caught by the unit tests; pages then show English.
-                .unwrap_or_default()
+    static PARSED: OnceLock<HashMap<LanguageCode, HashMap<String, String>>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            CATALOGUES
+                .iter()
+                .map(|(language, text)| {
+                    // A broken catalogue is caught by the unit tests; its pages then show English.
+                    let entries = parse_po(text).unwrap_or_default();
+                    (*language, entries.into_iter().collect())
+                })
+                .collect()
         })
-    })
+        .get(&language)
 }
 
 /// The (msgid, msgstr) pairs of a PO file: comments, `msgctxt` and plural forms are not used

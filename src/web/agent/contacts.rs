@@ -98,7 +98,7 @@ fn ContactsView(state: ContactsState) -> impl IntoView {
     let last_page = ((paging.total + paging.size - 1) / paging.size).max(1);
     let prev = (paging.page > 1).then(|| page_link(&search, paging.page - 1));
     let next = paging.has_more.then(|| page_link(&search, paging.page + 1));
-    let total = paging.total.to_string();
+    let total = crate::web::format::readable_count(paging.total, crate::web::i18n::page_language());
     let summary = match (searching, paging.total == 1) {
         (true, true) => tr_with("1 contact matches “{search}”.", &[("search", &search)]),
         (true, false) => tr_with(

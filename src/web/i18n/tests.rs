@@ -74,6 +74,22 @@ fn greek() -> &'static HashMap<String, String> {
 }
 
 #[test]
+fn every_offered_language_but_english_has_a_catalogue_and_a_name() {
+    for language in crate::domain::language::OFFERED {
+        let named = crate::web::forms::LANGUAGES
+            .iter()
+            .any(|(code, _)| *code == language.as_str());
+        assert!(named, "{language} is in the language choice");
+        let has_catalogue = CATALOGUES.iter().any(|(l, _)| l == language);
+        assert_eq!(
+            has_catalogue,
+            *language != LanguageCode::ENGLISH,
+            "{language}"
+        );
+    }
+}
+
+#[test]
 fn the_greek_catalogue_parses_and_has_no_entry_twice() {
     let entries = parse_po(include_str!("../locales/el.po")).expect("el.po parses");
     assert!(entries.len() > 100, "{} entries", entries.len());
