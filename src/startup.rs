@@ -323,14 +323,24 @@ fn failure_page(status: StatusCode) -> Response {
     response
 }
 
-fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-        ),
+/// The Content-Security-Policy of every response; a page's own (`script_nonce`: the nonce of
+/// the inline scripts Leptos writes into it) replaces it, so that those scripts run and no other
+/// inline script does.
+pub fn content_security_policy(script_nonce: Option<&str>) -> String {
+    let scripts = match script_nonce {
+        Some(nonce) => format!("'self' 'nonce-{nonce}'"),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src {scripts}; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
+}
+
+fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
+    let policy = HeaderValue::from_str(&content_security_policy(None))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, policy)
 }
 
 async fn readyz(State(core): State<Core>) -> Response {

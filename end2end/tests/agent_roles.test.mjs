@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  ADMIN, AGENT, JS_MODES, TEST_TIMEOUT, agentNav, agentSignIn, button, emailField, launchBrowser,
+  ADMIN, AGENT, JS_MODES, TEST_TIMEOUT, agentNav, agentSignIn, button, emailField, expectProblems, launchBrowser,
   registerAndVerify, submitAgentSignIn, uniqueEmail, uniqueName, waitForPath, waitForText, withPage,
 } from './helpers.mjs';
 
@@ -42,6 +42,8 @@ describe('agent roles and access', { concurrency: 1 }, () => {
         assert.equal(await navLink(page, 'API keys').count(), 0, 'a plain agent sees no "API keys" link');
 
         for (const path of ADMIN_ONLY) {
+          // The 403 is what this test asks for.
+          expectProblems(page, new RegExp(`403.*${path}`));
           const res = await page.goto(path);
           assert.equal(res.status(), 403, `${path} must answer 403 Forbidden to a plain agent`);
           assert.equal(new URL(page.url()).pathname, path);

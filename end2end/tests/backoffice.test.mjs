@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   ADMIN, JS_MODES, TEST_TIMEOUT, agentSignIn, button, clickAndWaitForNavigation, contactName, createContact, createOrganisation,
-  disableNativeValidation, emailField, field, fillNewContact, launchBrowser, radio, region, searchContacts,
+  disableNativeValidation, emailField, expectProblems, field, fillNewContact, launchBrowser, radio, region, searchContacts,
   uniqueCode, uniqueContactId, uniqueEmail, uniqueName, uniquePhone, waitForFieldError, waitForPath,
   waitForText, withPage,
 } from './helpers.mjs';
@@ -158,7 +158,8 @@ describe('back office', { concurrency: 1 }, () => {
         assert.equal(await field(page, 'Code (optional)').inputValue(), typed.code, 'Code keeps its value');
         assert.equal(await emailField(page).inputValue(), typed.email, 'Email keeps its value');
         assert.equal(await radio(page, 'Type', 'Person').isChecked(), true, 'Type stays Person');
-        // Nothing was created under that ID.
+        // Nothing was created under that ID (the 404 is what this asks for).
+        expectProblems(page, new RegExp(`404.*/agent/contacts/${typed.id}`));
         const res = await page.goto(`/agent/contacts/${typed.id}`);
         assert.equal(res.status(), 404, `GET /agent/contacts/${typed.id} should be 404 after a failed create`);
 

@@ -82,10 +82,50 @@ export async function launchBrowser() {
   }
 }
 
+/** Problems a test expects on its page (a page it opens on purpose that answers 404, say). */
+const expectedProblems = new WeakMap();
+
+/** Lets `page` log problems matching `re` (they are still listed if the test fails). */
+export function expectProblems(page, re) {
+  expectedProblems.set(page, [...(expectedProblems.get(page) ?? []), re]);
+}
+
+/**
+ * Listens to `page` for what a visitor never should cause: console errors, uncaught page
+ * errors, same-origin requests that fail or answer 4xx/5xx (a navigation the test makes to an
+ * error page on purpose is the test's: see `expectProblems`). Returns the list it fills.
+ */
+function watchForProblems(page, origin) {
+  const problems = [];
+  const sameOrigin = (url) => { try { return new URL(url).origin === origin; } catch { return false; } };
+  page.on('console', (message) => {
+    // Another site's page (Facebook's) is not the portal's to fix.
+    const at = message.location()?.url;
+    if (message.type() === 'error' && (!at || sameOrigin(at))) {
+      problems.push(`console error: ${message.text()} (at ${message.location()?.url || 'unknown'})`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const why = request.failure()?.errorText ?? '';
+    // A request cut short by the next navigation (a form posted, a link followed) is not a fault.
+    if (sameOrigin(request.url()) && !why.includes('ERR_ABORTED')) {
+      problems.push(`request failed: ${request.method()} ${request.url()} (${why})`);
+    }
+  });
+  page.on('response', (response) => {
+    if (sameOrigin(response.url()) && response.status() >= 400) {
+      problems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
+    }
+  });
+  return problems;
+}
+
 /**
  * Runs `fn(page)` in a fresh browser context (fresh cookies) with JavaScript
  * enabled or disabled, against BASE_URL (or `baseURL`). On failure, saves a screenshot to end2end/test-results/
- * and appends the current URL and visible page text to the error message.
+ * and appends the current URL and visible page text to the error message. Fails, too, when the
+ * page logged a console error, a page error or a failed same-origin request (watchForProblems).
  */
 export async function withPage(browser, { js, name, baseURL = BASE_URL, locale }, fn) {
   // `locale` sets the browser's language (its Accept-Language too).
@@ -93,10 +133,17 @@ export async function withPage(browser, { js, name, baseURL = BASE_URL, locale }
   context.setDefaultTimeout(ACTION_TIMEOUT);
   context.setDefaultNavigationTimeout(30_000);
   const page = await context.newPage();
+  const problems = watchForProblems(page, new URL(baseURL).origin);
   try {
     await fn(page);
+    const expected = expectedProblems.get(page) ?? [];
+    // A problem the test expects may also be reported by the console ("Failed to load
+    // resource: … 404") for the same response.
+    const unexpected = problems.filter((p) => !expected.some((re) => re.test(p)));
+    assert.deepEqual(unexpected, [], `the page logged problems a visitor would meet:\n${unexpected.join('\n')}`);
   } catch (err) {
     let extra = `\n--- page URL: ${page.url()}`;
+    if (problems.length) extra += `\n--- problems the page logged:\n${problems.join('\n')}`;
     try {
       mkdirSync(RESULTS_DIR, { recursive: true });
       const file = join(RESULTS_DIR, `${name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`);

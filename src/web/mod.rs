@@ -34,6 +34,8 @@ use leptos_router::{
 /// The whole HTML document around the routed page.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
+    ssr::page_security_policy();
+    #[cfg(feature = "ssr")]
     let language = ssr::request_language();
     #[cfg(not(feature = "ssr"))]
     let language = crate::domain::LanguageCode::ENGLISH;

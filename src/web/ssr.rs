@@ -59,6 +59,21 @@ pub fn client_ip() -> Option<String> {
     crate::client_ip::client_ip(&parts.headers, peer, networks)
 }
 
+/// This page's Content-Security-Policy: its inline scripts (Leptos' resources and streaming)
+/// carry this response's nonce, and the policy lets exactly those run.
+pub fn page_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = crate::startup::content_security_policy(Some(&nonce));
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The language this request's pages are in: the visitor's choice kept in the language cookie,
 /// else the browser's `Accept-Language`, else English (see web/i18n.rs).
 pub fn request_language() -> LanguageCode {

@@ -1036,3 +1036,46 @@ async fn the_profile_asks_for_a_current_password_only_when_one_is_set() {
     field(&email_form, "Current password", "current_password");
     button(&email_form, "Change password", "/api/profile/password");
 }
+
+/// Leptos writes inline scripts (its resources, for hydration one day): each page's policy
+/// names its own nonce, so they run and no other inline script does; other answers keep the
+/// policy without one.
+#[tokio::test]
+async fn each_page_lets_only_its_own_inline_scripts_run() {
+    let app = spawn_app().await;
+    let mut browser = Browser::new(&app);
+    let mut nonces = Vec::new();
+    for path in ["/register", "/sign-in", "/no-such-page"] {
+        let response = browser.get(path).await;
+        let policy = response
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let html = response.text().await.unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"))
+            .to_owned();
+        assert!(policy.contains("script-src 'self' 'nonce-"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path} has inline scripts");
+        assert_eq!(
+            html.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}: every script carries the nonce"
+        );
+        nonces.push(nonce);
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a nonce per response");
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let policy = health.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+}
