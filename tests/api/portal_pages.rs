@@ -619,10 +619,20 @@ async fn pages_carry_security_headers() {
                 (!d.is_empty()).then(|| d.split_once(' ').unwrap_or((d, "")))
             })
             .collect();
+        // Scripts from this origin only, and a page's own inline scripts by their nonce: no
+        // other inline script, no eval, no other hosts.
+        let scripts = directives.get("script-src").copied().unwrap_or_default();
+        let nonce_ok = match scripts.strip_prefix("'self' 'nonce-") {
+            Some(rest) => rest.strip_suffix('\'').is_some_and(|n| {
+                n.len() >= 22
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+/-_=".contains(c))
+            }),
+            None => scripts == "'self'",
+        };
+        assert!(nonce_ok, "{path}: script-src in CSP {csp:?}");
         for (directive, value) in [
             ("default-src", "'self'"),
-            // Scripts from this origin only: no inline scripts, no eval, no other hosts.
-            ("script-src", "'self'"),
             ("style-src", "'self'"),
             ("img-src", "'self' data:"),
             ("form-action", "'self'"),
