@@ -39,6 +39,11 @@ pub struct Limits {
     pub wrong_codes_per_identity_per_day: i64,
     pub wrong_codes_per_ip_per_hour: i64,
     pub claims_per_ip_per_hour: i64,
+    /// The countries (ISO 3166 alpha-3) SMS may go to; `None`: all (`SMS_COUNTRIES`).
+    pub sms_countries: Option<Vec<String>>,
+    /// SMS codes per destination prefix (country code and the next two digits) per hour; 0: no
+    /// cap (`SMS_SENDS_PER_PREFIX_PER_HOUR`).
+    pub sms_sends_per_prefix_per_hour: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -117,6 +122,23 @@ pub struct FacebookSettings {
     pub client_secret: SecretString,
     /// `None`: Facebook itself; otherwise one base URL serving /dialog/oauth, /oauth/access_token, /me, /debug_token.
     pub base_url: Option<String>,
+}
+
+/// `SMS_COUNTRIES`: comma-separated ISO 3166 alpha-3 codes (any case); unset or empty: all.
+fn sms_countries() -> Result<Option<Vec<String>>, ConfigError> {
+    let Some(raw) = var("SMS_COUNTRIES") else {
+        return Ok(None);
+    };
+    let mut codes = Vec::new();
+    for code in raw.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let country =
+            crate::domain::countries::by_alpha3(code).ok_or_else(|| ConfigError::Invalid {
+                name: "SMS_COUNTRIES",
+                reason: format!("`{code}` is not an ISO 3166 alpha-3 country code (CYP, GRC)"),
+            })?;
+        codes.push(country.alpha3.to_owned());
+    }
+    Ok((!codes.is_empty()).then_some(codes))
 }
 
 fn secret(name: &str) -> Option<SecretString> {
@@ -267,6 +289,8 @@ impl Settings {
                 )?,
                 wrong_codes_per_ip_per_hour: parse("OTP_WRONG_CODES_PER_IP_PER_HOUR", 100i64)?,
                 claims_per_ip_per_hour: parse("CLAIMS_PER_IP_PER_HOUR", 30i64)?,
+                sms_countries: sms_countries()?,
+                sms_sends_per_prefix_per_hour: parse("SMS_SENDS_PER_PREFIX_PER_HOUR", 0i64)?.max(0),
             },
             max_concurrent_hashes: parse("PASSWORD_HASH_CONCURRENCY", 2usize)?.max(1),
             password_hash_queue: parse("PASSWORD_HASH_QUEUE", 32usize)?,

@@ -125,6 +125,22 @@ impl PhoneNumber {
         (national, country)
     }
 
+    /// Where an SMS to it goes, as SMS pumping is counted: the country calling code and the
+    /// next two digits (`+35799`).
+    pub fn destination_prefix(&self) -> String {
+        let (national, _) = self.national_parts();
+        format!(
+            "+{}{}",
+            self.country_code,
+            national.get(..2).unwrap_or(&national)
+        )
+    }
+
+    /// The country it is in (ISO 3166 alpha-3), when known.
+    pub fn country(&self) -> Option<&'static str> {
+        self.national_parts().1
+    }
+
     /// `+35799123456` → `+357 99****56`.
     pub fn obfuscated(&self) -> String {
         let prefix = format!("+{}", self.country_code);
@@ -162,6 +178,8 @@ mod tests {
     #[test]
     fn national_parts_name_the_country_in_alpha3() {
         let phone = PhoneNumber::parse_e164(Field::Stored, "+35799123456").unwrap();
+        assert_eq!(phone.destination_prefix(), "+35799");
+        assert_eq!(phone.country(), Some("CYP"));
         assert_eq!(phone.national_parts(), ("99123456".to_owned(), Some("CYP")));
         let phone = PhoneNumber::parse_national(NUMBER, COUNTRY, "07400 123456", "GBR").unwrap();
         assert_eq!(

@@ -26,6 +26,8 @@ pub(crate) enum Limit {
     WrongCodesPerIdentity(String),
     WrongCodesPerIp(String),
     ClaimsPerIp(String),
+    /// SMS codes to one destination prefix (`+35799`): against SMS pumping.
+    SmsPerPrefix(String),
 }
 
 impl Limit {
@@ -38,6 +40,7 @@ impl Limit {
             Limit::WrongCodesPerIdentity(id) => format!("otp-wrong:{id}"),
             Limit::WrongCodesPerIp(ip) => format!("otp-wrong-ip:{ip}"),
             Limit::ClaimsPerIp(ip) => format!("claim-ip:{ip}"),
+            Limit::SmsPerPrefix(prefix) => format!("sms-prefix:{prefix}"),
         }
     }
 }
@@ -82,6 +85,7 @@ impl Core {
             Limit::WrongCodesPerIdentity(_) => per(l.wrong_codes_per_identity_per_day, DAY_MS),
             Limit::WrongCodesPerIp(_) => per(l.wrong_codes_per_ip_per_hour, HOUR_MS),
             Limit::ClaimsPerIp(_) => per(l.claims_per_ip_per_hour, HOUR_MS),
+            Limit::SmsPerPrefix(_) => per(l.sms_sends_per_prefix_per_hour, HOUR_MS),
         }
     }
 

@@ -29,4 +29,5 @@ mod portal_pages;
 mod request_fields;
 mod request_types;
 mod self_service_api;
+mod sms_guard;
 mod tokens;

@@ -179,6 +179,14 @@ impl Core {
                 row.decoy = true;
             }
         }
+        if !row.decoy {
+            if let Some(why) = self.sms_held_back(&mut tx, &row.identity, now).await? {
+                // Nothing leaves, and the answer is the one a sent code gets.
+                tracing::warn!(reason = why, "SMS held back");
+                metrics::counter!("portal_sms_held_back_total", "reason" => why).increment(1);
+                row.decoy = true;
+            }
+        }
         store::otps::insert(&mut *tx, &row).await?;
         // The message is queued with its code, in one transaction: both or neither. The request
         // does not wait for the provider (so it answers in the same time whoever it is for).
@@ -205,6 +213,35 @@ impl Core {
             auth_otp: handle,
             obfuscated_value: shown_as,
         })
+    }
+
+    /// Why an SMS to `identity` must not leave (SMS pumping: a country SMS may not go to, or
+    /// too many codes to its destination prefix this hour), counted in the code's transaction.
+    async fn sms_held_back(
+        &self,
+        tx: &mut Tx<'_>,
+        identity: &Identity,
+        now: i64,
+    ) -> Result<Option<&'static str>, Fault> {
+        let Identity::Phone(phone) = identity else {
+            return Ok(None);
+        };
+        let limits = &self.settings.limits;
+        if let Some(allowed) = &limits.sms_countries {
+            if !phone
+                .country()
+                .is_some_and(|c| allowed.iter().any(|a| a == c))
+            {
+                return Ok(Some("country"));
+            }
+        }
+        if limits.sms_sends_per_prefix_per_hour > 0 {
+            let prefix = [Limit::SmsPerPrefix(phone.destination_prefix())];
+            if let Counted::Refused { .. } = self.count_sends(tx, &prefix, now).await? {
+                return Ok(Some("prefix_cap"));
+            }
+        }
+        Ok(None)
     }
 
     /// Sends a fresh code for the same intent as an earlier one (the "Send a new code" button),
