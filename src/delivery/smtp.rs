@@ -72,11 +72,7 @@ fn tls_trusting(url: &str, pem: &[u8]) -> anyhow::Result<Tls> {
 /// The message's own HTML; one queued before messages had one gets its text in a paragraph.
 fn html_body(message: &OtpMessage) -> String {
     message.html.clone().unwrap_or_else(|| {
-        let text = message
-            .body
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
+        let text = crate::messages::escape(&message.body);
         format!(
             "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif\"><p>{text}</p></body></html>"
         )

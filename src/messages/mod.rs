@@ -266,7 +266,8 @@ fn purpose_id(purpose: Purpose) -> &'static str {
     }
 }
 
-fn escape(text: &str) -> String {
+/// Text for HTML (an email's body and attributes).
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

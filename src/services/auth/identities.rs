@@ -34,7 +34,8 @@ impl Core {
 
     /// A contact's language for a message to it (English when it has none).
     pub(crate) async fn language_of(&self, contact_id: &str) -> Result<LanguageCode, Fault> {
-        Ok(store::contacts::language_of(&self.db, contact_id)
+        Ok(self
+            .contact_language(contact_id)
             .await?
             .unwrap_or(LanguageCode::ENGLISH))
     }
